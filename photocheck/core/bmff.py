@@ -1,0 +1,297 @@
+"""ISO base media files: HEIC/HEIF/AVIF items (Exif, XMP, size) and Canon CR3 metadata."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .containers import Extracted, read_jpeg
+from .exif import ExifResult, _read_gps, read_exif
+from .makernotes import CANON, Layout, _read_maker_ifd
+from .tiff import Tiff, TiffError
+
+MAX_BOXES = 10000
+CR3_META_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
+CR3_PREVIEW_UUID = bytes.fromhex("eaf42b5e1c984b88b9fbb7dc406e4d16")
+
+
+class BoxError(ValueError):
+    pass
+
+
+def boxes(buf: Any, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of the boxes between start and end."""
+    pos = start
+    count = 0
+    while pos + 8 <= end and count < MAX_BOXES:
+        count += 1
+        size, btype = struct.unpack_from(">I4s", buf, pos)
+        header = 8
+        if size == 1:
+            if pos + 16 > end:
+                raise BoxError("truncated box header")
+            size = struct.unpack_from(">Q", buf, pos + 8)[0]
+            header = 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            raise BoxError(f"box {btype!r} runs past its container (truncated)")
+        yield btype, pos + header, pos + size
+        pos += size
+
+
+@dataclass(slots=True)
+class _Item:
+    type: bytes = b""
+    content_type: str = ""
+    extents: list[tuple[int, int]] = field(default_factory=list)
+    method: int = 0
+    props: list[int] = field(default_factory=list)
+
+
+def _uint(buf: Any, pos: int, size: int) -> int:
+    if size == 0:
+        return 0
+    return int.from_bytes(bytes(buf[pos:pos + size]), "big")
+
+
+def read_heif(buf: Any, fmt: str) -> Extracted:
+    out = Extracted(fmt)
+    n = len(buf)
+    try:
+        meta = next(((s, e) for t, s, e in boxes(buf, 0, n) if t == b"meta"), None)
+    except BoxError as exc:
+        out.problems.append(str(exc))
+        return out
+    if meta is None:
+        out.problems.append("no HEIF meta box")
+        return out
+    try:
+        _read_meta(buf, meta[0] + 4, meta[1], out)
+    except (BoxError, struct.error, IndexError) as exc:
+        out.problems.append(f"damaged HEIF item table ({exc})")
+    return out
+
+
+def _read_meta(buf: Any, start: int, end: int, out: Extracted) -> None:
+    items: dict[int, _Item] = {}
+    primary = 0
+    idat = (0, 0)
+    props: list[tuple[bytes, int, int]] = []
+    for btype, s, e in boxes(buf, start, end):
+        if btype == b"pitm":
+            primary = _uint(buf, s + 4, 2 if buf[s] == 0 else 4)
+        elif btype == b"iinf":
+            version = buf[s]
+            first = s + 4 + (2 if version == 0 else 4)
+            for itype, is_, ie in boxes(buf, first, e):
+                if itype == b"infe":
+                    _infe(buf, is_, ie, items)
+        elif btype == b"iloc":
+            _iloc(buf, s, e, items)
+        elif btype == b"idat":
+            idat = (s, e)
+        elif btype == b"iprp":
+            for ptype, ps, pe in boxes(buf, s, e):
+                if ptype == b"ipco":
+                    props = list(boxes(buf, ps, pe))
+                elif ptype == b"ipma":
+                    _ipma(buf, ps, pe, items)
+    item = items.get(primary)
+    if item is not None:
+        rotated = False
+        for index in item.props:
+            if 0 < index <= len(props):
+                ptype, ps, pe = props[index - 1]
+                if ptype == b"ispe" and pe - ps >= 12:
+                    out.width, out.height = struct.unpack_from(">II", buf, ps + 4)
+                elif ptype == b"irot" and pe > ps:
+                    rotated = bool(buf[ps] & 1)
+        if rotated and out.width and out.height:
+            out.width, out.height = out.height, out.width
+    for it in items.values():
+        data = _item_data(buf, it, idat)
+        if data is None:
+            continue
+        if it.type == b"Exif" and len(data) >= 4:
+            (skip,) = struct.unpack_from(">I", data, 0)
+            tiff_at = 4 + skip
+            if data[tiff_at:tiff_at + 2] not in (b"II", b"MM"):
+                tiff_at = max(data.find(b"II*\x00"), data.find(b"MM\x00*"))
+                if tiff_at < 0:
+                    continue
+            result = read_exif(data, tiff_at, "EXIF")
+            result.orientation = 1  # HEIF orientation is in irot/imir, applied by the decoder
+            out.add_exif(result, data)
+        elif (it.type == b"mime" and "xml" in it.content_type) or it.type == b"XMP ":
+            out.add_xmp(data)
+
+
+def _infe(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
+    version = buf[s]
+    if version < 2:
+        return
+    pos = s + 4
+    id_size = 2 if version == 2 else 4
+    item_id = _uint(buf, pos, id_size)
+    pos += id_size + 2
+    it = items.setdefault(item_id, _Item())
+    it.type = bytes(buf[pos:pos + 4])
+    pos += 4
+    if it.type == b"mime":
+        name_end = bytes(buf[pos:e]).find(b"\x00")  # item_name
+        if name_end >= 0:
+            pos += name_end + 1
+            rest = bytes(buf[pos:e])
+            it.content_type = rest.split(b"\x00", 1)[0].decode("latin-1")
+
+
+def _iloc(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
+    version = buf[s]
+    pos = s + 4
+    a, b = buf[pos], buf[pos + 1]
+    off_size, len_size, base_size = a >> 4, a & 15, b >> 4
+    idx_size = b & 15 if version in (1, 2) else 0
+    pos += 2
+    count = _uint(buf, pos, 2 if version < 2 else 4)
+    pos += 2 if version < 2 else 4
+    for _ in range(min(count, 100000)):
+        if pos >= e:
+            break
+        id_size = 2 if version < 2 else 4
+        item_id = _uint(buf, pos, id_size)
+        pos += id_size
+        method = 0
+        if version in (1, 2):
+            method = _uint(buf, pos, 2) & 15
+            pos += 2
+        pos += 2  # data_reference_index
+        base = _uint(buf, pos, base_size)
+        pos += base_size
+        extents = _uint(buf, pos, 2)
+        pos += 2
+        it = items.setdefault(item_id, _Item())
+        it.method = method
+        for _ in range(min(extents, 4096)):
+            pos += idx_size
+            off = _uint(buf, pos, off_size)
+            pos += off_size
+            length = _uint(buf, pos, len_size)
+            pos += len_size
+            it.extents.append((base + off, length))
+        if pos > e:
+            raise BoxError("iloc box is truncated")
+
+
+def _ipma(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
+    version, flags = buf[s], _uint(buf, s + 1, 3)
+    pos = s + 4
+    count = _uint(buf, pos, 4)
+    pos += 4
+    for _ in range(min(count, 100000)):
+        if pos >= e:
+            break
+        id_size = 2 if version < 1 else 4
+        item_id = _uint(buf, pos, id_size)
+        pos += id_size
+        n = buf[pos]
+        pos += 1
+        it = items.setdefault(item_id, _Item())
+        for _ in range(n):
+            if flags & 1:
+                it.props.append(_uint(buf, pos, 2) & 0x7FFF)
+                pos += 2
+            else:
+                it.props.append(buf[pos] & 0x7F)
+                pos += 1
+
+
+MAX_ITEM_BYTES = 32 * 1024 * 1024
+
+
+def _item_data(buf: Any, it: _Item, idat: tuple[int, int]) -> bytes | None:
+    if it.type not in (b"Exif", b"mime", b"XMP ") or not it.extents:
+        return None
+    total = sum(length for _, length in it.extents)
+    if total > MAX_ITEM_BYTES:
+        return None
+    parts = []
+    for off, length in it.extents:
+        if it.method == 1:
+            start = idat[0] + off
+            limit = idat[1]
+        else:
+            start, limit = off, len(buf)
+        if length == 0:
+            length = limit - start
+        if start < 0 or start + length > limit:
+            return None
+        parts.append(bytes(buf[start:start + length]))
+    return b"".join(parts)
+
+
+# -- Canon CR3 ------------------------------------------------------------------------------
+
+
+def read_cr3(buf: Any) -> Extracted:
+    out = Extracted("CR3")
+    n = len(buf)
+    make = model = ""
+    try:
+        moov = next(((s, e) for t, s, e in boxes(buf, 0, n) if t == b"moov"), None)
+        if moov is None:
+            out.problems.append("no CR3 movie box")
+            return out
+        for btype, s, e in boxes(buf, *moov):
+            if btype != b"uuid" or bytes(buf[s:s + 16]) != CR3_META_UUID:
+                continue
+            for ctype, cs, ce in boxes(buf, s + 16, e):
+                data = bytes(buf[cs:ce])
+                if ctype in (b"CMT1", b"CMT2"):
+                    result = read_exif(data, 0, "EXIF")
+                    make = make or result.make
+                    model = model or result.model
+                    out.add_exif(result, data)
+                elif ctype == b"CMT3":
+                    out.evidence.extend(_cr3_makernote(data, make, model))
+                elif ctype == b"CMT4":
+                    out.evidence.extend(_cr3_gps(data))
+        out.preview = _cr3_preview(buf, n)
+    except (BoxError, struct.error) as exc:
+        out.problems.append(f"damaged CR3 structure ({exc})")
+    if out.preview is not None:
+        sub = read_jpeg(out.preview, Extracted("JPEG"))
+        out.width, out.height = sub.width, sub.height
+    return out
+
+
+def _cr3_makernote(data: bytes, make: str, model: str) -> list:
+    try:
+        tiff = Tiff.from_header(data, 0)
+    except TiffError:
+        return []
+    layout = Layout("Canon", CANON, 0, "note")
+    return _read_maker_ifd(tiff, tiff.first_ifd, layout, model, "CR3 MakerNote", 0, len(data))
+
+
+def _cr3_gps(data: bytes) -> list:
+    try:
+        tiff = Tiff.from_header(data, 0)
+        gps, _ = tiff.read_ifd(tiff.first_ifd)
+    except (TiffError, struct.error):
+        return []
+    result = ExifResult()
+    _read_gps(tiff, gps, "EXIF GPS", result)
+    return result.evidence
+
+
+def _cr3_preview(buf: Any, n: int) -> bytes | None:
+    for btype, s, e in boxes(buf, 0, n):
+        if btype == b"uuid" and bytes(buf[s:s + 16]) == CR3_PREVIEW_UUID:
+            chunk = bytes(buf[s + 16:e])
+            at = chunk.find(b"\xff\xd8\xff")
+            if at >= 0:
+                return chunk[at:]
+    return None

@@ -1,0 +1,308 @@
+"""Inspecting one photo: metadata, sidecars, faces, hidden previews -> a PhotoReport.
+
+Runs inside a worker process (see engine.py) but is a plain function, usable and
+testable on its own. The file is only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import mmap
+import os
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+
+from .bmff import read_cr3, read_heif
+from .containers import Extracted, read_jpeg, read_png, read_raf, read_tiff, read_webp
+from .faces import FaceDetector, detect_faces
+from .findings import build_findings, faces_finding, preview_finding, sort_findings
+from .formats import HEAD_BYTES, sniff
+from .model import Evidence, PhotoReport
+from .sidecars import SidecarError, read_sidecar
+
+MAX_PIXELS = 200_000_000  # larger images are refused as decompression bombs
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+_heif_registered = False
+
+
+def _register_heif() -> bool:
+    global _heif_registered
+    if not _heif_registered:
+        try:
+            import pi_heif
+
+            pi_heif.register_heif_opener()
+            _heif_registered = True
+        except ImportError:
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class InspectOptions:
+    faces: bool = True
+
+
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+              4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+              6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}
+
+
+def read_metadata(buf: Any, fmt: str, ext: str) -> Extracted:
+    if fmt == "JPEG":
+        return read_jpeg(buf)
+    if fmt in ("TIFF", "CR2", "ORF", "RW2"):
+        return read_tiff(buf, fmt, ext)
+    if fmt in ("HEIF", "AVIF"):
+        return read_heif(buf, fmt)
+    if fmt == "CR3":
+        return read_cr3(buf)
+    if fmt == "PNG":
+        return read_png(buf)
+    if fmt == "WEBP":
+        return read_webp(buf)
+    if fmt == "RAF":
+        return read_raf(buf)
+    raise ValueError(f"no reader for {fmt}")
+
+
+class DecodeError(Exception):
+    pass
+
+
+class _Pixels:
+    """Decodes the photo on demand at a reduced scale, orientation applied."""
+
+    def __init__(self, path: str, fmt: str, extracted: Extracted) -> None:
+        self.path = path
+        self.fmt = fmt
+        self.extracted = extracted
+        self._cache: Image.Image | None = None
+        self._cache_side = 0
+        self._native_long = 0
+
+    def _open(self) -> Image.Image:
+        if self.extracted.preview is not None:
+            return Image.open(io.BytesIO(self.extracted.preview))
+        if self.fmt in ("HEIF", "AVIF") and not _register_heif() and self.fmt == "HEIF":
+            raise DecodeError("HEIF decoding is not available (pi-heif is missing)")
+        return Image.open(self.path)
+
+    def load(self, side: int) -> Image.Image:
+        if self._cache is not None and (self._cache_side >= side or
+                                        max(self._cache.size) >= self._native_long):
+            return self._cache
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                im = self._open()
+                self._native_long = max(im.size)
+                if im.format == "JPEG":
+                    im.draft("RGB", (side, side))
+                im.load()
+            except Image.DecompressionBombError as exc:
+                raise DecodeError(f"the image is too large to decode safely ({exc})") from exc
+            except Image.DecompressionBombWarning as exc:
+                raise DecodeError(f"the image is too large to decode safely ({exc})") from exc
+            except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
+                raise DecodeError(f"the image data could not be decoded ({exc})") from exc
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)
+        transpose = _TRANSPOSE.get(self.extracted.orientation)
+        if transpose is not None and im.format != "HEIF":
+            im = im.transpose(transpose)
+        if im.mode != "RGB":
+            im = im.convert("RGB")
+        self._cache, self._cache_side = im, side
+        return im
+
+
+def inspect_file(path: str, sidecars: Sequence[str] = (), options: InspectOptions | None = None,
+                 detector: FaceDetector | None = None,
+                 detector_problem: str | None = None) -> PhotoReport:
+    """Everything photocheck can tell about the photo at `path`."""
+    options = options or InspectOptions()
+    started = time.perf_counter()
+    report = PhotoReport(path=path, sidecars=[os.path.basename(s) for s in sidecars])
+    try:
+        _inspect(report, path, sidecars, options, detector, detector_problem)
+    except MemoryError:
+        report.error = "the file needs more memory to read than is safe"
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: InspectOptions,
+             detector: FaceDetector | None, detector_problem: str | None) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        report.error = "the file disappeared before it could be checked"
+        return
+    except OSError as exc:
+        report.error = f"the file cannot be opened: {exc.strerror or exc}"
+        return
+    try:
+        size = os.fstat(fd).st_size
+        if size == 0:
+            report.error = "the file is empty"
+            return
+        try:
+            buf = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError) as exc:
+            report.error = f"the file cannot be read: {exc}"
+            return
+        try:
+            fmt = sniff(bytes(buf[:HEAD_BYTES]))
+            if fmt is None:
+                report.error = "the file is not a photo in a format photocheck knows"
+                return
+            report.format = fmt
+            ext = path.rsplit(".", 1)[-1] if "." in os.path.basename(path) else ""
+            try:
+                extracted = read_metadata(buf, fmt, ext)
+            except Exception as exc:  # a reader bug must cost this file only, and say so
+                extracted = Extracted(fmt)
+                report.not_checked.append(f"metadata could not be read ({type(exc).__name__})")
+        finally:
+            buf.close()
+    finally:
+        os.close(fd)
+
+    report.format = extracted.format
+    evidence: list[Evidence] = list(extracted.evidence)
+    for side in sidecars:
+        try:
+            evidence.extend(read_sidecar(side))
+        except (OSError, SidecarError, ValueError) as exc:
+            report.not_checked.append(f"sidecar {os.path.basename(side)} could not be read "
+                                      f"({exc})")
+    findings = build_findings(evidence)
+
+    stored = (extracted.width, extracted.height)
+    swap = extracted.orientation in (5, 6, 7, 8)
+    if stored[0] and stored[1]:
+        report.width, report.height = (stored[1], stored[0]) if swap else stored
+
+    pixels = _Pixels(path, extracted.format, extracted)
+    decode_failed: str | None = None
+    if options.faces:
+        if detector is None:
+            report.not_checked.append(detector_problem or "faces were not checked")
+        else:
+            decode_failed = _faces(report, pixels, detector, findings)
+    else:
+        report.not_checked.append("faces were not checked (turned off)")
+
+    findings.extend(_previews(extracted, pixels))
+    report.findings = sort_findings(findings)
+
+    if extracted.problems:
+        problem = extracted.problems[0]
+        if decode_failed is not None or not (report.width and report.height):
+            report.error = f"the file is damaged: {problem}"
+        else:
+            report.not_checked.append(f"part of the metadata could not be read: {problem}")
+
+
+def _faces(report: PhotoReport, pixels: _Pixels, detector: FaceDetector,
+           findings: list) -> str | None:
+    full = (report.width, report.height)
+    try:
+        first = pixels.load(640)
+        if not (full[0] and full[1]):
+            # dimensions unknown from the metadata: use the decoded image's shape
+            full = first.size
+            report.width, report.height = full
+        boxes = detect_faces(pixels.load, (int(full[0]), int(full[1])), detector)
+    except DecodeError as exc:
+        report.not_checked.append(f"faces were not checked: {exc}")
+        return str(exc)
+    report.faces = boxes
+    if boxes:
+        findings.append(faces_finding(len(boxes), sum(1 for b in boxes if b.matchable)))
+    return None
+
+
+# -- hidden previews --------------------------------------------------------------------------
+
+
+def _previews(extracted: Extracted, pixels: _Pixels) -> list:
+    out = []
+    main_size = (extracted.width, extracted.height)
+    for thumb in extracted.thumbnails:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                im = Image.open(io.BytesIO(thumb.data))
+                im.load()
+        except Exception:  # a broken thumbnail is still a thumbnail
+            out.append(preview_finding(thumb.source, None, None, None, ""))
+            continue
+        matches, reason = _compare(im, main_size, pixels)
+        out.append(preview_finding(thumb.source, im.width, im.height, matches, reason))
+    if extracted.preview is not None and extracted.format not in ("JPEG",):
+        out.append(preview_finding(f"{extracted.format} embedded preview", None, None, None,
+                                   ""))
+    return out
+
+
+def _trim_borders(im: Image.Image) -> Image.Image:
+    """Drop uniform dark bars some cameras add to letterbox a thumbnail."""
+    gray = im.convert("L")
+    box = gray.point(lambda v: 255 if v > 24 else 0).getbbox()
+    if box and (box[2] - box[0]) * (box[3] - box[1]) > 0.3 * im.width * im.height:
+        return im.crop(box)
+    return im
+
+
+def _compare(thumb: Image.Image, main_size: tuple[int | None, int | None],
+             pixels: _Pixels) -> tuple[bool | None, str]:
+    """Does an embedded preview show the same picture as the photo?
+
+    The shape is compared always (cheap). The content is compared when the photo's
+    pixels were decoded anyway (faces), or when the shape differs: a preview that is
+    merely stretched is the same picture; one of another shape and content is not.
+    """
+    w, h = main_size
+    if not w or not h:
+        return None, ""
+    trimmed = _trim_borders(thumb)
+    t_ratio = trimmed.width / trimmed.height
+    m_ratio = w / h
+    shape_differs = abs(math.log(t_ratio / m_ratio)) > 0.08
+    if pixels._cache is None and not shape_differs:
+        return True, ""
+    try:
+        main = pixels.load(160)
+    except DecodeError:
+        return (False, "its shape is different") if shape_differs else (True, "")
+    # the decoded image is orientation-corrected; the thumbnail is as stored
+    inverse = {6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270,
+               3: Image.Transpose.ROTATE_180}.get(pixels.extracted.orientation)
+    if inverse is not None:
+        main = main.transpose(inverse)
+    a = trimmed.convert("L").resize((16, 16), Image.BILINEAR)
+    b = main.convert("L").resize((16, 16), Image.BILINEAR)
+    diff = sum(abs(x - y) for x, y in zip(a.getdata(), b.getdata(), strict=False)) / 256
+    if diff > 40:
+        return False, "its content is different"
+    return True, ""
+
+
+def inspect_paths(paths: Sequence[str], options: InspectOptions | None = None,
+                  detector_factory: Callable[[], tuple[FaceDetector | None, str | None]]
+                  | None = None) -> list[PhotoReport]:
+    """In-process inspection of a few files (tests, small tools)."""
+    detector = problem = None
+    if (options or InspectOptions()).faces and detector_factory is not None:
+        detector, problem = detector_factory()
+    return [inspect_file(p, (), options, detector, problem) for p in paths]

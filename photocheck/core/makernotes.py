@@ -1,0 +1,323 @@
+"""Serial numbers, owner names and unique IDs hidden in camera MakerNotes.
+
+Where each maker's IFD starts and what its offsets are relative to follows ExifTool's
+MakerNotes tables (the reference for these undocumented formats). Only the tags that
+identify a person or a device are read.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .model import Evidence, Kind
+from .tiff import Entry, Tiff, TiffError
+from .values import clean_text
+
+# A decoder turns an entry into a text value (or None).
+Decoder = Callable[[Tiff, Entry, str], "str | None"]
+
+
+def _text(t: Tiff, e: Entry, model: str) -> str | None:
+    return t.text(e)
+
+
+def _padded_text(t: Tiff, e: Entry, model: str) -> str | None:
+    # undefined-format strings may start with NUL padding (Panasonic InternalSerialNumber)
+    return clean_text(t.raw(e).strip(b"\x00").rstrip(b"\xff"))
+
+
+def _canon_serial(t: Tiff, e: Entry, model: str) -> str | None:
+    value = t.int(e)
+    if not value:
+        return None
+    if re.search(r"EOS D30\b", model):
+        return "%.4x%.5d" % (value >> 16, value & 0xFFFF)
+    if "EOS-1D" in model:
+        return "%.6u" % value
+    return "%.10u" % value
+
+
+def _canon_internal_serial(t: Tiff, e: Entry, model: str) -> str | None:
+    raw = t.raw(e)
+    if "EOS 5D" in model and len(raw) > 9:  # SerialInfo: the string starts at byte 9
+        raw = raw[9:]
+    return clean_text(raw.rstrip(b"\xff"))
+
+
+def _hex_id(t: Tiff, e: Entry, model: str) -> str | None:
+    raw = t.raw(e)
+    if not raw.strip(b"\x00"):
+        return None
+    return raw.hex()
+
+
+def _canon_lens_serial(t: Tiff, e: Entry, model: str) -> str | None:
+    raw = t.raw(e)[:5]  # LensInfo: the first 5 bytes are the lens serial number
+    if len(raw) < 5 or not raw.strip(b"\x00"):
+        return None
+    return raw.hex()
+
+
+# tag -> (kind, name, decoder); a sub-IFD pointer is listed in SUB_IFDS instead.
+TagTable = dict[int, tuple[Kind, str, Decoder]]
+
+CANON: TagTable = {
+    0x0009: (Kind.OWNER_NAME, "OwnerName", _text),
+    0x000C: (Kind.DEVICE_SERIAL, "SerialNumber", _canon_serial),
+    0x0096: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _canon_internal_serial),
+    0x4019: (Kind.DEVICE_SERIAL, "LensSerialNumber", _canon_lens_serial),
+    0x0028: (Kind.UNIQUE_ID, "ImageUniqueID", _hex_id),
+}
+NIKON: TagTable = {
+    0x001D: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+    0x00A0: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+}
+OLYMPUS: TagTable = {
+    0x0404: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+    0x101A: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+}
+OLYMPUS_EQUIPMENT: TagTable = {
+    0x0101: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+    0x0102: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text),
+    0x0202: (Kind.DEVICE_SERIAL, "LensSerialNumber", _text),
+    0x0302: (Kind.DEVICE_SERIAL, "ExtenderSerialNumber", _text),
+    0x1003: (Kind.DEVICE_SERIAL, "FlashSerialNumber", _text),
+}
+PANASONIC: TagTable = {
+    0x0025: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _padded_text),
+    0x0052: (Kind.DEVICE_SERIAL, "LensSerialNumber", _text),
+    0x0054: (Kind.DEVICE_SERIAL, "AccessorySerialNumber", _text),
+    0x0303: (Kind.DEVICE_SERIAL, "SerialNumber", _text),  # Leica2
+    0x0305: (Kind.DEVICE_SERIAL, "SerialNumber", _text),  # Leica5
+    0x0500: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text),
+}
+PENTAX: TagTable = {
+    0x0229: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+    0x022E: (Kind.OWNER_NAME, "Artist", _text),
+    0x022F: (Kind.OWNER_NAME, "Copyright", _text),
+}
+FUJIFILM: TagTable = {
+    0x0010: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text),
+}
+SONY: TagTable = {
+    0x2031: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+}
+APPLE: TagTable = {
+    0x000B: (Kind.UNIQUE_ID, "BurstUUID", _text),
+    0x0011: (Kind.UNIQUE_ID, "MediaGroupUUID", _text),
+    0x0015: (Kind.UNIQUE_ID, "ImageUniqueID", _text),
+}
+SAMSUNG: TagTable = {
+    0xA002: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+    0xA005: (Kind.DEVICE_SERIAL, "InternalLensSerialNumber", _text),
+}
+SIGMA: TagTable = {
+    0x0002: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+}
+RICOH: TagTable = {
+    0x0005: (Kind.DEVICE_SERIAL, "SerialNumber", _padded_text),
+}
+GENERIC: TagTable = {}
+
+# Sub-IFDs inside a maker's IFD: tag -> table
+SUB_IFDS: dict[str, dict[int, TagTable]] = {
+    "Olympus": {0x2010: OLYMPUS_EQUIPMENT},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    maker: str
+    table: TagTable
+    start: int  # where the IFD starts, relative to the maker note
+    base: str  # "tiff": offsets relative to the EXIF TIFF header; "note": to the note + base_delta
+    base_delta: int = 0
+    endian_at: int | None = None  # position of an "II"/"MM" marker inside the note
+    endian: str | None = None  # fixed byte order
+    tiff_header_at: int | None = None  # a complete TIFF header inside the note (Nikon type 3)
+    ifd_pointer_at: int | None = None  # little-endian u32 holding the IFD offset (Fujifilm)
+
+
+# Checked in order: the first whose prefix matches (and whose make matches, if given).
+_PREFIX_LAYOUTS: list[tuple[bytes, str | None, Layout]] = [
+    (b"Apple iOS\x00", None, Layout("Apple", APPLE, 14, "note", endian_at=12)),
+    (b"Nikon\x00\x02", None, Layout("Nikon", NIKON, 0, "note", tiff_header_at=10)),
+    (b"Nikon\x00\x01", None, Layout("Nikon", NIKON, 8, "tiff", endian="<")),
+    (b"FUJIFILM", None, Layout("Fujifilm", FUJIFILM, 0, "note", endian="<", ifd_pointer_at=8)),
+    (b"GENERALE", None, Layout("Fujifilm", FUJIFILM, 0, "note", endian="<", ifd_pointer_at=8)),
+    (b"OLYMPUS\x00", None, Layout("Olympus", OLYMPUS, 12, "note", endian_at=8)),
+    (b"OM SYSTEM\x00", None, Layout("Olympus", OLYMPUS, 16, "note", endian_at=12)),
+    (b"OLYMP\x00", None, Layout("Olympus", OLYMPUS, 8, "tiff")),
+    (b"EPSON\x00", None, Layout("Olympus", OLYMPUS, 8, "tiff")),
+    (b"Panasonic", None, Layout("Panasonic", PANASONIC, 12, "tiff")),
+    (b"LEICA CAMERA AG\x00", None, Layout("Panasonic", PANASONIC, 18, "tiff")),
+    (b"LEICA\x00", None, Layout("Panasonic", PANASONIC, 8, "tiff")),
+    (b"AOC\x00", None, Layout("Pentax", PENTAX, 6, "tiff", endian_at=4)),
+    (b"PENTAX \x00", None, Layout("Pentax", PENTAX, 10, "note", endian_at=8)),
+    (b"RICOH\x00II", None, Layout("Pentax", PENTAX, 8, "note", endian_at=6)),
+    (b"RICOH\x00MM", None, Layout("Pentax", PENTAX, 8, "note", endian_at=6)),
+    (b"SONY DSC ", None, Layout("Sony", SONY, 12, "tiff")),
+    (b"SONY CAM ", None, Layout("Sony", SONY, 12, "tiff")),
+    (b"SONY MOBILE", None, Layout("Sony", SONY, 12, "tiff")),
+    (b"\x00\x00SONY PIC\x00", None, Layout("Sony", SONY, 12, "tiff")),
+    (b"VHAB     \x00", None, Layout("Sony", SONY, 12, "tiff")),
+    (b"SIGMA\x00\x00\x00", None, Layout("Sigma", SIGMA, 10, "tiff")),
+    (b"FOVEON\x00\x00", None, Layout("Sigma", SIGMA, 10, "tiff")),
+    (b"Ricoh", None, Layout("Ricoh", RICOH, 8, "tiff")),
+    (b"RICOH", None, Layout("Ricoh", RICOH, 8, "tiff")),
+]
+
+# Maker notes without a header: an IFD right at the start, recognised by the camera make.
+_MAKE_LAYOUTS: list[tuple[str, Layout]] = [
+    ("canon", Layout("Canon", CANON, 0, "tiff")),
+    ("nikon", Layout("Nikon", NIKON, 0, "tiff")),
+    ("sony", Layout("Sony", SONY, 0, "tiff")),
+    ("samsung", Layout("Samsung", SAMSUNG, 0, "tiff")),
+    ("pentax", Layout("Pentax", PENTAX, 0, "tiff")),
+    ("asahi", Layout("Pentax", PENTAX, 0, "tiff")),
+]
+
+
+def _guess_endian(t: Tiff, pos: int, default: str) -> str:
+    """Pick the byte order under which the IFD entry count at `pos` is plausible."""
+    if pos + 2 > t.length:
+        return default
+    le, be = struct.unpack_from("<H", t.buf, pos)[0], struct.unpack_from(">H", t.buf, pos)[0]
+    good = [e for e, n in (("<", le), (">", be)) if 0 < n < 512]
+    if len(good) == 1:
+        return good[0]
+    return default
+
+
+def _choose_layout(note: bytes, make: str) -> Layout | None:
+    for prefix, make_needed, layout in _PREFIX_LAYOUTS:
+        if note.startswith(prefix) and (make_needed is None or make_needed in make):
+            return layout
+    lower = make.lower()
+    for needle, layout in _MAKE_LAYOUTS:
+        if needle in lower:
+            return layout
+    return None
+
+
+def _reconyx(note: bytes, source: str) -> list[Evidence]:
+    """Reconyx HyperFire: binary maker note, SerialNumber is UCS-2 at byte 42."""
+    if len(note) < 72:
+        return []
+    serial = clean_text(note[42:72].decode("utf-16-le", errors="replace"))
+    if not serial:
+        return []
+    return [Evidence(Kind.DEVICE_SERIAL, f"{source} Reconyx SerialNumber", serial)]
+
+
+def read_makernote(parent: Tiff, entry: Entry, make: str, model: str,
+                   source: str = "MakerNote") -> list[Evidence]:
+    """Evidence from the maker note stored in `entry` of an EXIF IFD."""
+    note_pos = entry.pos
+    note = parent.raw(entry)
+    if note.startswith(b"\x01\xf1") and (note[2:4] in (b"\x02\x00", b"\x03\x00")
+                                         or make.upper().startswith("RECONYX")):
+        return _reconyx(note, source)
+    layout = _choose_layout(note[:32], make)
+    if layout is None:
+        layout = Layout("Unknown", GENERIC, 0, "tiff")
+    try:
+        tiff = _open_layout(parent, note_pos, layout)
+    except (TiffError, struct.error):
+        return []
+    return _read_maker_ifd(tiff, tiff.first_ifd, layout, model, source, note_pos, entry.size)
+
+
+def _open_layout(parent: Tiff, note_pos: int, layout: Layout) -> Tiff:
+    buf = parent.buf
+    if layout.tiff_header_at is not None:
+        return Tiff.from_header(buf, note_pos + layout.tiff_header_at)
+    endian = layout.endian
+    if endian is None and layout.endian_at is not None:
+        marker = bytes(buf[note_pos + layout.endian_at:note_pos + layout.endian_at + 2])
+        endian = {b"II": "<", b"MM": ">"}.get(marker)
+    if layout.base == "tiff":
+        base = parent.base
+    else:
+        base = note_pos + layout.base_delta
+    probe = Tiff(buf, base, endian or parent.endian)
+    if layout.ifd_pointer_at is not None:
+        first = struct.unpack_from("<I", buf, note_pos + layout.ifd_pointer_at)[0]
+        return Tiff(buf, base, "<", first)
+    start = note_pos + layout.start
+    if endian is None:
+        endian = _guess_endian(probe, start, parent.endian)
+    return Tiff(buf, base, endian, start - base)
+
+
+def _read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source: str,
+                    note_pos: int, note_size: int) -> list[Evidence]:
+    try:
+        entries, _ = tiff.read_ifd(offset)
+    except TiffError:
+        return []
+    if layout.base == "tiff" and layout.tiff_header_at is None:
+        # Some cameras write offsets relative to the maker note instead ("FixBase"):
+        # if that reads more of the table's tags as valid text, use it.
+        alt = Tiff(tiff.buf, note_pos, tiff.endian)
+        try:
+            alt_entries, _ = alt.read_ifd(offset + tiff.base - note_pos)
+        except TiffError:
+            alt_entries = {}
+        if _plausible(alt, alt_entries, layout.table) > _plausible(tiff, entries, layout.table):
+            tiff, entries = alt, alt_entries
+    out: list[Evidence] = []
+    prefix = f"{source} {layout.maker}"
+    for tag, e in entries.items():
+        spec = layout.table.get(tag)
+        if spec is not None:
+            kind, name, decode = spec
+            try:
+                value = decode(tiff, e, model)
+            except (struct.error, ValueError):
+                value = None
+            if value:
+                out.append(Evidence(kind, f"{prefix} {name}", value))
+        sub_table = SUB_IFDS.get(layout.maker, {}).get(tag)
+        if sub_table is not None:
+            out.extend(_read_sub_ifd(tiff, e, sub_table, layout, model, prefix))
+    return out
+
+
+def _plausible(t: Tiff, entries: dict[int, Entry], table: TagTable) -> int:
+    score = 0
+    for tag, e in entries.items():
+        if tag in table and e.type == 2:
+            raw = t.raw(e).split(b"\x00", 1)[0]
+            if raw and all(32 <= b < 127 for b in raw):
+                score += 1
+    return score
+
+
+def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: str,
+                  prefix: str) -> list[Evidence]:
+    if e.type in (4, 13):
+        offset = tiff.offset_value(e)
+    else:  # the IFD is stored inside the value itself
+        offset = e.pos - tiff.base
+    if not offset:
+        return []
+    endian = _guess_endian(tiff, tiff.base + offset, tiff.endian)
+    sub = Tiff(tiff.buf, tiff.base, endian)
+    try:
+        entries, _ = sub.read_ifd(offset)
+    except TiffError:
+        return []
+    out = []
+    for tag, entry in entries.items():
+        spec = table.get(tag)
+        if spec is None:
+            continue
+        kind, name, decode = spec
+        value = decode(sub, entry, model)
+        if value:
+            out.append(Evidence(kind, f"{prefix} {name}", value))
+    return out
