@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,10 +93,9 @@ def read_exif(buf: Any, start: int = 0, source: str = "EXIF") -> ExifResult:
         tiff = Tiff.from_header(buf, start)
     except (TiffError, struct.error):
         return result
-    try:
+    # a value that runs off the end of a truncated buffer ends the walk; keep what was read
+    with contextlib.suppress(struct.error):
         _walk(tiff, result, source)
-    except struct.error:
-        pass  # a value ran off the end of a truncated buffer: keep what was read
     return result
 
 
