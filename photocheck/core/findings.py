@@ -95,11 +95,9 @@ def preview_finding(source: str, width: int | None, height: int | None,
     value: dict[str, Any] = {"width": width, "height": height, "matches_photo": matches}
     if matches is False:
         summary = _("A hidden preview image that differs from the photo ({reason}); "
-                    "it may show what was cropped or edited away ({source})").format(
-            reason=reason, source=source)
+                    "it may show what was cropped or edited away").format(reason=reason)
         return Finding(Kind.HIDDEN_PREVIEW, Severity.HIGH, source, value, summary)
-    summary = _("A hidden preview copy of the photo is stored inside the file ({source})"
-                ).format(source=source)
+    summary = _("A hidden preview copy of the photo is stored inside the file")
     return Finding(Kind.HIDDEN_PREVIEW, Severity.MEDIUM, source, value, summary)
 
 
@@ -151,6 +149,37 @@ def guidance(kind: Kind) -> str:
             "The make and model of your camera, phone or software are in the file. On its "
             "own this says little, but together with other details it helps tell your "
             "photos apart from others'."),
+    }
+    return text[kind]
+
+
+def value_text(finding: Finding) -> str:
+    """The evidence of a finding as short text (no label, no source)."""
+    v = finding.value
+    if finding.kind == Kind.LOCATION:
+        return f"{v['lat']:.5f}, {v['lon']:.5f}" if "lat" in v else str(v.get("place", ""))
+    if finding.kind in (Kind.FACES, Kind.HIDDEN_PREVIEW):
+        return finding.summary
+    for key in ("names", "serials", "ids", "texts", "values"):
+        if key in v:
+            text = "; ".join(str(x) for x in v[key])
+            return text if len(text) <= 100 else text[:97] + "..."
+    return finding.summary
+
+
+def short_guidance(kind: Kind) -> str:
+    """One line: what to do about a finding of this kind."""
+    text = {
+        Kind.LOCATION: _("Share a cleaned copy; anyone with the file can find this place."),
+        Kind.PEOPLE_NAMED: _("Share a cleaned copy and ask the people named first."),
+        Kind.OWNER_NAME: _("Share a cleaned copy, or remove your name from the camera."),
+        Kind.DEVICE_SERIAL: _("Share a cleaned copy: the serial links all your photos."),
+        Kind.FACES: _("Ask consent; blur bystanders and children; keep albums private."),
+        Kind.HIDDEN_PREVIEW: _("Share a cleaned copy: the preview may show what you cut."),
+        Kind.CAPTURE_TIME: _("Share a cleaned copy if the time is private."),
+        Kind.FREE_TEXT: _("Read the text; share a cleaned copy if it is private."),
+        Kind.UNIQUE_ID: _("Share a cleaned copy so copies cannot be linked."),
+        Kind.DEVICE: _("Usually harmless; a cleaned copy removes it."),
     }
     return text[kind]
 

@@ -292,7 +292,7 @@ def _compare(thumb: Image.Image, main_size: tuple[int | None, int | None],
         main = main.transpose(inverse)
     a = trimmed.convert("L").resize((16, 16), Image.BILINEAR)
     b = main.convert("L").resize((16, 16), Image.BILINEAR)
-    diff = sum(abs(x - y) for x, y in zip(a.getdata(), b.getdata(), strict=False)) / 256
+    diff = sum(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True)) / 256
     if diff > 40:
         return False, "its content is different"
     return True, ""

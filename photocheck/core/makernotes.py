@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .model import Evidence, Kind
-from .tiff import Entry, Tiff, TiffError
+from .tiff import TYPE_SIZES, Entry, Tiff, TiffError
 from .values import clean_text
 
 # A decoder turns an entry into a text value (or None).
@@ -259,16 +259,13 @@ def _read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source:
         entries, _ = tiff.read_ifd(offset)
     except TiffError:
         return []
-    if layout.base == "tiff" and layout.tiff_header_at is None:
-        # Some cameras write offsets relative to the maker note instead ("FixBase"):
-        # if that reads more of the table's tags as valid text, use it.
-        alt = Tiff(tiff.buf, note_pos, tiff.endian)
+    fixed = _fix_base(tiff, tiff.base + offset, note_pos, note_size)
+    if fixed is not None:
         try:
-            alt_entries, _ = alt.read_ifd(offset + tiff.base - note_pos)
+            entries, _ = fixed.read_ifd(tiff.base + offset - fixed.base)
+            tiff = fixed
         except TiffError:
-            alt_entries = {}
-        if _plausible(alt, alt_entries, layout.table) > _plausible(tiff, entries, layout.table):
-            tiff, entries = alt, alt_entries
+            pass
     out: list[Evidence] = []
     prefix = f"{source} {layout.maker}"
     for tag, e in entries.items():
@@ -287,14 +284,44 @@ def _read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source:
     return out
 
 
-def _plausible(t: Tiff, entries: dict[int, Entry], table: TagTable) -> int:
-    score = 0
-    for tag, e in entries.items():
-        if tag in table and e.type == 2:
-            raw = t.raw(e).split(b"\x00", 1)[0]
-            if raw and all(32 <= b < 127 for b in raw):
-                score += 1
-    return score
+def _out_of_line(tiff: Tiff, ifd_pos: int) -> tuple[list[int], int]:
+    """Raw offsets of the values stored outside the IFD at `ifd_pos`, and the IFD's end."""
+    count = tiff.u16(ifd_pos)
+    end = ifd_pos + 2 + 12 * count
+    offsets = []
+    for i in range(count):
+        epos = ifd_pos + 2 + 12 * i
+        if epos + 12 > tiff.length:
+            break
+        _, typ, n, raw = struct.unpack_from(tiff.endian + "HHII", tiff.buf, epos)
+        size = TYPE_SIZES.get(typ, 0) * n
+        if size > 4:
+            offsets.append(raw)
+    return offsets, end + 4
+
+
+def _fix_base(tiff: Tiff, ifd_pos: int, note_pos: int, note_size: int) -> Tiff | None:
+    """A maker note's data lies inside the note. If its declared offset base puts values
+    outside, and the base that makes the data start right after the IFD keeps them all
+    inside, use that base instead (ExifTool calls this "FixBase")."""
+    try:
+        offsets, data_start = _out_of_line(tiff, ifd_pos)
+    except struct.error:
+        return None
+    if not offsets:
+        return None
+    note_end = note_pos + note_size
+
+    def inside(base: int) -> bool:
+        return all(note_pos <= base + off < note_end for off in offsets)
+
+    if inside(tiff.base):
+        return None
+    for slack in (0, -4):  # some writers omit the next-IFD pointer
+        base = data_start + slack - min(offsets)
+        if inside(base):
+            return Tiff(tiff.buf, base, tiff.endian)
+    return None
 
 
 def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: str,

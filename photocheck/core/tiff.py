@@ -82,7 +82,7 @@ class Tiff:
         Raises TiffError if the IFD itself lies outside the buffer.
         """
         pos = self.base + offset
-        if offset <= 0 or pos + 2 > self.length:
+        if offset < 0 or pos < 0 or pos + 2 > self.length:
             raise TiffError("IFD offset out of range")
         count = self.u16(pos)
         if count == 0 or count > MAX_ENTRIES:

@@ -1,0 +1,8 @@
+"""`python -m photocheck` does what the `photocheck` command does."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""The command line: a complete front end over the core, with no Qt."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from . import __version__
+from .core.discover import display_path
+from .core.engine import CancelToken, Progress, ScanError, Scanner, ScanOptions
+from .core.findings import kind_label, short_guidance, value_text
+from .core.i18n import _, ngettext
+from .core.model import Finding, Kind, PhotoReport, PhotoState
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="photocheck",
+        description=_("Shows what your photos give away before you share them: faces, "
+                      "places, names and serial numbers. Everything stays on this "
+                      "computer; your photos are only read, never changed."))
+    parser.add_argument("--version", action="version", version=f"photocheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    scan = sub.add_parser("scan", help=_("check photos in folders or files"),
+                          description=_("Check every photo under the given folders."))
+    scan.add_argument("paths", nargs="+", metavar="PATH", help=_("folders or photo files"))
+    scan.add_argument("--json", action="store_true",
+                      help=_("print one JSON document instead of text"))
+    scan.add_argument("--no-faces", action="store_true", help=_("do not look for faces"))
+    scan.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
+                      help=_("worker processes (default: one per core)"))
+    scan.add_argument("--include-hidden", action="store_true",
+                      help=_("also look in hidden folders and files"))
+    scan.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS",
+                      help=_("give up on a file after this long (default: 60)"))
+    scan.add_argument("--all", action="store_true",
+                      help=_("list clean photos too, not only those with findings"))
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("must be a whole number")) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("must be at least 1"))
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("must be a number of seconds")) from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(_("must be more than 0"))
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # The desktop app will open here once it exists; until then, the help.
+        parser.print_help()
+        return EXIT_OK
+    return run_scan(args)
+
+
+def run_scan(args: argparse.Namespace, out: TextIO | None = None,
+             err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    _safe_stream(out)
+    _safe_stream(err)
+    options = ScanOptions(faces=not args.no_faces, jobs=args.jobs,
+                          include_hidden=args.include_hidden, timeout=args.timeout)
+    scanner = Scanner(options)
+    cancel = CancelToken()
+    bar = _ProgressBar(err) if err.isatty() and not args.json else None
+    reports: list[PhotoReport] = []
+    started = time.monotonic()
+    interrupted = False
+    try:
+        for report in scanner.scan(args.paths, bar.update if bar else None, cancel):
+            reports.append(report)
+    except ScanError as exc:
+        if bar:
+            bar.clear()
+        err.write(_("photocheck: the scan could not run: {reason}").format(reason=exc) + "\n")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        cancel.cancel()
+        interrupted = True
+    if bar:
+        bar.clear()
+    elapsed = time.monotonic() - started
+    partial = interrupted or scanner.cancelled
+    if args.json:
+        json.dump(json_document(reports, scanner, partial, options), out, ensure_ascii=True,
+                  indent=1)
+        out.write("\n")
+    else:
+        print_human(reports, scanner, partial, options, elapsed, args.all, out)
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+def _safe_stream(stream: TextIO) -> None:
+    # File names need not be valid UTF-8; never crash while printing them.
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="backslashreplace")
+
+
+# -- JSON -----------------------------------------------------------------------------------
+
+
+def summary_counts(reports: Sequence[PhotoReport]) -> dict[str, Any]:
+    with_findings = {kind.value: 0 for kind in Kind}
+    for report in reports:
+        for kind in report.kinds():
+            with_findings[kind.value] += 1
+    return {
+        "photos": len(reports),
+        "with_findings": with_findings,
+        "flagged": sum(1 for r in reports if r.findings),
+        "clean": sum(1 for r in reports if r.state == PhotoState.CLEAN),
+        "partly_checked": sum(1 for r in reports if r.not_checked and r.error is None),
+        "errors": sum(1 for r in reports if r.error is not None),
+    }
+
+
+def json_document(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
+                  options: ScanOptions) -> dict[str, Any]:
+    summary = summary_counts(reports)
+    summary["complete"] = not partial
+    summary["faces_checked"] = options.faces and scanner.detector_problem is None
+    return {
+        "photocheck": __version__,
+        "photos": [r.to_dict() for r in reports],
+        "summary": summary,
+        "problems": [{"path": p, "message": m} for p, m in scanner.problems],
+    }
+
+
+# -- human output ---------------------------------------------------------------------------
+
+
+class _ProgressBar:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.last = 0.0
+        self.width = 0
+
+    def update(self, p: Progress) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1 and p.done != p.total:
+            return
+        self.last = now
+        if p.phase == "discovering":
+            line = _("Looking for photos... {n} found").format(n=p.total)
+        else:
+            total = max(p.total, 1)
+            filled = int(30 * p.done / total)
+            line = "[{}{}] {}/{}".format("#" * filled, "." * (30 - filled), p.done, p.total)
+            if p.current:
+                line += "  " + display_path(os.path.basename(p.current))[:40]
+        self.width = max(self.width, len(line))
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+_MARK = {"high": "!!", "medium": "! ", "low": "  "}
+
+
+def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
+                options: ScanOptions, elapsed: float, show_all: bool, out: TextIO) -> None:
+    w = out.write
+    for report in sorted(reports, key=lambda r: r.path):
+        if report.state == PhotoState.CLEAN and not show_all:
+            continue
+        w(display_path(report.path) + "\n")
+        if report.error:
+            w("   " + _("ERROR: {message}").format(message=report.error) + "\n")
+        by_kind: dict[Kind, list[Finding]] = {}
+        for finding in report.findings:
+            by_kind.setdefault(finding.kind, []).append(finding)
+        for kind, group in by_kind.items():
+            mark = _MARK[max(group, key=lambda f: f.severity.rank).severity.value]
+            text = "; ".join(f"{value_text(f)} ({f.source})" for f in group)
+            w(f"   {mark} {kind_label(kind)}: {text}\n")
+            if kind not in (Kind.DEVICE, Kind.CAPTURE_TIME):
+                w("        -> " + short_guidance(kind) + "\n")
+        for item in report.not_checked:
+            w("   " + _("not checked: {what}").format(what=item) + "\n")
+        if report.state == PhotoState.CLEAN:
+            w("   " + _("nothing found") + "\n")
+        w("\n")
+    for path, message in scanner.problems:
+        w(_("Could not read {path}: {message}").format(path=display_path(path),
+                                                       message=message) + "\n")
+    counts = summary_counts(reports)
+    n = counts["photos"]
+    w("\n" + ngettext("Checked {n} photo in {s:.1f} s.", "Checked {n} photos in {s:.1f} s.",
+                      n).format(n=n, s=elapsed) + "\n")
+    if partial:
+        w(_("The scan was stopped early: photos not yet checked are not listed.") + "\n")
+    lines = [
+        (Kind.LOCATION, _("show where they were taken")),
+        (Kind.PEOPLE_NAMED, _("name people in the photo")),
+        (Kind.OWNER_NAME, _("name the photographer or owner")),
+        (Kind.DEVICE_SERIAL, _("carry a camera serial number")),
+        (Kind.FACES, _("show faces")),
+        (Kind.HIDDEN_PREVIEW, _("hold a hidden preview image")),
+        (Kind.FREE_TEXT, _("contain written text")),
+        (Kind.UNIQUE_ID, _("carry a unique ID")),
+    ]
+    for kind, text in lines:
+        count = counts["with_findings"][kind.value]
+        if count:
+            w(f"  {count:>6}  {text}\n")
+    if counts["errors"]:
+        w(f"  {counts['errors']:>6}  " + _("could not be checked (see ERROR above)") + "\n")
+    if not options.faces:
+        w("  " + _("Faces were not checked (--no-faces).") + "\n")
+    elif scanner.detector_problem:
+        w("  " + _("Faces were not checked: {why}").format(why=scanner.detector_problem) + "\n")
+    if counts["clean"]:
+        w(f"  {counts['clean']:>6}  " + _("nothing found") + "\n")

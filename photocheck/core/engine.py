@@ -1,0 +1,325 @@
+"""Scan orchestration: discovery, worker processes, progress, cancellation.
+
+Each file is inspected in a worker process. A file that crashes its worker (a decoder
+fault), hangs (per-file timeout) or exhausts memory becomes an error entry for that
+file; the worker is replaced and the scan goes on. Results are streamed in completion
+order. The front ends (CLI, GUI) use only `Scanner`, `ScanOptions`, `Progress` and
+`CancelToken`.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import importlib
+import multiprocessing as mp
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from .discover import PhotoFile, discover
+from .inspect import InspectOptions, inspect_file
+from .model import PhotoReport
+
+DEFAULT_DETECTOR = "photocheck.core.faces:load_detector"
+PREFETCH = 2  # tasks queued per worker, so a worker never waits for the parent
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    faces: bool = True
+    jobs: int = 0  # 0: one worker per core
+    include_hidden: bool = False
+    timeout: float = 60.0  # seconds one file may take before it is given up on
+    in_process: bool = False  # no worker processes (tests with fakes; no crash isolation)
+    detector: str = DEFAULT_DETECTOR  # "module:function" returning (detector, problem)
+
+    def worker_count(self) -> int:
+        if self.jobs > 0:
+            return self.jobs
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:
+            return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    phase: str  # "discovering", "scanning", "finished", "cancelled"
+    done: int
+    total: int  # photos found so far (final once phase is "scanning")
+    current: str | None = None
+
+
+class CancelToken:
+    """Set from any thread; the scan stops within a fraction of a second."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+class ScanError(RuntimeError):
+    """The scan could not run at all (no readable folder, no worker could start)."""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def resolve_detector(spec: str) -> Callable[[], tuple[Any, str | None]]:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+# -- worker process -------------------------------------------------------------------------
+
+
+def _worker_main(conn: Connection, faces: bool, detector_spec: str) -> None:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(5)  # the window stays responsive while workers decode
+    detector = problem = None
+    if faces:
+        detector, problem = resolve_detector(detector_spec)()
+    conn.send(("ready", problem))
+    options = InspectOptions(faces=faces)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, path, sidecars = task
+        try:
+            report = inspect_file(path, sidecars, options, detector, problem)
+        except Exception as exc:  # last resort: the parent must always get an answer
+            report = PhotoReport(path=path, error=f"internal error ({type(exc).__name__})")
+        conn.send((index, report))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    outstanding: collections.deque[tuple[int, PhotoFile]] = field(
+        default_factory=collections.deque)
+    busy_since: float = 0.0
+    ready: bool = False
+
+
+class Scanner:
+    """Runs one scan at a time; reusable. Not thread-safe: drive it from one thread."""
+
+    def __init__(self, options: ScanOptions | None = None) -> None:
+        self.options = options or ScanOptions()
+        self.problems: list[tuple[str, str]] = []  # (path, message) found while discovering
+        self.detector_problem: str | None = None
+        self.cancelled = False
+        self.total = 0
+
+    # -- public API ---------------------------------------------------------------------
+
+    def discover(self, roots: Iterable[str], cancel: CancelToken | None = None,
+                 progress: ProgressCallback | None = None) -> list[PhotoFile]:
+        found: list[PhotoFile] = []
+        last = 0.0
+        for photo in discover(roots, self.options.include_hidden, self._problem,
+                              (lambda: cancel.cancelled) if cancel else None):
+            found.append(photo)
+            now = time.monotonic()
+            if progress is not None and now - last > 0.1:
+                last = now
+                progress(Progress("discovering", 0, len(found), photo.path))
+        return found
+
+    def scan(self, roots: Iterable[str], progress: ProgressCallback | None = None,
+             cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
+        """Discover the photos under `roots` and yield one report per photo."""
+        roots = list(roots)
+        self.problems, self.cancelled = [], False
+        if not any(os.path.exists(r) for r in roots):
+            raise ScanError("none of the given paths exists")
+        photos = self.discover(roots, cancel, progress)
+        yield from self.scan_files(photos, progress, cancel)
+
+    def scan_files(self, photos: list[PhotoFile], progress: ProgressCallback | None = None,
+                   cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
+        self.total = len(photos)
+        cancel = cancel or CancelToken()
+        if cancel.cancelled:
+            self.cancelled = True
+            return
+        if progress is not None:
+            progress(Progress("scanning", 0, len(photos)))
+        if self.options.in_process:
+            gen = self._scan_in_process(photos, progress, cancel)
+        else:
+            gen = self._scan_with_workers(photos, progress, cancel)
+        yield from gen
+        if progress is not None:
+            phase = "cancelled" if self.cancelled else "finished"
+            progress(Progress(phase, self._done, len(photos)))
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _problem(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+    def _scan_in_process(self, photos: list[PhotoFile], progress: ProgressCallback | None,
+                         cancel: CancelToken) -> Iterator[PhotoReport]:
+        detector = None
+        if self.options.faces:
+            detector, self.detector_problem = resolve_detector(self.options.detector)()
+        options = InspectOptions(faces=self.options.faces)
+        self._done = 0
+        for photo in photos:
+            if cancel.cancelled:
+                self.cancelled = True
+                return
+            report = inspect_file(photo.path, photo.sidecars, options, detector,
+                                  self.detector_problem)
+            self._done += 1
+            if progress is not None:
+                progress(Progress("scanning", self._done, len(photos), photo.path))
+            yield report
+
+    def _start_worker(self, ctx: Any) -> _Worker:
+        parent, child = ctx.Pipe(duplex=True)
+        process = ctx.Process(target=_worker_main,
+                              args=(child, self.options.faces, self.options.detector),
+                              daemon=True, name="photocheck-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _scan_with_workers(self, photos: list[PhotoFile], progress: ProgressCallback | None,
+                           cancel: CancelToken) -> Iterator[PhotoReport]:
+        ctx = mp.get_context("spawn")
+        pending: collections.deque[tuple[int, PhotoFile]] = collections.deque(enumerate(photos))
+        count = min(self.options.worker_count(), max(1, len(photos)))
+        self._done = 0
+        if not photos:
+            return
+        workers = [self._start_worker(ctx) for _ in range(count)]
+        timeout = self.options.timeout
+        try:
+            while pending or any(w.outstanding for w in workers):
+                if cancel.cancelled:
+                    self.cancelled = True
+                    return
+                now = time.monotonic()
+                for w in workers:
+                    if not w.ready:
+                        continue
+                    while pending and len(w.outstanding) < PREFETCH:
+                        index, photo = pending.popleft()
+                        if not w.outstanding:
+                            w.busy_since = now
+                        w.outstanding.append((index, photo))
+                        try:
+                            w.conn.send((index, photo.path, photo.sidecars))
+                        except (OSError, ValueError):
+                            break  # the worker died; noticed below
+                deadline = min((w.busy_since + timeout for w in workers if w.outstanding),
+                               default=now + 0.1)
+                waits = [w.conn for w in workers] + [w.process.sentinel for w in workers]
+                ready = wait(waits, timeout=max(0.0, min(0.1, deadline - now)))
+                for i, w in enumerate(workers):
+                    crashed = False
+                    if w.conn in ready:
+                        try:
+                            message = w.conn.recv()
+                        except (EOFError, OSError):
+                            crashed = True
+                        else:
+                            report = self._handle(w, message)
+                            if report is not None:
+                                yield self._finish(report, progress, photos, w)
+                            continue
+                    if crashed or (w.process.sentinel in ready and not w.process.is_alive()):
+                        yield from self._replace(i, workers, ctx, pending, progress, photos,
+                                                 "crash")
+                    elif w.outstanding and time.monotonic() - w.busy_since > timeout:
+                        yield from self._replace(i, workers, ctx, pending, progress, photos,
+                                                 "timeout")
+        finally:
+            self._stop(workers)
+
+    def _handle(self, w: _Worker, message: Any) -> PhotoReport | None:
+        if message[0] == "ready":
+            w.ready = True
+            self.detector_problem = message[1]
+            return None
+        index, report = message
+        if w.outstanding and w.outstanding[0][0] == index:
+            w.outstanding.popleft()
+        w.busy_since = time.monotonic()
+        return report  # type: ignore[no-any-return]
+
+    def _finish(self, report: PhotoReport, progress: ProgressCallback | None,
+                photos: list[PhotoFile], w: _Worker | None) -> PhotoReport:
+        self._done += 1
+        if progress is not None:
+            current = w.outstanding[0][1].path if w is not None and w.outstanding else None
+            progress(Progress("scanning", self._done, len(photos), current or report.path))
+        return report
+
+    def _replace(self, i: int, workers: list[_Worker], ctx: Any,
+                 pending: collections.deque[tuple[int, PhotoFile]],
+                 progress: ProgressCallback | None, photos: list[PhotoFile],
+                 why: str) -> Iterator[PhotoReport]:
+        w = workers[i]
+        code = w.process.exitcode
+        self._kill(w)
+        if w.outstanding:
+            _index, photo = w.outstanding.popleft()
+            if why == "timeout":
+                message = (f"reading this file took longer than {self.options.timeout:g} s "
+                           "and was stopped (the file may be damaged or hostile)")
+            else:
+                message = ("reading this file crashed the decoder "
+                           f"(exit code {code}); the file may be damaged or hostile")
+            report = PhotoReport(path=photo.path, format=photo.format, error=message,
+                                 sidecars=[os.path.basename(s) for s in photo.sidecars])
+            # the other files this worker held are tried again by a fresh worker
+            pending.extendleft(reversed(w.outstanding))
+            yield self._finish(report, progress, photos, None)
+        elif not w.ready:
+            raise ScanError(f"a scan worker could not start (exit code {code})")
+        workers[i] = self._start_worker(ctx)
+
+    @staticmethod
+    def _kill(w: _Worker) -> None:
+        if w.process.is_alive():
+            w.process.kill()
+        w.process.join(timeout=5)
+        w.conn.close()
+
+    def _stop(self, workers: list[_Worker]) -> None:
+        for w in workers:
+            if w.process.is_alive():
+                if self.cancelled or w.outstanding:
+                    w.process.kill()
+                else:
+                    try:
+                        w.conn.send(None)
+                    except (OSError, ValueError):
+                        w.process.kill()
+        for w in workers:
+            w.process.join(timeout=5)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=5)
+            w.conn.close()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from photocheck import __version__
+from photocheck.cli import main
+
+from . import fixtures as fx
+
+pytestmark = pytest.mark.slow
+
+
+def _photo(tmp_path: Path) -> Path:
+    exif = fx.pillow_exif(ifd0={0x013B: "Cli Owner"}, exif_ifd={0xA431: "SN-1"},
+                          gps=fx.gps_ifd(-33.86, 151.2))
+    path = tmp_path / "p.jpg"
+    path.write_bytes(fx.jpeg_bytes(exif=exif.tobytes()))
+    return path
+
+
+def test_json_document_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _photo(tmp_path)
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe1\x00")
+    assert main(["scan", "--json", "--jobs", "1", str(tmp_path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["photocheck"] == __version__
+    photos = {Path(p["path"]).name: p for p in doc["photos"]}
+    assert set(photos) == {"p.jpg", "broken.jpg"}
+    good = photos["p.jpg"]
+    kinds = {f["kind"]: f for f in good["findings"]}
+    assert kinds["location"]["value"]["lat"] == pytest.approx(-33.86, abs=1e-4)
+    assert kinds["owner_name"]["value"]["names"] == ["Cli Owner"]
+    assert kinds["device_serial"]["value"]["serials"] == ["SN-1"]
+    assert isinstance(good["faces"], list) and good["error"] is None
+    assert photos["broken.jpg"]["error"] or photos["broken.jpg"]["not_checked"]
+    assert doc["summary"]["photos"] == 2
+    assert doc["summary"]["with_findings"]["location"] == 1
+
+
+def test_human_output_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _photo(tmp_path)
+    assert main(["scan", "--no-faces", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Cli Owner" in out and "Location" in out and "Checked 1 photo" in out
+    assert main(["scan", str(tmp_path / "missing")]) == 1
+    with pytest.raises(SystemExit) as exc:
+        main(["scan", "--jobs", "zero", str(tmp_path)])
+    assert exc.value.code == 2
+
+
+def test_python_m_runs_the_same_cli(tmp_path: Path) -> None:
+    _photo(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "photocheck", "scan", "--json", "--no-faces",
+                             str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["photos"] == 1

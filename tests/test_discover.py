@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from photocheck.core.discover import discover, find_sidecars
+
+from . import fixtures as fx
+
+
+def names(photos) -> list[str]:
+    return sorted(os.path.basename(p.path) for p in photos)
+
+
+def test_photos_are_recognised_by_content_not_name(tmp_path: Path) -> None:
+    (tmp_path / "real.dat").write_bytes(fx.jpeg_bytes())
+    (tmp_path / "fake.jpg").write_text("not a photo at all")
+    (tmp_path / "notes.txt").write_text("hello")
+    problems: list = []
+    found = list(discover([str(tmp_path)], on_problem=lambda p, m: problems.append(p)))
+    assert names(found) == ["real.dat"]
+    assert found[0].format == "JPEG"
+
+
+def test_hidden_folders_skipped_unless_asked(tmp_path: Path) -> None:
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "a.jpg").write_bytes(fx.jpeg_bytes())
+    (tmp_path / "b.jpg").write_bytes(fx.jpeg_bytes())
+    assert names(discover([str(tmp_path)])) == ["b.jpg"]
+    assert names(discover([str(tmp_path)], include_hidden=True)) == ["a.jpg", "b.jpg"]
+
+
+def test_symlink_loop_terminates(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "a.jpg").write_bytes(fx.jpeg_bytes())
+    os.symlink(tmp_path, sub / "loop")
+    assert names(discover([str(tmp_path)])) == ["a.jpg"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="root can read any folder")
+def test_unreadable_folder_is_reported_and_skipped(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (tmp_path / "ok.jpg").write_bytes(fx.jpeg_bytes())
+    locked.chmod(0)
+    try:
+        problems: list = []
+        found = list(discover([str(tmp_path)], on_problem=lambda p, m: problems.append(p)))
+    finally:
+        locked.chmod(0o700)
+    assert names(found) == ["ok.jpg"]
+    assert problems == [str(locked)]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="bytes file names are a POSIX thing")
+def test_non_utf8_file_name(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(str(tmp_path)), b"caf\xe9.jpg")
+    with open(raw, "wb") as f:
+        f.write(fx.jpeg_bytes())
+    found = list(discover([str(tmp_path)]))
+    assert len(found) == 1 and os.fsencode(found[0].path) == raw
+
+
+def test_missing_root_is_a_problem(tmp_path: Path) -> None:
+    problems: list = []
+    assert list(discover([str(tmp_path / "nope")],
+                         on_problem=lambda p, m: problems.append(m))) == []
+    assert problems and "cannot be opened" in problems[0]
+
+
+@pytest.mark.parametrize("photo,sidecar", [
+    ("IMG_1.jpg", "IMG_1.xmp"), ("IMG_1.jpg", "IMG_1.jpg.xmp"), ("IMG_1.JPG", "img_1.XMP"),
+    ("IMG_1.jpg", "IMG_1.jpg.json"), ("IMG_1.jpg", "IMG_1.jpg.supplemental-metadata.json"),
+    ("IMG_1.jpg", "IMG_1.jpg.supplemental-metad.json"), ("IMG_1.jpg", "IMG_1.jpg.suppl.json"),
+    ("IMG_1(1).jpg", "IMG_1.jpg(1).json"),
+    ("IMG_1(1).jpg", "IMG_1.jpg.supplemental-metadata(1).json"),
+    ("IMG_1-edited.jpg", "IMG_1.jpg.json"), ("IMG_1-bewerkt.jpg", "IMG_1.jpg.json"),
+    ("Screenshot_20240101-120000_A_very_long_name.jpg",
+     "Screenshot_20240101-120000_A_very_long_name.j.json"),
+])
+def test_sidecar_pairing(photo: str, sidecar: str) -> None:
+    assert find_sidecars(photo, [photo, sidecar], "/d") == (os.path.join("/d", sidecar),)
+
+
+@pytest.mark.parametrize("photo,other", [
+    ("IMG_1.jpg", "IMG_10.jpg.json"), ("IMG_1.jpg", "IMG_1.jpg(1).json"),
+    ("IMG_1(1).jpg", "IMG_1.jpg.json"), ("IMG_1.jpg", "IMG_12.xmp"),
+])
+def test_sidecar_not_paired_with_another_photo(photo: str, other: str) -> None:
+    assert find_sidecars(photo, [photo, other], "/d") == ()

@@ -1,0 +1,121 @@
+"""The scan engine with real worker processes: isolation, timeouts, cancel, safety."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import socket
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from photocheck.core.engine import CancelToken, ScanError, Scanner, ScanOptions
+from photocheck.core.model import PhotoState
+
+from . import fakes
+from . import fixtures as fx
+
+pytestmark = pytest.mark.slow
+
+
+def _png(path: Path, colour: tuple[int, int, int]) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), colour).save(out, "PNG")  # lossless: the colour survives
+    path.write_bytes(out.getvalue())
+
+
+def _library(tmp_path: Path, n: int = 6) -> None:
+    for i in range(n):
+        exif = fx.pillow_exif(ifd0={0x013B: f"Owner {i}"}, gps=fx.gps_ifd(52 + i / 10, 5.1))
+        (tmp_path / f"p{i}.jpg").write_bytes(fx.jpeg_bytes(exif=exif.tobytes()))
+
+
+def test_crash_and_hang_cost_one_file_each(tmp_path: Path) -> None:
+    _library(tmp_path, 4)
+    _png(tmp_path / "crash.png", fakes.CRASH_COLOUR)
+    _png(tmp_path / "hang.png", fakes.HANG_COLOUR)
+    scanner = Scanner(ScanOptions(jobs=2, timeout=3, detector="tests.fakes:misbehaving"))
+    reports = {Path(r.path).name: r for r in scanner.scan([str(tmp_path)])}
+    assert len(reports) == 6
+    assert "crashed" in reports["crash.png"].error
+    assert "longer than 3 s" in reports["hang.png"].error
+    for i in range(4):
+        assert reports[f"p{i}.jpg"].state == PhotoState.FLAGGED
+
+
+def test_results_stream_and_progress_counts(tmp_path: Path) -> None:
+    _library(tmp_path, 5)
+    seen = []
+    scanner = Scanner(ScanOptions(jobs=2, faces=False))
+    reports = list(scanner.scan([str(tmp_path)], progress=seen.append))
+    assert len(reports) == 5
+    scanning = [p for p in seen if p.phase == "scanning"]
+    assert [p.done for p in scanning] == [0, 1, 2, 3, 4, 5]
+    assert all(p.total == 5 for p in scanning)
+    assert seen[-1].phase == "finished"
+
+
+def test_cancel_stops_the_scan(tmp_path: Path) -> None:
+    _library(tmp_path, 3)
+    for i in range(3):
+        _png(tmp_path / f"slow{i}.png", fakes.HANG_COLOUR)
+    cancel = CancelToken()
+    scanner = Scanner(ScanOptions(jobs=1, timeout=60, detector="tests.fakes:misbehaving"))
+    got = []
+    for report in scanner.scan([str(tmp_path)], cancel=cancel):
+        got.append(report)
+        cancel.cancel()
+    assert scanner.cancelled
+    assert len(got) < 6
+
+
+def test_unavailable_detector_marks_every_photo(tmp_path: Path) -> None:
+    _library(tmp_path, 2)
+    scanner = Scanner(ScanOptions(jobs=1, detector="tests.fakes:unavailable"))
+    reports = list(scanner.scan([str(tmp_path)]))
+    assert scanner.detector_problem is not None
+    assert all(scanner.detector_problem in r.not_checked for r in reports)
+
+
+def test_files_are_unchanged_and_nothing_is_written(tmp_path: Path) -> None:
+    _library(tmp_path, 3)
+    (tmp_path / "a.jpg.json").write_text('{"geoData": {"latitude": 1.5, "longitude": 2.5}}')
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
+    list(Scanner(ScanOptions(jobs=2)).scan([str(tmp_path)]))
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
+    assert before == after
+
+
+def test_no_socket_is_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _library(tmp_path, 2)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("photocheck tried to open a socket")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    reports = list(Scanner(ScanOptions(in_process=True)).scan([str(tmp_path)]))
+    assert len(reports) == 2 and all(r.error is None for r in reports)
+
+
+def test_no_network_module_is_imported_by_the_app() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "photocheck"
+    banned = {"socket", "urllib", "http", "requests", "httpx", "aiohttp", "ftplib", "smtplib"}
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in banned, f"{path}: imports {name}"
+
+
+def test_nothing_to_scan_is_a_scan_error(tmp_path: Path) -> None:
+    with pytest.raises(ScanError):
+        list(Scanner().scan([str(tmp_path / "missing")]))

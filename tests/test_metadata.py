@@ -1,0 +1,432 @@
+"""Metadata readers on generated files: every finding kind from every place it hides."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, PngImagePlugin
+from PIL.TiffImagePlugin import IFDRational
+
+from photocheck.core.inspect import InspectOptions, inspect_file
+from photocheck.core.model import Kind, PhotoReport, PhotoState
+from photocheck.core.values import (
+    clean_text,
+    decode_user_comment,
+    dms_to_degrees,
+    parse_xmp_coordinate,
+    rational,
+    valid_position,
+)
+
+from . import fixtures as fx
+
+NO_FACES = InspectOptions(faces=False)
+
+
+def scan_bytes(tmp_path: Path, data: bytes, name: str = "photo.jpg",
+               sidecars: tuple[str, ...] = ()) -> PhotoReport:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return inspect_file(str(path), sidecars, NO_FACES)
+
+
+def values(report: PhotoReport, kind: Kind, key: str) -> list:
+    return [v for f in report.findings if f.kind == kind for v in f.value[key]]
+
+
+def sources(report: PhotoReport, kind: Kind) -> list[str]:
+    return [f.source for f in report.findings if f.kind == kind]
+
+
+# -- values ---------------------------------------------------------------------------------
+
+
+def test_clean_text_cuts_at_nul_and_trims() -> None:
+    assert clean_text(b"  Jane Doe\x00garbage") == "Jane Doe"
+    assert clean_text(b"\x00\x00") is None
+    assert clean_text("   ") is None
+
+
+def test_zero_denominator_is_rejected_not_nan() -> None:
+    assert rational(1, 0) is None
+    assert dms_to_degrees([rational(52, 1), rational(5, 0), rational(0, 1)]) is None
+
+
+def test_zero_zero_is_no_location() -> None:
+    assert valid_position(0.0, 0.0) is None
+    assert valid_position(91.0, 5.0) is None
+    assert valid_position(52.1, 5.1) == (52.1, 5.1)
+
+
+def test_user_comment_charsets() -> None:
+    assert decode_user_comment(b"ASCII\x00\x00\x00hello") == "hello"
+    assert decode_user_comment(b"UNICODE\x00" + "héllo".encode("utf-16-le")) == "héllo"
+    assert decode_user_comment(b"\x00" * 8 + b"   ") is None
+
+
+def test_xmp_coordinates() -> None:
+    assert parse_xmp_coordinate("52,5.5N") == pytest.approx(52 + 5.5 / 60)
+    assert parse_xmp_coordinate("4,53,30W") == pytest.approx(-(4 + 53 / 60 + 30 / 3600))
+    assert parse_xmp_coordinate("-33.5") == -33.5
+
+
+# -- EXIF -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lat,lon", [(52.0907, 5.1214), (-33.8688, 151.2093),
+                                     (40.7128, -74.006), (-22.9068, -43.1729)])
+def test_gps_in_all_four_hemispheres(tmp_path: Path, lat: float, lon: float) -> None:
+    exif = fx.pillow_exif(gps=fx.gps_ifd(lat, lon))
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif.tobytes()))
+    locs = [f.value for f in report.findings if f.kind == Kind.LOCATION]
+    assert len(locs) == 1
+    assert locs[0]["lat"] == pytest.approx(lat, abs=1e-5)
+    assert locs[0]["lon"] == pytest.approx(lon, abs=1e-5)
+    assert report.findings[0].severity.value == "high"
+
+
+def test_gps_zero_zero_and_zero_denominators_give_no_location(tmp_path: Path) -> None:
+    zero = fx.pillow_exif(gps=fx.gps_ifd(0.0, 0.0))
+    assert not sources(scan_bytes(tmp_path, fx.jpeg_bytes(exif=zero.tobytes())), Kind.LOCATION)
+    bad = fx.pillow_exif(gps={1: "N", 2: (IFDRational(52, 0), IFDRational(1, 1),
+                                          IFDRational(0, 1)),
+                              3: "E", 4: (IFDRational(5, 1), IFDRational(0, 1),
+                                          IFDRational(0, 1))})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=bad.tobytes()), "bad.jpg")
+    assert not sources(report, Kind.LOCATION)
+
+
+def test_names_serials_ids_text_and_device(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(
+        ifd0={0x013B: "Ada Lovelace", 0x8298: "Grace Hopper\x00Alan Turing", 0x010F: "Canon",
+              0x0110: "EOS 5D", 0x010E: "Birthday at Anna's house",
+              0x9C9D: "Katherine Johnson".encode("utf-16-le") + b"\x00\x00"},
+        exif_ifd={0xA430: "Margaret Hamilton", 0xA431: "123456789", 0xA435: "LENS-42",
+                  0xA420: "a1b2c3d4e5f60718293a4b5c6d7e8f90", 0x9003: "2024:05:01 12:00:00"})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif.tobytes()))
+    owners = values(report, Kind.OWNER_NAME, "names")
+    assert {"Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson",
+            "Margaret Hamilton"} <= set(owners)
+    assert set(values(report, Kind.DEVICE_SERIAL, "serials")) == {"123456789", "LENS-42"}
+    assert values(report, Kind.UNIQUE_ID, "ids") == ["a1b2c3d4e5f60718293a4b5c6d7e8f90"]
+    assert "Birthday at Anna's house" in values(report, Kind.FREE_TEXT, "texts")
+    assert {"Canon", "EOS 5D"} <= set(values(report, Kind.DEVICE, "values"))
+    assert any(f.kind == Kind.CAPTURE_TIME for f in report.findings)
+    assert report.state == PhotoState.FLAGGED
+
+
+def test_camera_boilerplate_description_is_not_a_finding(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(ifd0={0x010E: "OLYMPUS DIGITAL CAMERA", 0x010F: "OLYMPUS"})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif.tobytes()))
+    assert not sources(report, Kind.FREE_TEXT)
+
+
+def _thumbnail_exif(thumb: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    thumb.save(buf, "JPEG")
+    data = buf.getvalue()
+    ifd0 = fx.build_ifd([fx.text_entry(0x010F, "Cam")], 8, next_ifd=0)
+    ifd1_at = 8 + len(ifd0)
+    ifd0 = fx.build_ifd([fx.text_entry(0x010F, "Cam")], 8, next_ifd=ifd1_at)
+    ifd1_len = 2 + 12 * 2 + 4
+    ifd1 = fx.build_ifd([(0x0201, fx.LONG, struct.pack("<I", ifd1_at + ifd1_len), 1),
+                         (0x0202, fx.LONG, struct.pack("<I", len(data)), 1)], ifd1_at)
+    return b"II*\x00" + struct.pack("<I", 8) + ifd0 + ifd1 + data
+
+
+def test_thumbnail_matching_the_photo_is_medium(tmp_path: Path) -> None:
+    exif = b"Exif\x00\x00" + _thumbnail_exif(Image.new("RGB", (160, 120), (120, 160, 200)))
+    report = scan_bytes(tmp_path, fx.jpeg_bytes((640, 480), exif=exif))
+    previews = [f for f in report.findings if f.kind == Kind.HIDDEN_PREVIEW]
+    assert [p.severity.value for p in previews] == ["medium"]
+    assert previews[0].value["matches_photo"] is True
+
+
+def test_thumbnail_showing_something_else_is_high(tmp_path: Path) -> None:
+    # the "photo" was cropped to a square of sky; the thumbnail still shows a wide scene
+    scene = Image.new("RGB", (160, 90), (10, 10, 10))
+    scene.paste((250, 250, 250), (100, 0, 160, 90))
+    exif = b"Exif\x00\x00" + _thumbnail_exif(scene)
+    report = scan_bytes(tmp_path, fx.jpeg_bytes((300, 300), (120, 160, 200), exif=exif))
+    previews = [f for f in report.findings if f.kind == Kind.HIDDEN_PREVIEW]
+    assert previews and previews[0].severity.value == "high"
+    assert previews[0].value["matches_photo"] is False
+
+
+# -- maker notes ------------------------------------------------------------------------------
+
+
+def _canon_note(at: int) -> bytes:
+    return fx.build_ifd([fx.text_entry(0x0009, "Owner Canon"),
+                         (0x000C, fx.LONG, struct.pack("<I", 1234567), 1)], at)
+
+
+def _jpeg_with(tiff: bytes) -> bytes:
+    return fx.jpeg_bytes(exif=b"Exif\x00\x00" + tiff)
+
+
+def test_canon_makernote_owner_and_serial(tmp_path: Path) -> None:
+    tiff = fx.exif_with_makernote("Canon", note_at_tiff_base=_canon_note,
+                                  model="Canon EOS 40D")
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.OWNER_NAME, "names") == ["Owner Canon"]
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["0001234567"]
+
+
+def test_canon_makernote_with_shifted_base_is_still_read(tmp_path: Path) -> None:
+    # some editors move the note without fixing its offsets: they end up note-relative
+    tiff = fx.exif_with_makernote("Canon", note=_canon_note(0))
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.OWNER_NAME, "names") == ["Owner Canon"]
+
+
+def test_nikon_type3_makernote_serial(tmp_path: Path) -> None:
+    inner = b"II*\x00" + struct.pack("<I", 8) + fx.build_ifd(
+        [fx.text_entry(0x001D, "7001234")], 8)
+    note = b"Nikon\x00\x02\x10\x00\x00" + inner
+    report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote("NIKON CORPORATION", note)))
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["7001234"]
+
+
+def test_olympus_equipment_sub_ifd_serials(tmp_path: Path) -> None:
+    equipment = fx.build_ifd([fx.text_entry(0x0101, "BODY123"),
+                              fx.text_entry(0x0202, "LENS456")], 0)
+    # main IFD at 12 (after "OLYMPUS\0II\3\0"), equipment IFD after it; offsets note-relative
+    main_len = 2 + 12 + 4
+    equipment = fx.build_ifd([fx.text_entry(0x0101, "BODY123"),
+                              fx.text_entry(0x0202, "LENS456")], 12 + main_len)
+    main = fx.build_ifd([(0x2010, 13, struct.pack("<I", 12 + main_len), 1)], 12)
+    note = b"OLYMPUS\x00II\x03\x00" + main + equipment
+    report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote("OLYMPUS", note)))
+    assert set(values(report, Kind.DEVICE_SERIAL, "serials")) == {"BODY123", "LENS456"}
+
+
+def test_fujifilm_panasonic_pentax_apple_makernotes(tmp_path: Path) -> None:
+    fuji = b"FUJIFILM" + struct.pack("<I", 12) + fx.build_ifd(
+        [fx.text_entry(0x0010, "FUJI-SERIAL-1")], 12)
+    pana = lambda at: b"Panasonic\x00\x00\x00" + fx.build_ifd(  # noqa: E731
+        [(0x0025, fx.UNDEFINED, b"\x00\x00S0106040302", 13)], at + 12)
+    pentax = lambda at: b"AOC\x00II" + fx.build_ifd(  # noqa: E731
+        [fx.text_entry(0x0229, "PX-998877")], at + 6)
+    apple = b"Apple iOS\x00\x00\x01MM" + fx.build_ifd(
+        [fx.text_entry(0x0011, "MEDIA-GROUP-UUID-1")], 14, endian=">")
+    cases = [("FUJIFILM", fuji, None, Kind.DEVICE_SERIAL, "FUJI-SERIAL-1"),
+             ("Panasonic", None, pana, Kind.DEVICE_SERIAL, "S0106040302"),
+             ("PENTAX", None, pentax, Kind.DEVICE_SERIAL, "PX-998877"),
+             ("Apple", apple, None, Kind.UNIQUE_ID, "MEDIA-GROUP-UUID-1")]
+    for i, (make, note, builder, kind, expected) in enumerate(cases):
+        tiff = fx.exif_with_makernote(make, note, builder)
+        report = scan_bytes(tmp_path, _jpeg_with(tiff), f"m{i}.jpg")
+        key = "serials" if kind == Kind.DEVICE_SERIAL else "ids"
+        assert expected in values(report, kind, key), make
+
+
+# -- XMP, IPTC, comments ------------------------------------------------------------------------
+
+
+REGIONS = """
+   <dc:creator><rdf:Seq><rdf:li>Photographer Name</rdf:li></rdf:Seq></dc:creator>
+   <aux:SerialNumber>XMP-SER-7</aux:SerialNumber>
+   <exif:GPSLatitude>52,22.5N</exif:GPSLatitude>
+   <exif:GPSLongitude>4,53.5E</exif:GPSLongitude>
+   <photoshop:City>Amsterdam</photoshop:City>
+   <Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Bob Listed</rdf:li></rdf:Bag>
+   </Iptc4xmpExt:PersonInImage>
+   <mwg-rs:Regions rdf:parseType="Resource">
+    <mwg-rs:RegionList><rdf:Bag>
+     <rdf:li><rdf:Description mwg-rs:Name="Alice Region" mwg-rs:Type="Face"/></rdf:li>
+     <rdf:li><rdf:Description mwg-rs:Name="Rex" mwg-rs:Type="Pet"/></rdf:li>
+     <rdf:li rdf:parseType="Resource"><mwg-rs:Name>Focus Point</mwg-rs:Name>
+       <mwg-rs:Type>Focus</mwg-rs:Type></rdf:li>
+    </rdf:Bag></mwg-rs:RegionList>
+   </mwg-rs:Regions>
+   <MP:RegionInfo rdf:parseType="Resource"><MPRI:Regions><rdf:Bag>
+     <rdf:li MPReg:PersonDisplayName="Carol Microsoft" MPReg:Rectangle="0.1, 0.1, 0.2, 0.2"/>
+   </rdf:Bag></MPRI:Regions></MP:RegionInfo>
+   <xmpMM:DocumentID>xmp.did:1234</xmpMM:DocumentID>
+"""
+
+
+def test_xmp_names_regions_gps_and_serial(tmp_path: Path) -> None:
+    data = fx.insert_segments(fx.jpeg_bytes(), fx.xmp_app1(fx.xmp_packet(REGIONS)))
+    report = scan_bytes(tmp_path, data)
+    people = values(report, Kind.PEOPLE_NAMED, "names")
+    assert set(people) == {"Bob Listed", "Alice Region", "Carol Microsoft"}
+    assert "Rex" not in people and "Focus Point" not in people
+    assert values(report, Kind.OWNER_NAME, "names") == ["Photographer Name"]
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["XMP-SER-7"]
+    assert values(report, Kind.UNIQUE_ID, "ids") == ["xmp.did:1234"]
+    locs = [f.value for f in report.findings if f.kind == Kind.LOCATION]
+    assert {"place": "Amsterdam"} in locs
+    assert any(v.get("lat") == pytest.approx(52.375) and v.get("lon") == pytest.approx(4.8917,
+               abs=1e-4) for v in locs)
+
+
+def test_extended_xmp_is_reassembled(tmp_path: Path) -> None:
+    packet = fx.xmp_packet("<dc:rights><rdf:Alt><rdf:li xml:lang='x-default'>Hidden Owner"
+                           "</rdf:li></rdf:Alt></dc:rights>")
+    guid = b"0123456789ABCDEF0123456789ABCDEF"
+    half = len(packet) // 2
+    segs = []
+    for offset, chunk in ((0, packet[:half]), (half, packet[half:])):
+        segs.append((0xE1, b"http://ns.adobe.com/xmp/extension/\x00" + guid
+                     + struct.pack(">II", len(packet), offset) + chunk))
+    report = scan_bytes(tmp_path, fx.insert_segments(fx.jpeg_bytes(), *segs))
+    assert values(report, Kind.OWNER_NAME, "names") == ["Hidden Owner"]
+
+
+def test_xml_entity_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i else b"&lol;")
+                                                  * 10) for i in range(1, 10))
+            + b']><x:xmpmeta xmlns:x="adobe:ns:meta/">&lol9;</x:xmpmeta>')
+    report = scan_bytes(tmp_path, fx.insert_segments(fx.jpeg_bytes(), fx.xmp_app1(bomb)))
+    assert report.error is None
+    assert report.seconds < 5
+
+
+def test_iptc_and_jpeg_comment(tmp_path: Path) -> None:
+    data = fx.insert_segments(fx.jpeg_bytes(),
+                              fx.iptc_app13([(80, "Iptc Byline"), (90, "Utrecht"),
+                                             (116, "© Iptc Owner"), (120, "Caption text")]),
+                              (0xFE, b"Meet me at the station"))
+    report = scan_bytes(tmp_path, data)
+    assert {"Iptc Byline", "© Iptc Owner"} <= set(values(report, Kind.OWNER_NAME, "names"))
+    assert {"place": "Utrecht"} in [f.value for f in report.findings if f.kind == Kind.LOCATION]
+    texts = values(report, Kind.FREE_TEXT, "texts")
+    assert "Meet me at the station" in texts and "Caption text" in texts
+
+
+# -- PNG, WebP, TIFF, HEIF ------------------------------------------------------------------------
+
+
+def test_png_text_chunks_and_exif(tmp_path: Path) -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Png Author")
+    info.add_text("Description", "our street", zip=True)
+    info.add_itxt("XML:com.adobe.xmp", fx.xmp_packet(
+        "<photoshop:City>Leiden</photoshop:City>").decode())
+    exif = fx.pillow_exif(gps=fx.gps_ifd(51.44, 5.47))
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32)).save(out, "PNG", pnginfo=info, exif=exif.tobytes())
+    report = scan_bytes(tmp_path, out.getvalue(), "a.png")
+    assert report.format == "PNG"
+    assert values(report, Kind.OWNER_NAME, "names") == ["Png Author"]
+    assert "our street" in values(report, Kind.FREE_TEXT, "texts")
+    locs = [f.value for f in report.findings if f.kind == Kind.LOCATION]
+    assert {"place": "Leiden"} in locs
+    assert any("lat" in v and v["lat"] == pytest.approx(51.44, abs=1e-4) for v in locs)
+
+
+def test_png_ztxt_bomb_is_bounded(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG")
+    png = out.getvalue()
+    payload = b"Comment\x00\x00" + zlib.compress(b"A" * (200 * 1024 * 1024), 9)
+    chunk = struct.pack(">I", len(payload)) + b"zTXt" + payload
+    chunk += struct.pack(">I", zlib.crc32(b"zTXt" + payload))
+    bomb = png[:33] + chunk + png[33:]
+    report = scan_bytes(tmp_path, bomb, "bomb.png")
+    assert report.error is None
+    assert not sources(report, Kind.FREE_TEXT)  # refused, not inflated to 200 MB
+
+
+def test_webp_exif_and_xmp(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Webp Artist"}, gps=fx.gps_ifd(-1.29, 36.82))
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(
+        out, "WEBP", exif=exif.tobytes(), xmp=fx.xmp_packet(
+            "<dc:creator><rdf:Seq><rdf:li>Xmp Webp</rdf:li></rdf:Seq></dc:creator>"))
+    report = scan_bytes(tmp_path, out.getvalue(), "a.webp")
+    assert report.format == "WEBP" and (report.width, report.height) == (40, 30)
+    assert {"Webp Artist", "Xmp Webp"} <= set(values(report, Kind.OWNER_NAME, "names"))
+    assert any(f.kind == Kind.LOCATION for f in report.findings)
+
+
+def test_tiff_and_dng_tags(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Tiff Artist"})
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10)).save(out, "TIFF", exif=exif)
+    report = scan_bytes(tmp_path, out.getvalue(), "a.tif")
+    assert report.format == "TIFF"
+    assert values(report, Kind.OWNER_NAME, "names") == ["Tiff Artist"]
+    # a DNG: DNGVersion + CameraSerialNumber in IFD0
+    ifd0 = fx.build_ifd([(0xC612, fx.BYTE, b"\x01\x04\x00\x00", 4),
+                         fx.text_entry(0xC62F, "DNG-SN-55"),
+                         (0x0100, fx.SHORT, struct.pack("<H", 6000), 1),
+                         (0x0101, fx.SHORT, struct.pack("<H", 4000), 1)], 8)
+    dng = scan_bytes(tmp_path, b"II*\x00" + struct.pack("<I", 8) + ifd0, "a.dng")
+    assert dng.format == "DNG" and (dng.width, dng.height) == (6000, 4000)
+    assert values(dng, Kind.DEVICE_SERIAL, "serials") == ["DNG-SN-55"]
+
+
+def test_heif_exif_and_xmp_items(tmp_path: Path) -> None:
+    tiff = fx.exif_with_makernote("Apple", b"\x00" * 8)
+    exif = fx.pillow_exif(ifd0={0x013B: "Heif Artist"}, gps=fx.gps_ifd(48.85, 2.35))
+    raw = exif.tobytes()[6:]  # drop "Exif\0\0"
+    data = fx.heif_with_exif(raw, 4032, 3024, fx.xmp_packet(
+        "<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Heif Person</rdf:li></rdf:Bag>"
+        "</Iptc4xmpExt:PersonInImage>"))
+    assert tiff  # the helper also builds plain TIFF blobs
+    report = scan_bytes(tmp_path, data, "a.heic")
+    assert report.format == "HEIF"
+    assert (report.width, report.height) == (4032, 3024)
+    assert values(report, Kind.OWNER_NAME, "names") == ["Heif Artist"]
+    assert values(report, Kind.PEOPLE_NAMED, "names") == ["Heif Person"]
+    assert any(f.kind == Kind.LOCATION for f in report.findings)
+
+
+# -- sidecars ----------------------------------------------------------------------------------
+
+
+def test_sidecar_findings_appear_on_the_photo(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_1.jpg"
+    photo.write_bytes(fx.jpeg_bytes())
+    xmp = tmp_path / "IMG_1.xmp"
+    xmp.write_bytes(fx.xmp_packet("<photoshop:City>Delft</photoshop:City>"))
+    takeout = tmp_path / "IMG_1.jpg.supplemental-metadata.json"
+    takeout.write_text(json.dumps({"geoData": {"latitude": 52.01, "longitude": 4.36},
+                                   "people": [{"name": "Dana Export"}],
+                                   "geoDataExif": {"latitude": 0.0, "longitude": 0.0}}))
+    report = inspect_file(str(photo), (str(xmp), str(takeout)), NO_FACES)
+    by_source = {f.source: f.value for f in report.findings}
+    assert by_source["sidecar IMG_1.xmp XMP photoshop:City"] == {"place": "Delft"}
+    assert by_source["sidecar IMG_1.jpg.supplemental-metadata.json geoData"] == {
+        "lat": 52.01, "lon": 4.36}
+    assert "sidecar IMG_1.jpg.supplemental-metadata.json geoDataExif" not in by_source
+    assert values(report, Kind.PEOPLE_NAMED, "names") == ["Dana Export"]
+
+
+def test_broken_sidecar_is_reported_not_ignored(tmp_path: Path) -> None:
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(fx.jpeg_bytes())
+    bad = tmp_path / "a.jpg.json"
+    bad.write_text("{not json")
+    report = inspect_file(str(photo), (str(bad),), NO_FACES)
+    assert any("a.jpg.json" in item for item in report.not_checked)
+    assert report.state != PhotoState.CLEAN
+
+
+# -- broken input -----------------------------------------------------------------------------
+
+
+def test_truncated_and_empty_files(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Cut Short"})
+    whole = fx.jpeg_bytes((200, 100), exif=exif.tobytes())
+    header_only = scan_bytes(tmp_path, whole[:40], "cut.jpg")
+    assert header_only.state in (PhotoState.ERROR, PhotoState.PARTLY_CHECKED)
+    assert header_only.state != PhotoState.CLEAN
+    empty = scan_bytes(tmp_path, b"", "empty.jpg")
+    assert empty.error == "the file is empty"
+    not_photo = scan_bytes(tmp_path, b"hello world, no photo here", "text.jpg")
+    assert not_photo.error is not None
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    report = inspect_file(str(tmp_path / "gone.jpg"), (), NO_FACES)
+    assert report.error is not None and report.state == PhotoState.ERROR
