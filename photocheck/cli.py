@@ -46,24 +46,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("must be a whole number")) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(_("must be at least 1"))
-    return value
+def _positive(convert: type[int] | type[float], what: str):  # type: ignore[no-untyped-def]
+    """An argparse type: a number of `convert`'s type, greater than 0."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(_("must be {what}").format(what=what)) from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(_("must be more than 0"))
+        return value
+
+    return parse
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("must be a number of seconds")) from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(_("must be more than 0"))
-    return value
+_positive_int = _positive(int, _("a whole number"))
+_positive_float = _positive(float, _("a number of seconds"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -128,6 +128,7 @@ class Scanner:
         self.detector_problem: str | None = None
         self.cancelled = False
         self.total = 0
+        self._done = 0
 
     # -- public API ---------------------------------------------------------------------
 
@@ -190,10 +191,7 @@ class Scanner:
                 return
             report = inspect_file(photo.path, photo.sidecars, options, detector,
                                   self.detector_problem)
-            self._done += 1
-            if progress is not None:
-                progress(Progress("scanning", self._done, len(photos), photo.path))
-            yield report
+            yield self._finish(report, progress, photos, None)
 
     def _start_worker(self, ctx: Any) -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
