@@ -169,10 +169,11 @@ def full_box(btype: bytes, version: int, payload: bytes, flags: int = 0) -> byte
 
 
 def heif_with_exif(tiff: bytes, width: int = 4000, height: int = 3000,
-                   xmp: bytes | None = None) -> bytes:
-    """A minimal HEIF container: ftyp + meta (pitm, iinf, iloc, iprp/ispe) + mdat.
+                   xmp: bytes | None = None, thumbnail: tuple[int, int] | None = None) -> bytes:
+    """A minimal HEIF container: ftyp + meta (pitm, iinf, iloc, iprp/ispe, iref) + mdat.
 
-    It holds metadata items only (no coded image), which is enough for the reader.
+    It holds metadata items only (no coded image), which is enough for the reader;
+    `thumbnail` adds a thumbnail image item of that size ('thmb' reference).
     """
     exif_payload = struct.pack(">I", 6) + b"Exif\x00\x00" + tiff
     items = [(2, b"Exif", exif_payload, b"")]
@@ -184,11 +185,20 @@ def heif_with_exif(tiff: bytes, width: int = 4000, height: int = 3000,
         extra = b"\x00" + ctype if itype == b"mime" else b"\x00"
         infes += full_box(b"infe", 2, struct.pack(">HH", item_id, 0) + itype + extra)
     infes = full_box(b"infe", 2, struct.pack(">HH", 1, 0) + b"hvc1" + b"\x00") + infes
-    iinf = full_box(b"iinf", 0, struct.pack(">H", len(items) + 1) + infes)
-    pitm = full_box(b"pitm", 0, struct.pack(">H", 1))
+    images = 1
     ispe = full_box(b"ispe", 0, struct.pack(">II", width, height))
+    assoc = struct.pack(">HB", 1, 1) + bytes([0x81])
+    iref = b""
+    if thumbnail is not None:
+        images += 1
+        infes += full_box(b"infe", 2, struct.pack(">HH", 9, 0) + b"hvc1" + b"\x00")
+        ispe += full_box(b"ispe", 0, struct.pack(">II", *thumbnail))
+        assoc += struct.pack(">HB", 9, 1) + bytes([0x82])
+        iref = full_box(b"iref", 0, box(b"thmb", struct.pack(">HHH", 9, 1, 1)))
+    iinf = full_box(b"iinf", 0, struct.pack(">H", len(items) + images) + infes)
+    pitm = full_box(b"pitm", 0, struct.pack(">H", 1))
     ipco = box(b"ipco", ispe)
-    ipma = full_box(b"ipma", 0, struct.pack(">IHB", 1, 1, 1) + bytes([0x81]))
+    ipma = full_box(b"ipma", 0, struct.pack(">I", images) + assoc)
     iprp = box(b"iprp", ipco + ipma)
 
     def build(mdat_start: int) -> bytes:
@@ -199,7 +209,7 @@ def heif_with_exif(tiff: bytes, width: int = 4000, height: int = 3000,
             pos += len(data)
         iloc = full_box(b"iloc", 0, bytes([0x44, 0x00]) + struct.pack(">H", len(items)) + entries)
         return full_box(b"meta", 0, box(b"hdlr", b"\x00" * 8 + b"pict" + b"\x00" * 13) + pitm
-                        + iinf + iloc + iprp)
+                        + iinf + iloc + iref + iprp)
 
     meta = build(0)
     mdat_payload = b"".join(data for _, _, data, _ in items)
@@ -213,5 +223,5 @@ def astronaut(size: int | None = None) -> Image.Image:
 
     im = Image.fromarray(data.astronaut())
     if size:
-        im = im.resize((size, size), Image.BILINEAR)
+        im = im.resize((size, size), Image.Resampling.BILINEAR)
     return im

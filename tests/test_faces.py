@@ -35,7 +35,7 @@ def _scan(path: Path):
 
 @needs_detector
 def test_astronaut_face_is_found_in_full_size_coordinates(tmp_path: Path) -> None:
-    big = fx.astronaut().resize((2048, 2048), Image.BILINEAR)
+    big = fx.astronaut().resize((2048, 2048), Image.Resampling.BILINEAR)
     _save(big, tmp_path / "a.jpg")
     report = _scan(tmp_path / "a.jpg")
     assert len(report.faces) == 1
@@ -66,7 +66,8 @@ def test_face_size_sweep(tmp_path: Path, size: int) -> None:
     """The astronaut's face pasted at sizes from a background face to a close-up."""
     face = fx.astronaut().crop((150, 40, 310, 230))
     scale = size / 120  # the face proper is ~120 px wide in the crop
-    face = face.resize((max(8, round(160 * scale)), max(8, round(190 * scale))), Image.BILINEAR)
+    face = face.resize((max(8, round(160 * scale)), max(8, round(190 * scale))),
+                       Image.Resampling.BILINEAR)
     canvas = Image.new("RGB", (1600, 1200), (90, 110, 90))
     canvas.paste(face, (700, 400))
     # a group: more faces, so that the small ones are looked for at a finer scale
@@ -109,3 +110,75 @@ def test_decompression_bomb_is_refused_metadata_still_read(tmp_path: Path) -> No
     assert any("too large" in item for item in report.not_checked)
     assert report.state != PhotoState.CLEAN
     assert any(f.kind == Kind.OWNER_NAME for f in report.findings)
+
+
+class _ScriptedDetector:
+    """Returns scripted boxes per call (in the coordinates of the image it is given)
+    and records the sizes of the images it saw."""
+
+    name = "scripted"
+
+    def __init__(self, *answers: list[tuple[float, float, float, float, float]]) -> None:
+        self.answers = list(answers)
+        self.seen: list[tuple[int, int]] = []
+
+    def detect(self, rgb: bytes, width: int, height: int):
+        assert len(rgb) == width * height * 3
+        self.seen.append((width, height))
+        return self.answers.pop(0) if self.answers else []
+
+
+def _detect(det: _ScriptedDetector, full=(4000, 3000)):
+    from photocheck.core.faces import detect_faces
+
+    sides: list[int] = []
+    image = Image.new("RGB", (1000, 750))
+
+    def load(side: int) -> Image.Image:
+        sides.append(side)
+        return image
+
+    return detect_faces(load, full, det), sides
+
+
+def test_close_up_pass_runs_only_after_a_large_coarse_box() -> None:
+    from photocheck.core import faces
+
+    det = _ScriptedDetector([(100, 100, 50, 50, 0.95)])
+    _detect(det)
+    assert det.seen == [(640, 480)]  # a 50 px face: no close-up
+    det = _ScriptedDetector([(100, 50, 300, 380, 0.7)], [(50, 25, 150, 190, 0.96)])
+    boxes, _ = _detect(det)
+    assert det.seen == [(640, 480), (faces.CLOSEUP_SIDE, faces.CLOSEUP_SIDE * 3 // 4)]
+    assert len(boxes) == 1 and boxes[0].w == 150 * 4000 // faces.CLOSEUP_SIDE
+
+
+def test_fine_pass_looks_around_small_faces_with_the_pixels_already_decoded() -> None:
+    from photocheck.core import faces
+
+    # a confirmed 40 px face and a small, uncertain one at (320, 240) of the coarse image
+    det = _ScriptedDetector([(100, 100, 40, 40, 0.95), (318, 238, 12, 12, 0.45)],
+                            [(120, 120, 16, 16, 0.88)])
+    boxes, sides = _detect(det)
+    assert sides == [faces.COARSE_SIDE]  # decoded once, reused by the fine pass
+    window = det.seen[1]
+    assert window == (faces.WINDOW_MIN, faces.WINDOW_MIN)  # a window, not the whole photo
+    # the window is centred on the small face (full-size centre 2025, 1525), so a hit
+    # in the middle of the window maps back there
+    small = [b for b in boxes if b.w < 100]
+    assert len(small) == 1
+    assert abs(small[0].x + small[0].w / 2 - 2025) < 3
+    assert abs(small[0].y + small[0].h / 2 - 1525) < 3
+    assert not small[0].matchable and len(boxes) == 2
+
+
+def test_windows_merge_and_a_crowd_gets_the_whole_photo() -> None:
+    from photocheck.core.faces import _Det, _windows
+
+    near = [_Det(1000, 1000, 40, 40, 0.5), _Det(1100, 1000, 40, 40, 0.5)]
+    regions = _windows(near, (4000, 3000), 1280 / 4000)
+    assert regions is not None and len(regions) == 1
+    x, _y, w, h = regions[0]
+    assert x < 1000 and x + w > 1140 and w * h < 0.1 * 4000 * 3000
+    crowd = [_Det(x, y, 40, 40, 0.5) for x in range(0, 4000, 400) for y in range(0, 3000, 400)]
+    assert _windows(crowd, (4000, 3000), 1280 / 4000) is None

@@ -381,6 +381,22 @@ def test_heif_exif_and_xmp_items(tmp_path: Path) -> None:
     assert any(f.kind == Kind.LOCATION for f in report.findings)
 
 
+def test_heif_thumbnail_item_is_a_hidden_preview(tmp_path: Path) -> None:
+    raw = fx.pillow_exif(ifd0={0x010F: "Apple"}).tobytes()[6:]
+    same = scan_bytes(tmp_path, fx.heif_with_exif(raw, 4032, 3024, thumbnail=(320, 240)),
+                      "same.heic")
+    previews = [f for f in same.findings if f.kind == Kind.HIDDEN_PREVIEW]
+    assert len(previews) == 1 and previews[0].severity.value == "medium"
+    assert previews[0].value == {"width": 320, "height": 240, "matches_photo": None}
+    # a square thumbnail of a 4:3 photo was made before a crop: it may show more
+    cropped = scan_bytes(tmp_path, fx.heif_with_exif(raw, 4032, 3024, thumbnail=(256, 256)),
+                         "cropped.heic")
+    previews = [f for f in cropped.findings if f.kind == Kind.HIDDEN_PREVIEW]
+    assert len(previews) == 1 and previews[0].severity.value == "high"
+    plain = scan_bytes(tmp_path, fx.heif_with_exif(raw, 4032, 3024), "plain.heic")
+    assert not any(f.kind == Kind.HIDDEN_PREVIEW for f in plain.findings)
+
+
 # -- sidecars ----------------------------------------------------------------------------------
 
 

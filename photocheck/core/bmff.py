@@ -80,6 +80,7 @@ def _read_meta(buf: Any, start: int, end: int, out: Extracted) -> None:
     primary = 0
     idat = (0, 0)
     props: list[tuple[bytes, int, int]] = []
+    thumbs: list[int] = []  # items that are thumbnails ('thmb' references) of another
     for btype, s, e in boxes(buf, start, end):
         if btype == b"pitm":
             primary = _uint(buf, s + 4, 2 if buf[s] == 0 else 4)
@@ -93,6 +94,8 @@ def _read_meta(buf: Any, start: int, end: int, out: Extracted) -> None:
             _iloc(buf, s, e, items)
         elif btype == b"idat":
             idat = (s, e)
+        elif btype == b"iref":
+            thumbs.extend(_thumbnail_refs(buf, s, e))
         elif btype == b"iprp":
             for ptype, ps, pe in boxes(buf, s, e):
                 if ptype == b"ipco":
@@ -101,16 +104,12 @@ def _read_meta(buf: Any, start: int, end: int, out: Extracted) -> None:
                     _ipma(buf, ps, pe, items)
     item = items.get(primary)
     if item is not None:
-        rotated = False
-        for index in item.props:
-            if 0 < index <= len(props):
-                ptype, ps, pe = props[index - 1]
-                if ptype == b"ispe" and pe - ps >= 12:
-                    out.width, out.height = struct.unpack_from(">II", buf, ps + 4)
-                elif ptype == b"irot" and pe > ps:
-                    rotated = bool(buf[ps] & 1)
-        if rotated and out.width and out.height:
-            out.width, out.height = out.height, out.width
+        out.width, out.height = _image_size(buf, item, props)
+    for ref in thumbs:
+        thumb = items.get(ref)
+        if thumb is not None and ref != primary:
+            w, h = _image_size(buf, thumb, props)
+            out.preview_items.append((f"{out.format} thumbnail image", w, h))
     for it in items.values():
         data = _item_data(buf, it, idat)
         if data is None:
@@ -127,6 +126,33 @@ def _read_meta(buf: Any, start: int, end: int, out: Extracted) -> None:
             out.add_exif(result, data)
         elif (it.type == b"mime" and "xml" in it.content_type) or it.type == b"XMP ":
             out.add_xmp(data)
+
+
+def _image_size(buf: Any, item: _Item, props: list[tuple[bytes, int, int]]
+                ) -> tuple[int | None, int | None]:
+    """An image item's displayed size: its ispe property, turned by irot."""
+    width = height = None
+    rotated = False
+    for index in item.props:
+        if 0 < index <= len(props):
+            ptype, ps, pe = props[index - 1]
+            if ptype == b"ispe" and pe - ps >= 12:
+                width, height = struct.unpack_from(">II", buf, ps + 4)
+            elif ptype == b"irot" and pe > ps:
+                rotated = bool(buf[ps] & 1)
+    if rotated and width and height:
+        return height, width
+    return width, height
+
+
+def _thumbnail_refs(buf: Any, s: int, e: int) -> list[int]:
+    """Item IDs that an iref box names as thumbnails ('thmb') of another item."""
+    id_size = 2 if buf[s] == 0 else 4
+    out = []
+    for rtype, rs, re_ in boxes(buf, s + 4, e):
+        if rtype == b"thmb" and rs + id_size <= re_:
+            out.append(_uint(buf, rs, id_size))
+    return out
 
 
 def _infe(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:

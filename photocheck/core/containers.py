@@ -41,6 +41,8 @@ class Extracted:
     evidence: list[Evidence] = field(default_factory=list)
     thumbnails: list[Thumb] = field(default_factory=list)
     preview: bytes | None = None  # RAW: the largest embedded JPEG, used for faces
+    # embedded images photocheck cannot decode (HEIF thumbnail items): source, size
+    preview_items: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)  # metadata blocks present, for reports
 
@@ -273,7 +275,7 @@ def read_tiff(buf: Any, fmt: str, ext: str) -> Extracted:
         out.width, out.height = result.width, result.height
     if result.ifd_images:
         w, h = max(result.ifd_images, key=lambda wh: wh[0] * wh[1])
-        if out.width is None or w * h > out.width * out.height:
+        if out.width is None or out.height is None or w * h > out.width * out.height:
             out.width, out.height = w, h
     if out.format != "TIFF" and result.previews:
         # RAW files: a big embedded JPEG is what faces are detected in, and it is a

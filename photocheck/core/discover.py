@@ -34,9 +34,16 @@ class PhotoFile:
 ProblemCallback = Callable[[str, str], None]
 
 
+# Only Windows (attributes) and macOS/BSD (flags) mark files hidden outside their name.
+_HIDDEN_ATTRIBUTES = sys.platform == "win32" or (hasattr(stat, "UF_HIDDEN") and (
+    sys.platform == "darwin" or "bsd" in sys.platform))
+
+
 def _is_hidden(entry: os.DirEntry[str]) -> bool:
     if entry.name.startswith("."):
         return True
+    if not _HIDDEN_ATTRIBUTES:
+        return False
     try:
         st = entry.stat(follow_symlinks=False)
     except OSError:
@@ -49,8 +56,11 @@ def _is_hidden(entry: os.DirEntry[str]) -> bool:
 
 def sniff_file(path: str) -> str | None:
     """The photo format of the file at `path` (None if it is not a photo)."""
-    with open(path, "rb") as f:
-        return sniff(f.read(HEAD_BYTES))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        return sniff(os.read(fd, HEAD_BYTES))
+    finally:
+        os.close(fd)
 
 
 def discover(roots: Iterable[str], include_hidden: bool = False,
@@ -83,7 +93,8 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
                 names = os.listdir(directory)
             except OSError:
                 names = []
-            yield PhotoFile(root, fmt, find_sidecars(os.path.basename(root), names, directory))
+            sidecars = SidecarIndex(names, directory)
+            yield PhotoFile(root, fmt, sidecars.find(os.path.basename(root)))
 
 
 def _walk(top: str, include_hidden: bool, report: ProblemCallback,
@@ -109,7 +120,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
         except OSError as exc:
             report(directory, _os_message(exc, "cannot be read"))
             continue
-        names = [e.name for e in entries]
+        sidecars = SidecarIndex((e.name for e in entries), directory)
         subdirs = []
         for entry in entries:
             if not include_hidden and _is_hidden(entry):
@@ -133,7 +144,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
                 report(entry.path, _os_message(exc, "cannot be read"))
                 continue
             if fmt is not None:
-                yield PhotoFile(entry.path, fmt, find_sidecars(entry.name, names, directory))
+                yield PhotoFile(entry.path, fmt, sidecars.find(entry.name))
         stack.extend(reversed(subdirs))
 
 
@@ -142,21 +153,49 @@ def _os_message(exc: OSError, what: str) -> str:
     return f"{what}: {reason}"
 
 
+_KEY = 8  # sidecar names are bucketed by up to this many leading characters
+
+
+class SidecarIndex:
+    """The sidecar files of one folder, indexed so that pairing every photo of a large
+    folder stays linear in the number of files."""
+
+    def __init__(self, names: Iterable[str], directory: str) -> None:
+        self.directory = directory
+        self._xmp: dict[str, list[str]] = {}
+        self._json: dict[str, list[str]] = {}
+        for name in names:
+            low = name.lower()
+            if low.endswith(".xmp"):
+                self._xmp.setdefault(low, []).append(name)
+            elif low.endswith(".json"):
+                # every JSON sidecar name starts with the photo's stem (or its first
+                # _KEY characters), so it is filed under each of its short prefixes
+                for n in range(1, min(_KEY, len(low) - 5) + 1):
+                    self._json.setdefault(low[:n], []).append(name)
+
+    def find(self, name: str) -> tuple[str, ...]:
+        """Sidecar files of the photo `name` in this folder."""
+        if not self._xmp and not self._json:
+            return ()
+        lower = name.lower()
+        stem = lower.rsplit(".", 1)[0] if "." in lower else lower
+        ext = lower[len(stem):]  # ".jpg" or ""
+        found: set[str] = set()
+        for xmp in (stem + ".xmp", lower + ".xmp"):
+            found.update(self._xmp.get(xmp, ()))
+        bases = _json_bases(stem, ext)
+        for _full, _counter, base_stem in bases:
+            for other in self._json.get(base_stem[:_KEY], ()):
+                low = other.lower()
+                if low != lower and _json_matches(low[:-5], bases):
+                    found.add(other)
+        return tuple(sorted(os.path.join(self.directory, f) for f in found))
+
+
 def find_sidecars(name: str, names: Iterable[str], directory: str) -> tuple[str, ...]:
     """Sidecar files of the photo `name` among the file `names` of its folder."""
-    lower = name.lower()
-    stem = lower.rsplit(".", 1)[0] if "." in lower else lower
-    ext = lower[len(stem):]  # ".jpg" or ""
-    xmp_names = {stem + ".xmp", lower + ".xmp"}
-    bases = _json_bases(stem, ext)
-    found = []
-    for other in names:
-        low = other.lower()
-        if low == lower:
-            continue
-        if low in xmp_names or (low.endswith(".json") and _json_matches(low[:-5], bases)):
-            found.append(os.path.join(directory, other))
-    return tuple(sorted(found))
+    return SidecarIndex(names, directory).find(name)
 
 
 def _json_bases(stem: str, ext: str) -> list[tuple[str, str, str]]:

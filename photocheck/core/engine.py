@@ -129,6 +129,7 @@ class Scanner:
         self.cancelled = False
         self.total = 0
         self._done = 0
+        self._started: list[_Worker] = []  # workers started while discovery runs
 
     # -- public API ---------------------------------------------------------------------
 
@@ -152,8 +153,18 @@ class Scanner:
         self.problems, self.cancelled = [], False
         if not any(os.path.exists(r) for r in roots):
             raise ScanError("none of the given paths exists")
-        photos = self.discover(roots, cancel, progress)
-        yield from self.scan_files(photos, progress, cancel)
+        if not self.options.in_process:
+            # Worker start-up (a fresh interpreter importing the decoders) overlaps the
+            # walk through the folders.
+            ctx = mp.get_context("spawn")
+            self._started = [self._start_worker(ctx)
+                             for _ in range(self.options.worker_count())]
+        try:
+            photos = self.discover(roots, cancel, progress)
+            yield from self.scan_files(photos, progress, cancel)
+        finally:
+            self._stop(self._started)
+            self._started = []
 
     def scan_files(self, photos: list[PhotoFile], progress: ProgressCallback | None = None,
                    cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
@@ -210,7 +221,10 @@ class Scanner:
         self._done = 0
         if not photos:
             return
-        workers = [self._start_worker(ctx) for _ in range(count)]
+        started, self._started = self._started, []
+        workers = started[:count]
+        self._stop(started[count:])
+        workers += [self._start_worker(ctx) for _ in range(count - len(workers))]
         timeout = self.options.timeout
         try:
             while pending or any(w.outstanding for w in workers):

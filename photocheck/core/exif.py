@@ -157,10 +157,11 @@ def _read_ifd_tags(tiff: Tiff, ifd: dict[int, Entry], label: str, result: ExifRe
             _dng_private(tiff, e, result, label)
     sub_specs = ((EXIF_IFD, "ExifIFD"), (GPS_IFD, "GPS"), (SUB_IFDS, "SubIFD"))
     for tag, name in sub_specs:
-        e = ifd.get(tag)
-        if e is None:
+        pointer = ifd.get(tag)
+        if pointer is None:
             continue
-        offsets = [tiff.offset_value(e)] if tag != SUB_IFDS else tiff.ints(e)[:8]
+        offsets = ([tiff.offset_value(pointer)] if tag != SUB_IFDS
+                   else tiff.ints(pointer)[:8])
         for off in offsets:
             if not off or off in seen:
                 continue
@@ -256,10 +257,10 @@ def _jpeg_blob(tiff: Tiff, ifd: dict[int, Entry]) -> Blob | None:
             len_e = ifd.get(len_tag)
             if len_e is None or off_e.count != 1:
                 continue
-            off, size = tiff.offset_value(off_e), tiff.offset_value(len_e)
-            if not off or not size:
+            off, length = tiff.offset_value(off_e), tiff.offset_value(len_e)
+            if not off or not length:
                 continue
-            pos = tiff.base + off
+            pos, size = tiff.base + off, length
         if pos + size > tiff.length or size < 4:
             continue
         if bytes(tiff.buf[pos:pos + 2]) == b"\xff\xd8":

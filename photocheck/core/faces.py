@@ -5,13 +5,20 @@ Its recall depends on the input size: the model saw faces of about 10-300 px, so
 scale cannot cover a crowd and a close-up at once. The pipeline therefore runs:
 
 1. a coarse pass with the long side at COARSE_SIDE px, for faces of ~10-300 px there;
-2. a close-up pass at CLOSEUP_SIDE px that only counts faces too big for pass 1;
-3. only when passes 1-2 found a face and some found face is small: a fine pass at up
-   to FINE_SIDE px, to find the smaller faces of group photos and crowds.
+2. a close-up pass at CLOSEUP_SIDE px, only when the coarse pass saw a large box (a
+   face too big for it still leaves one), that counts faces too big for pass 1;
+3. when a small candidate appears (a group, a crowd, a bystander): a fine pass at up
+   to FINE_SIDE px in windows around the small candidates, or over the whole photo
+   when the windows would cover most of it (a crowd). It reuses the pixels decoded for
+   pass 1, so a photo is decoded once.
+
+The photo is decoded at a reduced scale (JPEG DCT scaling) just large enough for the
+coarse pass; detection dominates the cost, so passes 2 and 3 run only where needed.
 
 Whether a photo shows a face at all is decided by a strict threshold (GATE, or
 GATE_SMALL for boxes under GATE_SMALL_BOX px, whose scores cannot reach GATE); once a
-face is confirmed, less certain faces are counted from KEEP. Pets and textures rarely
+face is confirmed, less certain faces are counted from KEEP (KEEP_LARGE for larger
+boxes, which real faces fill with higher scores). Pets and textures rarely
 pass the gate: a pet's face is scored like a large, not quite human face.
 The numbers were chosen from measurements (benchmarks/face_eval.py; see README).
 """
@@ -31,13 +38,19 @@ from .model import FaceBox
 COARSE_SIDE = 640
 CLOSEUP_SIDE = 320
 CLOSEUP_MIN_BOX = 100  # px at CLOSEUP_SIDE: smaller faces are left to the coarse pass
+CLOSEUP_HINT_BOX = 128  # px at COARSE_SIDE: a coarse box this large calls for a close-up
 FINE_SIDE = 1280
-FINE_TRIGGER_BOX = 48  # px at COARSE_SIDE: a face this small suggests a group photo
+FINE_TRIGGER_BOX = 32  # px at COARSE_SIDE: a face this small suggests a group photo
 GATE = 0.90
 GATE_SMALL = 0.82  # small real faces score 0.82-0.89: the model saturates with size
 GATE_SMALL_BOX = 32  # px at the detection scale
 KEEP = 0.60
+KEEP_LARGE = 0.80  # boxes of GATE_SMALL_BOX px and more: real ones score higher
 TRIGGER = 0.40  # a small candidate this likely is worth a look at the finer scale
+WINDOW_FACES = 5.0  # fine-pass window side, in sizes of the small face it surrounds
+WINDOW_HINT = 0.2  # small candidates at least this likely get a window
+WINDOW_MIN = 256  # px at the fine scale
+WINDOWS_MAX_SHARE = 0.5  # windows covering more of the photo: the fine pass sees it all
 NMS_IOU = 0.3
 MATCHABLE_MIN_PX = 64  # face box short side in the full-size photo
 
@@ -105,23 +118,59 @@ def _nms(dets: list[_Det]) -> list[_Det]:
     return keep
 
 
-def _run(detector: FaceDetector, image: Image.Image, side: int,
-         full: tuple[int, int]) -> list[tuple[_Det, float]]:
-    """Detect at long side `side`; boxes in full-size coordinates, with the box size at
-    the detection scale."""
-    w0, h0 = image.size
-    scale = side / max(w0, h0)
-    w, h = max(1, round(w0 * scale)), max(1, round(h0 * scale))
-    resized = image.resize((w, h), Image.BILINEAR) if (w, h) != (w0, h0) else image
-    fx, fy = full[0] / w, full[1] / h
+Region = tuple[float, float, float, float]  # x, y, w, h in full-size coordinates
+
+
+def _run(detector: FaceDetector, image: Image.Image, scale: float, full: tuple[int, int],
+         region: Region | None = None) -> list[tuple[_Det, float]]:
+    """Detect in `region` of the photo (default: all of it) shown at `scale` times its
+    full size; boxes in full-size coordinates, each with its size at that scale."""
+    rx, ry, rw, rh = region or (0.0, 0.0, float(full[0]), float(full[1]))
+    w, h = max(1, round(rw * scale)), max(1, round(rh * scale))
+    sx, sy = image.width / full[0], image.height / full[1]
+    crop = (round(rx * sx), round(ry * sy), round((rx + rw) * sx), round((ry + rh) * sy))
+    part = image if crop == (0, 0, image.width, image.height) else image.crop(crop)
+    resized = part.resize((w, h), Image.Resampling.BILINEAR) if part.size != (w, h) else part
+    fx, fy = rw / w, rh / h
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         raw = detector.detect(resized.tobytes(), w, h)
     for x, y, bw, bh, conf in raw:
-        det = _Det(x * fx, y * fy, bw * fx, bh * fy, conf)
+        det = _Det(rx + x * fx, ry + y * fy, bw * fx, bh * fy, conf)
         out.append((det, min(bw, bh)))
     return out
+
+
+def _windows(hints: list[_Det], full: tuple[int, int], scale: float) -> list[Region] | None:
+    """Regions around small candidate faces where the fine pass looks for their
+    neighbours (people stand together); None when they cover most of the photo."""
+    regions: list[list[float]] = []
+    for d in hints:
+        side = max(WINDOW_MIN / scale, WINDOW_FACES * max(d.w, d.h))
+        cx, cy = d.x + d.w / 2, d.y + d.h / 2
+        w, h = min(side, full[0]), min(side, full[1])
+        x = min(max(0.0, cx - w / 2), full[0] - w)
+        y = min(max(0.0, cy - h / 2), full[1] - h)
+        regions.append([x, y, x + w, y + h])
+    merged = True
+    while merged:  # overlapping windows become one
+        merged = False
+        for i in range(len(regions)):
+            for j in range(i + 1, len(regions)):
+                a, b = regions[i], regions[j]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    regions[i] = [min(a[0], b[0]), min(a[1], b[1]),
+                                  max(a[2], b[2]), max(a[3], b[3])]
+                    del regions[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    area = sum((r[2] - r[0]) * (r[3] - r[1]) for r in regions)
+    if area >= WINDOWS_MAX_SHARE * full[0] * full[1]:
+        return None
+    return [(r[0], r[1], r[2] - r[0], r[3] - r[1]) for r in regions]
 
 
 def _confirms(d: _Det, box: float) -> bool:
@@ -136,21 +185,34 @@ def detect_faces(load: Callable[[int], Image.Image], full: tuple[int, int],
     is at least `side` px where the photo is that large; `full` is the full-size,
     orientation-corrected (width, height) that boxes are reported in.
     """
-    coarse_img = load(COARSE_SIDE)
-    native_long = max(full)
-    coarse = _run(detector, coarse_img, COARSE_SIDE, full)
-    closeup = [(d, s) for d, s in _run(detector, coarse_img, CLOSEUP_SIDE, full)
-               if s >= CLOSEUP_MIN_BOX]
+    image = load(COARSE_SIDE)
+    long_side = max(full)
+    scale = COARSE_SIDE / long_side
+    size = (max(1, round(full[0] * scale)), max(1, round(full[1] * scale)))
+    small = image.resize(size, Image.Resampling.BILINEAR) if image.size != size else image
+    coarse = _run(detector, small, scale, full)
+    # A face too big for the coarse pass still leaves a large, less certain box there
+    # (measured up to faces wider than the frame); only then is the close-up pass run,
+    # from the coarse image (a cheaper resize than from the decoded one).
+    closeup = []
+    if any(s >= CLOSEUP_HINT_BOX for _, s in coarse):
+        closeup = [(d, s) for d, s in _run(detector, small, CLOSEUP_SIDE / long_side, full)
+                   if s >= CLOSEUP_MIN_BOX]
     found = coarse + closeup
     if not any(d.conf >= TRIGGER for d, _ in found):
         return []
-    small = any(s < FINE_TRIGGER_BOX and d.conf >= TRIGGER for d, s in coarse)
-    fine_side = min(FINE_SIDE, 2 * native_long)
-    if small and fine_side > COARSE_SIDE * 1.2:
-        found += _run(detector, load(fine_side), fine_side, full)
+    # Small candidates suggest a group or crowd: look again at a finer scale, around
+    # them (or everywhere, in a crowd). The pixels already decoded are reused.
+    hints = [d for d, s in coarse if s < FINE_TRIGGER_BOX and d.conf >= WINDOW_HINT]
+    fine_side = min(FINE_SIDE, 2 * long_side)
+    if any(d.conf >= TRIGGER for d in hints) and fine_side > COARSE_SIDE * 1.2:
+        scale = fine_side / long_side
+        windows = _windows(hints, full, scale)
+        for region in windows if windows is not None else [None]:
+            found += _run(detector, image, scale, full, region)
     if not any(_confirms(d, s) for d, s in found):
         return []
-    kept = [d for d, _ in found if d.conf >= KEEP]
+    kept = [d for d, s in found if d.conf >= (KEEP if s < GATE_SMALL_BOX else KEEP_LARGE)]
     boxes = []
     for d in _nms(kept):
         x, y = max(0, round(d.x)), max(0, round(d.y))

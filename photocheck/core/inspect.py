@@ -92,8 +92,8 @@ class _Pixels:
     def _open(self) -> Image.Image:
         if self.extracted.preview is not None:
             return Image.open(io.BytesIO(self.extracted.preview))
-        if self.fmt in ("HEIF", "AVIF") and not _register_heif() and self.fmt == "HEIF":
-            raise DecodeError("HEIF decoding is not available (pi-heif is missing)")
+        if self.fmt in ("HEIF", "AVIF") and not _register_heif():
+            raise DecodeError(f"{self.fmt} decoding is not available (pi-heif is missing)")
         return Image.open(self.path)
 
     def load(self, side: int) -> Image.Image:
@@ -106,7 +106,10 @@ class _Pixels:
                 im = self._open()
                 self._native_long = max(im.size)
                 if im.format == "JPEG":
-                    im.draft("RGB", (side, side))
+                    # DCT-domain scaling: the smallest 1/2^n scale whose long side
+                    # still reaches `side`
+                    scale = side / max(im.size)
+                    im.draft("RGB", (math.ceil(im.width * scale), math.ceil(im.height * scale)))
                 im.load()
             except Image.DecompressionBombError as exc:
                 raise DecodeError(f"the image is too large to decode safely ({exc})") from exc
@@ -215,14 +218,15 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
 
 def _faces(report: PhotoReport, pixels: _Pixels, detector: FaceDetector,
            findings: list) -> str | None:
-    full = (report.width, report.height)
     try:
         first = pixels.load(640)
-        if not (full[0] and full[1]):
+        if report.width and report.height:
+            full = (report.width, report.height)
+        else:
             # dimensions unknown from the metadata: use the decoded image's shape
             full = first.size
             report.width, report.height = full
-        boxes = detect_faces(pixels.load, (int(full[0]), int(full[1])), detector)
+        boxes = detect_faces(pixels.load, full, detector)
     except DecodeError as exc:
         report.not_checked.append(f"faces were not checked: {exc}")
         return str(exc)
@@ -249,6 +253,12 @@ def _previews(extracted: Extracted, pixels: _Pixels) -> list:
             continue
         matches, reason = _compare(im, main_size, pixels)
         out.append(preview_finding(thumb.source, im.width, im.height, matches, reason))
+    for source, width, height in extracted.preview_items:
+        matches, reason = None, ""
+        if width and height and extracted.width and extracted.height:
+            if _shape_differs(width / height, extracted.width / extracted.height):
+                matches, reason = False, "its shape is different"
+        out.append(preview_finding(source, width, height, matches, reason))
     if extracted.preview is not None and extracted.format not in ("JPEG",):
         out.append(preview_finding(f"{extracted.format} embedded preview", None, None, None,
                                    ""))
@@ -262,6 +272,10 @@ def _trim_borders(im: Image.Image) -> Image.Image:
     if box and (box[2] - box[0]) * (box[3] - box[1]) > 0.3 * im.width * im.height:
         return im.crop(box)
     return im
+
+
+def _shape_differs(a: float, b: float) -> bool:
+    return abs(math.log(a / b)) > 0.08
 
 
 def _compare(thumb: Image.Image, main_size: tuple[int | None, int | None],
@@ -278,7 +292,7 @@ def _compare(thumb: Image.Image, main_size: tuple[int | None, int | None],
     trimmed = _trim_borders(thumb)
     t_ratio = trimmed.width / trimmed.height
     m_ratio = w / h
-    shape_differs = abs(math.log(t_ratio / m_ratio)) > 0.08
+    shape_differs = _shape_differs(t_ratio, m_ratio)
     if pixels._cache is None and not shape_differs:
         return True, ""
     try:
@@ -290,8 +304,8 @@ def _compare(thumb: Image.Image, main_size: tuple[int | None, int | None],
                3: Image.Transpose.ROTATE_180}.get(pixels.extracted.orientation)
     if inverse is not None:
         main = main.transpose(inverse)
-    a = trimmed.convert("L").resize((16, 16), Image.BILINEAR)
-    b = main.convert("L").resize((16, 16), Image.BILINEAR)
+    a = trimmed.convert("L").resize((16, 16), Image.Resampling.BILINEAR)
+    b = main.convert("L").resize((16, 16), Image.Resampling.BILINEAR)
     diff = sum(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True)) / 256
     if diff > 40:
         return False, "its content is different"

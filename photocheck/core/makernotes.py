@@ -11,6 +11,7 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .model import Evidence, Kind
 from .tiff import TYPE_SIZES, Entry, Tiff, TiffError
@@ -181,11 +182,11 @@ _MAKE_LAYOUTS: list[tuple[str, Layout]] = [
 ]
 
 
-def _guess_endian(t: Tiff, pos: int, default: str) -> str:
+def _guess_endian(buf: Any, pos: int, default: str) -> str:
     """Pick the byte order under which the IFD entry count at `pos` is plausible."""
-    if pos + 2 > t.length:
+    if pos < 0 or pos + 2 > len(buf):
         return default
-    le, be = struct.unpack_from("<H", t.buf, pos)[0], struct.unpack_from(">H", t.buf, pos)[0]
+    le, be = struct.unpack_from("<H", buf, pos)[0], struct.unpack_from(">H", buf, pos)[0]
     good = [e for e, n in (("<", le), (">", be)) if 0 < n < 512]
     if len(good) == 1:
         return good[0]
@@ -243,13 +244,12 @@ def _open_layout(parent: Tiff, note_pos: int, layout: Layout) -> Tiff:
         base = parent.base
     else:
         base = note_pos + layout.base_delta
-    probe = Tiff(buf, base, endian or parent.endian)
     if layout.ifd_pointer_at is not None:
         first = struct.unpack_from("<I", buf, note_pos + layout.ifd_pointer_at)[0]
         return Tiff(buf, base, "<", first)
     start = note_pos + layout.start
     if endian is None:
-        endian = _guess_endian(probe, start, parent.endian)
+        endian = _guess_endian(buf, start, parent.endian)
     return Tiff(buf, base, endian, start - base)
 
 
@@ -332,7 +332,7 @@ def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: 
         offset = e.pos - tiff.base
     if not offset:
         return []
-    endian = _guess_endian(tiff, tiff.base + offset, tiff.endian)
+    endian = _guess_endian(tiff.buf, tiff.base + offset, tiff.endian)
     sub = Tiff(tiff.buf, tiff.base, endian)
     try:
         entries, _ = sub.read_ifd(offset)

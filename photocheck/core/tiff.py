@@ -8,6 +8,7 @@ beyond `TiffError`.
 
 from __future__ import annotations
 
+import builtins
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -156,7 +157,7 @@ class Tiff:
     def text(self, e: Entry) -> str | None:
         return clean_text(self.raw(e))
 
-    def offset_value(self, e: Entry) -> int | None:
+    def offset_value(self, e: Entry) -> builtins.int | None:
         """A LONG/IFD value used as an offset (sub-IFD pointers, thumbnail offsets)."""
         if e.type in (4, 13) and e.count >= 1:
             return self.u32(e.pos)
@@ -164,7 +165,7 @@ class Tiff:
             return self.u16(e.pos)
         return None
 
-    def sub_ifd(self, e: Entry) -> dict[int, Entry] | None:
+    def sub_ifd(self, e: Entry) -> dict[builtins.int, Entry] | None:
         off = self.offset_value(e)
         if off is None:
             return None

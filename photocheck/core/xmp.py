@@ -196,9 +196,9 @@ def _regions(root: Element, source: str) -> list[Evidence]:
             region_type = fields.get("Type", "Face")
             if region_type in ("Focus", "BarCode"):
                 continue
-            name = fields.get("Name") or fields.get("PersonDisplayName")
-            if name:
+            person = fields.get("Name") or fields.get("PersonDisplayName")
+            if person:
                 prop = "mwg-rs:Regions" if local == "RegionList" else "MP:RegionInfo"
                 kind = Kind.PEOPLE_NAMED if region_type != "Pet" else Kind.FREE_TEXT
-                out.append(Evidence(kind, f"{source} {prop}", name))
+                out.append(Evidence(kind, f"{source} {prop}", person))
     return out
