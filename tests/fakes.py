@@ -27,3 +27,8 @@ def misbehaving():
 
 def unavailable():
     return None, "face detection is not available on this platform (test)"
+
+
+def report_niceness():
+    """No detector; the 'reason' tells the worker's CPU niceness."""
+    return None, f"niceness {os.nice(0) if hasattr(os, 'nice') else 0}"

@@ -92,3 +92,21 @@ def test_sidecar_pairing(photo: str, sidecar: str) -> None:
 ])
 def test_sidecar_not_paired_with_another_photo(photo: str, other: str) -> None:
     assert find_sidecars(photo, [photo, other], "/d") == ()
+
+
+def test_large_export_folder_pairs_each_photo_with_its_own_sidecars(tmp_path: Path) -> None:
+    # an export folder: one JSON per photo, short names sharing their first characters
+    names = []
+    for i in range(300):
+        (tmp_path / f"P{i}.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(60))
+        (tmp_path / f"P{i}.jpg.supplemental-metadata.json").write_text("{}")
+        names.append(f"P{i}.jpg")
+    (tmp_path / "P7.xmp").write_text("<x/>")
+    photos = {Path(p.path).name: [Path(s).name for s in p.sidecars]
+              for p in discover([str(tmp_path)])}
+    assert len(photos) == 300
+    for name in names:
+        expected = [f"{name}.supplemental-metadata.json"]
+        if name == "P7.jpg":
+            expected = ["P7.jpg.supplemental-metadata.json", "P7.xmp"]
+        assert photos[name] == expected, name

@@ -119,3 +119,16 @@ def test_no_network_module_is_imported_by_the_app() -> None:
 def test_nothing_to_scan_is_a_scan_error(tmp_path: Path) -> None:
     with pytest.raises(ScanError):
         list(Scanner().scan([str(tmp_path / "missing")]))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "nice"), reason="no nice() here")
+def test_workers_yield_the_cpu_only_when_asked(tmp_path: Path) -> None:
+    import os
+
+    _library(tmp_path, 1)
+    base = os.nice(0)
+    for low, expected in ((False, base), (True, base + 5)):
+        scanner = Scanner(ScanOptions(jobs=1, low_priority=low,
+                                      detector="tests.fakes:report_niceness"))
+        (report,) = list(scanner.scan([str(tmp_path)]))
+        assert report.not_checked == [f"niceness {min(expected, 19)}"]

@@ -37,6 +37,8 @@ class ScanOptions:
     timeout: float = 60.0  # seconds one file may take before it is given up on
     in_process: bool = False  # no worker processes (tests with fakes; no crash isolation)
     detector: str = DEFAULT_DETECTOR  # "module:function" returning (detector, problem)
+    # workers at a lower CPU priority, so that a window stays responsive (the GUI)
+    low_priority: bool = False
 
     def worker_count(self) -> int:
         if self.jobs > 0:
@@ -84,11 +86,12 @@ def resolve_detector(spec: str) -> Callable[[], tuple[Any, str | None]]:
 # -- worker process -------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, faces: bool, detector_spec: str) -> None:
+def _worker_main(conn: Connection, faces: bool, detector_spec: str,
+                 low_priority: bool) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
-    if hasattr(os, "nice"):
+    if low_priority and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
-            os.nice(5)  # the window stays responsive while workers decode
+            os.nice(5)
     detector = problem = None
     if faces:
         detector, problem = resolve_detector(detector_spec)()
@@ -207,7 +210,8 @@ class Scanner:
     def _start_worker(self, ctx: Any) -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
         process = ctx.Process(target=_worker_main,
-                              args=(child, self.options.faces, self.options.detector),
+                              args=(child, self.options.faces, self.options.detector,
+                                    self.options.low_priority),
                               daemon=True, name="photocheck-worker")
         process.start()
         child.close()

@@ -254,11 +254,12 @@ def _previews(extracted: Extracted, pixels: _Pixels) -> list:
         matches, reason = _compare(im, main_size, pixels)
         out.append(preview_finding(thumb.source, im.width, im.height, matches, reason))
     for source, width, height in extracted.preview_items:
-        matches, reason = None, ""
-        if width and height and extracted.width and extracted.height:
-            if _shape_differs(width / height, extracted.width / extracted.height):
-                matches, reason = False, "its shape is different"
-        out.append(preview_finding(source, width, height, matches, reason))
+        # not decoded: the content is unknown, only a different shape tells
+        if (width and height and extracted.width and extracted.height
+                and _shape_differs(width / height, extracted.width / extracted.height)):
+            out.append(preview_finding(source, width, height, False, "its shape is different"))
+        else:
+            out.append(preview_finding(source, width, height, None, ""))
     if extracted.preview is not None and extracted.format not in ("JPEG",):
         out.append(preview_finding(f"{extracted.format} embedded preview", None, None, None,
                                    ""))
