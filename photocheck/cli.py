@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "places, names and serial numbers. Everything stays on this "
                       "computer; your photos are only read, never changed."))
     parser.add_argument("--version", action="version", version=f"photocheck {__version__}")
+    parser.epilog = _("Without a command, the desktop app opens.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     scan = sub.add_parser("scan", help=_("check photos in folders or files"),
                           description=_("Check every photo under the given folders."))
@@ -66,10 +67,15 @@ _positive_float = _positive(float, _("a number of seconds"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("scan", "-h", "--help", "--version"):
+        # no command: the desktop app (photocheck [FOLDER...] [--screenshot PNG])
+        from .gui.app import main as gui_main
+
+        return gui_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        # The desktop app will open here once it exists; until then, the help.
         parser.print_help()
         return EXIT_OK
     return run_scan(args)

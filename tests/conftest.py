@@ -14,3 +14,12 @@ def corpus_dir() -> str:
     if not os.path.isdir(os.path.join(path, "exif-samples")):
         pytest.skip("the shared corpus is not present")
     return path
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> str:
+    """Tests never read or write the real user's settings."""
+    path = str(tmp_path_factory.mktemp("config"))
+    monkeypatch.setenv("PHOTOCHECK_CONFIG_DIR", path)
+    return path

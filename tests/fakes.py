@@ -32,3 +32,14 @@ def unavailable():
 def report_niceness():
     """No detector; the 'reason' tells the worker's CPU niceness."""
     return None, f"niceness {os.nice(0) if hasattr(os, 'nice') else 0}"
+
+
+class _Slow(_Fake):
+    def detect(self, rgb: bytes, width: int, height: int) -> list:
+        time.sleep(0.05)
+        return []
+
+
+def slow():
+    """A detector that takes 50 ms a pass: scans long enough to cancel or to measure."""
+    return _Slow(), None

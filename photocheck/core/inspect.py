@@ -321,3 +321,27 @@ def inspect_paths(paths: Sequence[str], options: InspectOptions | None = None,
     if (options or InspectOptions()).faces and detector_factory is not None:
         detector, problem = detector_factory()
     return [inspect_file(p, (), options, detector, problem) for p in paths]
+
+
+def render_preview(path: str, side: int) -> tuple[int, int, bytes]:
+    """The photo as it is displayed (orientation applied), scaled so that its long side
+    is at most `side` px: (width, height, RGB bytes). For front ends' thumbnails and
+    previews; raises DecodeError (or OSError) when the file cannot be shown."""
+    with open(path, "rb") as f:
+        fd = f.fileno()
+        if os.fstat(fd).st_size == 0:
+            raise DecodeError("the file is empty")
+        with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as buf:
+            fmt = sniff(bytes(buf[:HEAD_BYTES]))
+            if fmt is None:
+                raise DecodeError("not a photo in a format photocheck knows")
+            ext = path.rsplit(".", 1)[-1] if "." in os.path.basename(path) else ""
+            try:
+                extracted = read_metadata(buf, fmt, ext)
+            except Exception:  # pixels may still be fine without the metadata
+                extracted = Extracted(fmt)
+    image = _Pixels(path, extracted.format, extracted).load(side)
+    if max(image.size) > side:
+        image = image.copy()
+        image.thumbnail((side, side), Image.Resampling.BILINEAR)
+    return image.width, image.height, image.tobytes()

@@ -1,0 +1,1 @@
+"""The desktop app (PySide6): models, views and workers over photocheck.core."""

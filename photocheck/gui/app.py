@@ -1,0 +1,107 @@
+"""Starting the desktop app: `photocheck` with no arguments, or `photocheck-gui`.
+
+`photocheck --screenshot out.png FOLDER...` scans the folders, renders the window to a
+PNG and exits (for the README and for checking by eye); it uses a throw-away settings
+folder so the user's own settings are not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+
+from ..core.i18n import _, set_language
+from ..core.settings import APP_ID, APP_NAME, Settings, pictures_dir
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="photocheck", description=_(
+        "Shows what your photos give away before you share them."))
+    parser.add_argument("folders", nargs="*", metavar="FOLDER",
+                        help=_("folders to check (added to the list)"))
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help=_("check FOLDER, save a picture of the window, and exit"))
+    parser.add_argument("--language", choices=["en", "nl"], help=_("language of the window"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.screenshot and not args.folders:
+        build_parser().error(_("--screenshot needs at least one FOLDER"))
+    if args.screenshot:
+        os.environ["PHOTOCHECK_CONFIG_DIR"] = tempfile.mkdtemp(prefix="photocheck-shot-")
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QDeadlineTimer, QTimer
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from .mainwindow import MainWindow
+    from .welcome import WelcomeDialog
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("photocheck")
+    app.setOrganizationDomain("photocheck.github.io")
+    QGuiApplication.setDesktopFileName(APP_ID)
+    icon = os.path.join(os.path.dirname(__file__), "..", "resources", "icon.svg")
+    if os.path.exists(icon):
+        app.setWindowIcon(QIcon(icon))
+
+    settings = Settings.load()
+    if args.language:
+        settings.language = args.language
+    set_language(settings.language or None)
+    window = MainWindow(settings)
+    scan_now = False
+    if args.folders:
+        window.add_folders([os.path.abspath(f) for f in args.folders])
+        scan_now = True
+    elif not settings.welcomed:
+        dialog = WelcomeDialog(pictures_dir(), window)
+        dialog.exec()
+        settings.welcomed = True
+        if dialog.use_pictures():
+            window.add_folders([pictures_dir()])
+            scan_now = True
+        window.save_settings()
+    if args.screenshot:
+        window.resize(1280, 800)
+        window.show()
+        out = os.path.abspath(args.screenshot)
+
+        deadline = QDeadlineTimer(15_000)
+
+        def save(*_args: object) -> None:
+            # thumbnails and the preview are decoded off the GUI thread: wait for them
+            if (window.thumbs.pending or window.previews.pending) and not deadline.hasExpired():
+                QTimer.singleShot(100, save)
+                return
+            window.grab().save(out)
+            app.quit()
+
+        def shoot(_cancelled: bool) -> None:
+            # show the photo with the most severe findings in the panel, once its
+            # preview (decoded off the GUI thread) is there
+            if window.proxy.rowCount():
+                window.select_row(0)
+                QTimer.singleShot(100, save)
+            else:
+                save()
+
+        window.scanFinished.connect(shoot)
+        window.start_scan()
+        return app.exec()
+    window.show()
+    if scan_now:
+        window.start_scan()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

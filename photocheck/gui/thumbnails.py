@@ -1,0 +1,89 @@
+"""Thumbnails and previews: decoded lazily off the GUI thread by the core, kept in a
+bounded cache (least recently used first out)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage
+
+from ..core.inspect import DecodeError, render_preview
+
+
+def to_qimage(width: int, height: int, rgb: bytes) -> QImage:
+    image = QImage(rgb, width, height, 3 * width, QImage.Format.Format_RGB888)
+    return image.copy()  # own the pixels: `rgb` goes away
+
+
+class _Signals(QObject):
+    done = Signal(str, int, object)  # path, side, QImage or None
+
+
+class _Render(QRunnable):
+    def __init__(self, path: str, side: int, signals: _Signals) -> None:
+        super().__init__()
+        self.path, self.side, self.signals = path, side, signals
+
+    def run(self) -> None:
+        try:
+            image: QImage | None = to_qimage(*render_preview(self.path, self.side))
+        except (DecodeError, OSError, ValueError, MemoryError):
+            image = None
+        self.signals.done.emit(self.path, self.side, image)
+
+
+class ImageCache(QObject):
+    """`get(path)` answers at once from the cache, or None and starts decoding; `ready`
+    tells when it is there. Only photos the scan could read are asked for."""
+
+    ready = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, side: int, capacity: int, pool: QThreadPool,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.side = side
+        self.capacity = capacity
+        self._pool = pool
+        self._images: OrderedDict[str, QImage] = OrderedDict()
+        self._pending: set[str] = set()
+        self._failed: set[str] = set()
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._done)
+
+    def get(self, path: str) -> QImage | None:
+        image = self._images.get(path)
+        if image is not None:
+            self._images.move_to_end(path)
+            return image
+        if path not in self._pending and path not in self._failed:
+            self._pending.add(path)
+            self._pool.start(_Render(path, self.side, self._signals))
+        return None
+
+    @property
+    def pending(self) -> int:
+        """Pictures being decoded now."""
+        return len(self._pending)
+
+    def has_failed(self, path: str) -> bool:
+        return path in self._failed
+
+    def clear(self) -> None:
+        self._images.clear()
+        self._failed.clear()
+
+    def __len__(self) -> int:
+        return len(self._images)
+
+    def _done(self, path: str, side: int, image: QImage | None) -> None:
+        self._pending.discard(path)
+        if image is None:
+            self._failed.add(path)
+            self.failed.emit(path)
+            return
+        self._images[path] = image
+        while len(self._images) > self.capacity:
+            self._images.popitem(last=False)
+        self.ready.emit(path)

@@ -1,0 +1,238 @@
+"""The desktop app, offscreen: folders, a real scan of generated photos, filters,
+selection, cancel, error states, model checks. Waits on signals, never sleeps."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+from photocheck.core.engine import ScanOptions
+from photocheck.core.model import Kind, PhotoReport, PhotoState
+from photocheck.core.settings import Settings
+from photocheck.gui.mainwindow import MainWindow
+from photocheck.gui.models import Column, PhotoFilter, PhotoModel, Role
+
+from . import fixtures as fx
+
+pytestmark = pytest.mark.slow
+
+
+def _library(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    gps = fx.pillow_exif(gps=fx.gps_ifd(52.0907, 5.1214))
+    files["gps"] = folder / "holiday.jpg"
+    files["gps"].write_bytes(fx.jpeg_bytes((320, 240), exif=gps.tobytes()))
+    owner = fx.pillow_exif(ifd0={0x013B: "Gui Owner"}, exif_ifd={0xA431: "SER-77"})
+    files["owner"] = folder / "camera.jpg"
+    files["owner"].write_bytes(fx.jpeg_bytes((320, 240), exif=owner.tobytes()))
+    files["clean"] = folder / "plain.jpg"
+    files["clean"].write_bytes(fx.jpeg_bytes((320, 240)))
+    files["broken"] = folder / "broken.jpg"
+    files["broken"].write_bytes(b"\xff\xd8\xff\xe1\x00\x10Exif")
+    return files
+
+
+def _window(qtbot, detector: str = "tests.fakes:unavailable", faces: bool = True,
+            folders: list[str] | None = None) -> MainWindow:
+    settings = Settings(folders=folders or [], faces=faces, welcomed=True)
+    options = ScanOptions(jobs=1, detector=detector, low_priority=True)
+    window = MainWindow(settings, scan_options=options)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _scan(qtbot, window: MainWindow, timeout: int = 60_000) -> bool:
+    with qtbot.waitSignal(window.scanFinished, timeout=timeout) as blocker:
+        window.start_scan()
+    return bool(blocker.args[0])
+
+
+def _reports(window: MainWindow) -> dict[str, PhotoReport]:
+    return {Path(window.model.report(r).path).name: window.model.report(r)
+            for r in range(window.model.rowCount())}
+
+
+def test_folders_are_added_removed_and_remembered(qtbot, tmp_path: Path) -> None:
+    window = _window(qtbot)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    window.add_folders([str(a), str(b), str(a)])
+    assert window.folder_list() == [str(a), str(b)]
+    assert Settings.load().folders == [str(a), str(b)]
+    window.folders.item(0).setSelected(True)
+    qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
+    assert window.folder_list() == [str(b)]
+    assert Settings.load().folders == [str(b)]
+    window.close()
+    again = _window(qtbot, folders=Settings.load().folders)
+    assert again.folder_list() == [str(b)]
+
+
+def test_real_scan_shows_every_photo_and_honest_states(qtbot, tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    window = _window(qtbot, folders=[str(tmp_path / "photos")])
+    assert _scan(qtbot, window) is False
+    reports = _reports(window)
+    assert set(reports) == {"holiday.jpg", "camera.jpg", "plain.jpg", "broken.jpg"}
+    assert reports["broken.jpg"].state == PhotoState.ERROR
+    # face detection unavailable: the plain photo is partly checked, never clean
+    assert reports["plain.jpg"].state == PhotoState.PARTLY_CHECKED
+    assert "Face detection is not available" in window.banner.text()
+    assert window.kind_button(Kind.LOCATION).text().startswith("1 photo ")
+    assert window.kind_button(Kind.DEVICE_SERIAL).text().startswith("1 photo ")
+    assert window.kind_button(None).text().startswith("4 photos ")
+    # the list column says so in words
+    window.view_mode.setCurrentIndex(1)
+    statuses = {window.column_text(r, Column.NAME): window.column_text(r, Column.STATUS)
+                for r in range(window.proxy.rowCount())}
+    assert statuses["broken.jpg"] == "Could not be checked"
+    assert statuses["plain.jpg"] == "Partly checked"
+
+
+def test_filters_and_sorting(qtbot, tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    assert window.proxy.rowCount() == 4
+    window.kind_button(Kind.LOCATION).click()
+    assert [window.column_text(r, Column.NAME) for r in range(window.proxy.rowCount())] == [
+        "holiday.jpg"]
+    window.kind_button(Kind.OWNER_NAME).click()  # either kind
+    assert window.proxy.rowCount() == 2
+    window.kind_button(Kind.LOCATION).click()
+    window.kind_button(Kind.OWNER_NAME).click()
+    qtbot.keyClicks(window.search, "PLAIN")
+    assert [window.column_text(r, Column.NAME) for r in range(window.proxy.rowCount())] == [
+        "plain.jpg"]
+    window.search.clear()
+    window.severity.setCurrentIndex(1)  # high only
+    names = {window.column_text(r, Column.NAME) for r in range(window.proxy.rowCount())}
+    assert names == {"holiday.jpg", "camera.jpg"}
+    window.severity.setCurrentIndex(0)
+    window.sort.setCurrentIndex(2)  # by name
+    assert [window.column_text(r, Column.NAME) for r in range(4)] == [
+        "broken.jpg", "camera.jpg", "holiday.jpg", "plain.jpg"]
+    window.sort.setCurrentIndex(0)  # by severity: flagged first, the unreadable next
+    first_two = {window.column_text(r, Column.NAME) for r in range(2)}
+    assert first_two == {"holiday.jpg", "camera.jpg"}
+
+
+def test_selection_shows_that_photos_findings(qtbot, tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    window.sort.setCurrentIndex(2)  # by name: broken, camera, holiday, plain
+    window.select_row(2)
+    text = window.detail.text.toPlainText()
+    assert "holiday.jpg" in text and "52.09070, 5.12140" in text and "EXIF GPS" in text
+    assert "Share a cleaned copy" in text  # the guidance
+    window.select_row(1)
+    text = window.detail.text.toPlainText()
+    assert "Gui Owner" in text and "SER-77" in text and "52.09" not in text
+    window.select_row(0)
+    text = window.detail.text.toPlainText()
+    assert "could not be checked" in text
+    assert window.detail.preview.text() == "No preview: the file could not be read."
+    # the preview of a readable photo arrives off the GUI thread
+    with qtbot.waitSignal(window.detail.previewShown, timeout=10_000):
+        window.select_row(3)
+    assert window.detail.preview.pixmap() is not None
+
+
+def test_cancel_stops_quickly_and_keeps_partial_results(qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(200):
+        (folder / f"p{i:03d}.jpg").write_bytes(fx.jpeg_bytes((64, 48)))
+    window = _window(qtbot, detector="tests.fakes:slow", folders=[str(folder)])
+    window.start_scan()
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 3, timeout=30_000)
+    timer = QElapsedTimer()
+    timer.start()
+    with qtbot.waitSignal(window.scanFinished, timeout=5_000) as blocker:
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [True]
+    assert timer.elapsed() < 1000
+    assert 3 <= window.model.rowCount() < 200
+    assert "cancelled" in window.banner.text()
+
+
+def test_missing_folder_and_empty_folder(qtbot, tmp_path: Path) -> None:
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "gone")])
+    _scan(qtbot, window)
+    assert "could not run" in window.banner.text()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("no photos here")
+    window2 = _window(qtbot, faces=False, folders=[str(empty)])
+    _scan(qtbot, window2)
+    assert window2.views.currentWidget() is window2.empty
+    assert window2.empty.text() == "No photos were found in these folders."
+
+
+def test_event_loop_stays_responsive_during_a_real_scan(qtbot, tmp_path: Path) -> None:
+    """The largest gap between ticks of a 10 ms timer while a real scan runs."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for i in range(400):
+        exif = fx.pillow_exif(ifd0={0x013B: f"Owner {i}"}, gps=fx.gps_ifd(10 + i / 100, 20))
+        (folder / f"img{i:04d}.jpg").write_bytes(fx.jpeg_bytes((640, 480),
+                                                               exif=exif.tobytes()))
+    settings = Settings(folders=[str(folder)], faces=True, welcomed=True)
+    window = MainWindow(settings, scan_options=ScanOptions(jobs=2, low_priority=True))
+    qtbot.addWidget(window)
+    window.show()
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    with qtbot.waitSignal(window.scanFinished, timeout=120_000):
+        window.start_scan()
+    timer.stop()
+    assert window.model.rowCount() == 400
+    assert len(gaps) > 20
+    assert max(gaps) < 0.1, f"largest event-loop gap {max(gaps) * 1000:.0f} ms"
+
+
+def test_models_pass_the_model_tester(qtmodeltester) -> None:
+    model = PhotoModel()
+    reports = [PhotoReport(path=f"/p/{n}.jpg", format="JPEG") for n in "abc"]
+    reports[1].error = "broken"
+    model.add_reports(reports)
+    qtmodeltester.check(model)
+    proxy = PhotoFilter()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    assert proxy.index(0, 0).data(Role.STATE) in set(PhotoState)
+
+
+def test_screenshot_command_renders_the_window(tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    subprocess.run([sys.executable, "-m", "photocheck", "--screenshot", str(out),
+                    str(tmp_path / "photos")], check=True, env=env, timeout=120)
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.size[0] >= 800 and im.size[1] >= 500
+        assert len(set(im.convert("L").resize((64, 40)).tobytes())) > 10  # not blank
