@@ -132,3 +132,12 @@ def test_workers_yield_the_cpu_only_when_asked(tmp_path: Path) -> None:
                                       detector="tests.fakes:report_niceness"))
         (report,) = list(scanner.scan([str(tmp_path)]))
         assert report.not_checked == [f"niceness {min(expected, 19)}"]
+
+
+def test_workers_write_their_messages_in_the_language_asked_for(tmp_path: Path) -> None:
+    _library(tmp_path, 1)
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe1\x00")
+    scanner = Scanner(ScanOptions(faces=False, jobs=1, language="nl"))
+    reports = {Path(r.path).name: r for r in scanner.scan([str(tmp_path)])}
+    assert reports["p0.jpg"].not_checked == ["gezichten zijn niet gecontroleerd (uitgezet)"]
+    assert (reports["broken.jpg"].error or "").startswith("het bestand is beschadigd: ")

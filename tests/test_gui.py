@@ -236,3 +236,29 @@ def test_screenshot_command_renders_the_window(tmp_path: Path) -> None:
     with Image.open(out) as im:
         assert im.size[0] >= 800 and im.size[1] >= 500
         assert len(set(im.convert("L").resize((64, 40)).tobytes())) > 10  # not blank
+
+
+def test_language_switch_without_restart(qtbot, tmp_path: Path) -> None:
+    from photocheck.core import i18n
+
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    window.sort.setCurrentIndex(2)
+    window.select_row(2)  # holiday.jpg, with a location
+    try:
+        window.set_language("nl")
+        assert window.windowTitle() == "photocheck - wat geven je foto's prijs?"
+        assert window.kind_button(Kind.LOCATION).text() == (
+            "1 foto laat zien waar die gemaakt is")
+        assert window.kind_button(None).text() == (
+            "4 foto's konden niet volledig gecontroleerd worden")
+        assert window.model.headerData(0, Qt.Orientation.Horizontal) == "Naam"
+        assert window.sort.currentText() == "Sorteren op naam"  # the choice is kept
+        assert "Locatie" in window.detail.text.toPlainText()
+        assert Settings.load().language == "nl"
+        window.set_language("en")
+        assert window.kind_button(Kind.LOCATION).text() == "1 photo shows where it was taken"
+        assert "Location" in window.detail.text.toPlainText()
+    finally:
+        i18n.set_language("en")

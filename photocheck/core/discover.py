@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .formats import HEAD_BYTES, sniff
+from .i18n import N_, _
 
 SIDECAR_EXTS = (".xmp", ".json")
 # Photo-service exports name an edited copy "IMG_1-edited.jpg" but keep one JSON file.
@@ -74,7 +75,7 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
         try:
             st = os.stat(root)
         except OSError as exc:
-            report(root, _os_message(exc, "cannot be opened"))
+            report(root, _os_message(exc, N_("cannot be opened")))
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk(root, include_hidden, report, visited, should_stop)
@@ -83,10 +84,10 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
             try:
                 fmt = sniff_file(root)
             except OSError as exc:
-                report(root, _os_message(exc, "cannot be read"))
+                report(root, _os_message(exc, N_("cannot be read")))
                 continue
             if fmt is None:
-                report(root, "not a photo in a format photocheck knows")
+                report(root, _("not a photo in a format photocheck knows"))
                 continue
             directory = os.path.dirname(root) or "."
             try:
@@ -108,7 +109,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
         try:
             st = os.stat(directory)
         except OSError as exc:
-            report(directory, _os_message(exc, "cannot be opened"))
+            report(directory, _os_message(exc, N_("cannot be opened")))
             continue
         key = (st.st_dev, st.st_ino)
         if key in visited:  # a symlink loop, or the same folder reached twice
@@ -118,7 +119,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            report(directory, _os_message(exc, "cannot be read"))
+            report(directory, _os_message(exc, N_("cannot be read")))
             continue
         sidecars = SidecarIndex((e.name for e in entries), directory)
         subdirs = []
@@ -141,7 +142,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             except FileNotFoundError:
                 continue  # vanished since the folder was listed
             except OSError as exc:
-                report(entry.path, _os_message(exc, "cannot be read"))
+                report(entry.path, _os_message(exc, N_("cannot be read")))
                 continue
             if fmt is not None:
                 yield PhotoFile(entry.path, fmt, sidecars.find(entry.name))
@@ -150,7 +151,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
 
 def _os_message(exc: OSError, what: str) -> str:
     reason = exc.strerror or exc.__class__.__name__
-    return f"{what}: {reason}"
+    return f"{_(what)}: {reason}"
 
 
 _KEY = 8  # sidecar names are bucketed by up to this many leading characters

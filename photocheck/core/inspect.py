@@ -23,9 +23,12 @@ from .containers import Extracted, read_jpeg, read_png, read_raf, read_tiff, rea
 from .faces import FaceDetector, detect_faces
 from .findings import build_findings, faces_finding, preview_finding, sort_findings
 from .formats import HEAD_BYTES, sniff
+from .i18n import N_, _
 from .model import Evidence, PhotoReport
 from .sidecars import SidecarError, read_sidecar
 
+SHAPE_DIFFERS = N_("its shape is different")
+CONTENT_DIFFERS = N_("its content is different")
 MAX_PIXELS = 200_000_000  # larger images are refused as decompression bombs
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -93,7 +96,8 @@ class _Pixels:
         if self.extracted.preview is not None:
             return Image.open(io.BytesIO(self.extracted.preview))
         if self.fmt in ("HEIF", "AVIF") and not _register_heif():
-            raise DecodeError(f"{self.fmt} decoding is not available (pi-heif is missing)")
+            raise DecodeError(_("{format} decoding is not available (pi-heif is missing)").format(
+                format=self.fmt))
         return Image.open(self.path)
 
     def load(self, side: int) -> Image.Image:
@@ -112,11 +116,14 @@ class _Pixels:
                     im.draft("RGB", (math.ceil(im.width * scale), math.ceil(im.height * scale)))
                 im.load()
             except Image.DecompressionBombError as exc:
-                raise DecodeError(f"the image is too large to decode safely ({exc})") from exc
+                raise DecodeError(_("the image is too large to decode safely ({reason})").format(
+                    reason=exc)) from exc
             except Image.DecompressionBombWarning as exc:
-                raise DecodeError(f"the image is too large to decode safely ({exc})") from exc
+                raise DecodeError(_("the image is too large to decode safely ({reason})").format(
+                    reason=exc)) from exc
             except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
-                raise DecodeError(f"the image data could not be decoded ({exc})") from exc
+                raise DecodeError(_("the image data could not be decoded ({reason})").format(
+                    reason=exc)) from exc
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
         transpose = _TRANSPOSE.get(self.extracted.orientation)
@@ -138,7 +145,7 @@ def inspect_file(path: str, sidecars: Sequence[str] = (), options: InspectOption
     try:
         _inspect(report, path, sidecars, options, detector, detector_problem)
     except MemoryError:
-        report.error = "the file needs more memory to read than is safe"
+        report.error = _("the file needs more memory to read than is safe")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -148,25 +155,26 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        report.error = "the file disappeared before it could be checked"
+        report.error = _("the file disappeared before it could be checked")
         return
     except OSError as exc:
-        report.error = f"the file cannot be opened: {exc.strerror or exc}"
+        report.error = _("the file cannot be opened: {reason}").format(
+            reason=exc.strerror or exc)
         return
     try:
         size = os.fstat(fd).st_size
         if size == 0:
-            report.error = "the file is empty"
+            report.error = _("the file is empty")
             return
         try:
             buf = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError) as exc:
-            report.error = f"the file cannot be read: {exc}"
+            report.error = _("the file cannot be read: {reason}").format(reason=exc)
             return
         try:
             fmt = sniff(bytes(buf[:HEAD_BYTES]))
             if fmt is None:
-                report.error = "the file is not a photo in a format photocheck knows"
+                report.error = _("the file is not a photo in a format photocheck knows")
                 return
             report.format = fmt
             ext = path.rsplit(".", 1)[-1] if "." in os.path.basename(path) else ""
@@ -174,7 +182,8 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
                 extracted = read_metadata(buf, fmt, ext)
             except Exception as exc:  # a reader bug must cost this file only, and say so
                 extracted = Extracted(fmt)
-                report.not_checked.append(f"metadata could not be read ({type(exc).__name__})")
+                report.not_checked.append(_("metadata could not be read ({reason})").format(
+                    reason=type(exc).__name__))
         finally:
             buf.close()
     finally:
@@ -186,8 +195,8 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
         try:
             evidence.extend(read_sidecar(side))
         except (OSError, SidecarError, ValueError) as exc:
-            report.not_checked.append(f"sidecar {os.path.basename(side)} could not be read "
-                                      f"({exc})")
+            report.not_checked.append(_("sidecar {name} could not be read ({reason})").format(
+                name=os.path.basename(side), reason=exc))
     findings = build_findings(evidence)
 
     stored = (extracted.width, extracted.height)
@@ -199,11 +208,11 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
     decode_failed: str | None = None
     if options.faces:
         if detector is None:
-            report.not_checked.append(detector_problem or "faces were not checked")
+            report.not_checked.append(detector_problem or _("faces were not checked"))
         else:
             decode_failed = _faces(report, pixels, detector, findings)
     else:
-        report.not_checked.append("faces were not checked (turned off)")
+        report.not_checked.append(_("faces were not checked (turned off)"))
 
     findings.extend(_previews(extracted, pixels))
     report.findings = sort_findings(findings)
@@ -211,9 +220,10 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
     if extracted.problems:
         problem = extracted.problems[0]
         if decode_failed is not None or not (report.width and report.height):
-            report.error = f"the file is damaged: {problem}"
+            report.error = _("the file is damaged: {reason}").format(reason=problem)
         else:
-            report.not_checked.append(f"part of the metadata could not be read: {problem}")
+            report.not_checked.append(_("part of the metadata could not be read: {reason}").format(
+                reason=problem))
 
 
 def _faces(report: PhotoReport, pixels: _Pixels, detector: FaceDetector,
@@ -228,7 +238,7 @@ def _faces(report: PhotoReport, pixels: _Pixels, detector: FaceDetector,
             report.width, report.height = full
         boxes = detect_faces(pixels.load, full, detector)
     except DecodeError as exc:
-        report.not_checked.append(f"faces were not checked: {exc}")
+        report.not_checked.append(_("faces were not checked: {reason}").format(reason=exc))
         return str(exc)
     report.faces = boxes
     if boxes:
@@ -257,7 +267,7 @@ def _previews(extracted: Extracted, pixels: _Pixels) -> list:
         # not decoded: the content is unknown, only a different shape tells
         if (width and height and extracted.width and extracted.height
                 and _shape_differs(width / height, extracted.width / extracted.height)):
-            out.append(preview_finding(source, width, height, False, "its shape is different"))
+            out.append(preview_finding(source, width, height, False, SHAPE_DIFFERS))
         else:
             out.append(preview_finding(source, width, height, None, ""))
     if extracted.preview is not None and extracted.format not in ("JPEG",):
@@ -299,7 +309,7 @@ def _compare(thumb: Image.Image, main_size: tuple[int | None, int | None],
     try:
         main = pixels.load(160)
     except DecodeError:
-        return (False, "its shape is different") if shape_differs else (True, "")
+        return (False, SHAPE_DIFFERS) if shape_differs else (True, "")
     # the decoded image is orientation-corrected; the thumbnail is as stored
     inverse = {6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270,
                3: Image.Transpose.ROTATE_180}.get(pixels.extracted.orientation)
@@ -309,7 +319,7 @@ def _compare(thumb: Image.Image, main_size: tuple[int | None, int | None],
     b = main.convert("L").resize((16, 16), Image.Resampling.BILINEAR)
     diff = sum(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True)) / 256
     if diff > 40:
-        return False, "its content is different"
+        return False, CONTENT_DIFFERS
     return True, ""
 
 
@@ -330,11 +340,11 @@ def render_preview(path: str, side: int) -> tuple[int, int, bytes]:
     with open(path, "rb") as f:
         fd = f.fileno()
         if os.fstat(fd).st_size == 0:
-            raise DecodeError("the file is empty")
+            raise DecodeError(_("the file is empty"))
         with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as buf:
             fmt = sniff(bytes(buf[:HEAD_BYTES]))
             if fmt is None:
-                raise DecodeError("not a photo in a format photocheck knows")
+                raise DecodeError(_("not a photo in a format photocheck knows"))
             ext = path.rsplit(".", 1)[-1] if "." in os.path.basename(path) else ""
             try:
                 extracted = read_metadata(buf, fmt, ext)

@@ -35,6 +35,10 @@ def severity_label(severity: str) -> str:
 def report_html(report: PhotoReport) -> str:
     """The panel's text for one photo: plain HTML, every value escaped."""
     e = html.escape
+    # (messages are looked up outside the f-strings, where gettext tools can find them)
+    cannot = _("This photo could not be checked:")
+    not_checked = _("Not checked")
+    clean = _("No faces and no identifying metadata were found.")
     parts = [f"<h3>{e(display_path(os.path.basename(report.path)))}</h3>",
              f"<p>{e(state_label(report.state))}"]
     if report.width and report.height:
@@ -43,24 +47,24 @@ def report_html(report: PhotoReport) -> str:
         parts.append(f" &middot; {e(report.format)}")
     parts.append("</p>")
     if report.error:
-        parts.append(f"<p><b>{e(_('This photo could not be checked:'))}</b> "
-                     f"{e(report.error)}</p>")
+        parts.append(f"<p><b>{e(cannot)}</b> {e(report.error)}</p>")
     for f in report.findings:
         colour = SEVERITY_COLOUR[f.severity].name()
+        found_in = _("Found in: {source}").format(source=f.source)
         parts.append(
             f"<p><b>{e(kind_label(f.kind))}</b> "
             f"<span style='color:{colour}'>({e(severity_label(f.severity.value))})</span><br>"
-            f"{e(value_text(f))}<br>"
-            f"<small>{e(_('Found in: {source}').format(source=f.source))}</small><br>"
+            f"{e(value_text(f))}<br><small>{e(found_in)}</small><br>"
             f"{e(guidance(f.kind))}</p>")
     if report.not_checked:
-        parts.append(f"<p><b>{e(_('Not checked'))}</b></p><ul>")
+        parts.append(f"<p><b>{e(not_checked)}</b></p><ul>")
         parts += [f"<li>{e(item)}</li>" for item in report.not_checked]
         parts.append("</ul>")
     if report.state == PhotoState.CLEAN:
-        parts.append(f"<p>{e(_('No faces and no identifying metadata were found.'))}</p>")
+        parts.append(f"<p>{e(clean)}</p>")
     if report.sidecars:
-        parts.append(f"<p><small>{e(_('Sidecar files read: {names}').format(names=', '.join(report.sidecars)))}</small></p>")  # noqa: E501
+        read = _("Sidecar files read: {names}").format(names=", ".join(report.sidecars))
+        parts.append(f"<p><small>{e(read)}</small></p>")
     return "".join(parts)
 
 

@@ -374,7 +374,8 @@ class MainWindow(QMainWindow):
         return ScanOptions(faces=self.settings.faces, jobs=base.jobs,
                            include_hidden=self.settings.include_hidden, timeout=base.timeout,
                            in_process=base.in_process, detector=base.detector,
-                           low_priority=base.low_priority)
+                           low_priority=base.low_priority,
+                           language=self.settings.language or None)
 
     def start_scan(self) -> None:
         if self.job is not None and self.job.is_running():
@@ -410,9 +411,8 @@ class MainWindow(QMainWindow):
     def _progress(self, p: Progress) -> None:
         if p.phase == "discovering":
             self.progress.setRange(0, 0)
-            self.progress_label.setText(ngettext("Looking for photos... {n} found",
-                                                 "Looking for photos... {n} found",
-                                                 p.total).format(n=p.total))
+            self.progress_label.setText(_("Looking for photos... {n} found").format(
+                n=p.total))
             return
         if self.job is not None and self.job.cancelled:
             return
