@@ -262,3 +262,39 @@ def test_language_switch_without_restart(qtbot, tmp_path: Path) -> None:
         assert "Location" in window.detail.text.toPlainText()
     finally:
         i18n.set_language("en")
+
+
+def test_settings_dialog_applies_and_stores_choices(qtbot, tmp_path: Path) -> None:
+    from photocheck.core import i18n
+    from photocheck.gui.settingsdialog import SettingsDialog
+
+    window = _window(qtbot, folders=[str(tmp_path)])
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.add_folder(str(tmp_path / "more"))
+    dialog.language.setCurrentIndex(2)  # Nederlands
+    dialog.faces.setChecked(False)
+    dialog.hidden.setChecked(True)
+    try:
+        window.apply_settings(dialog.result_settings())
+        stored = Settings.load()
+        assert stored.folders == [str(tmp_path), str(tmp_path / "more")]
+        assert (stored.language, stored.faces, stored.include_hidden) == ("nl", False, True)
+        assert window.folder_list() == stored.folders
+        assert window.scan_button.text() == "Foto's controleren"
+        assert window.scan_options().faces is False
+        assert window.scan_options().include_hidden is True
+        assert window.scan_options().language == "nl"
+    finally:
+        i18n.set_language("en")
+
+
+def test_delete_everything_leaves_no_file_behind(qtbot, tmp_path: Path,
+                                                 private_config: str) -> None:
+    window = _window(qtbot)
+    window.add_folders([str(tmp_path)])
+    assert (Path(private_config) / "settings.json").exists()
+    window.apply_settings(Settings(welcomed=True), forget=True)
+    assert window.folder_list() == []
+    window.close()  # closing must not write the settings again
+    assert not (Path(private_config) / "settings.json").exists()

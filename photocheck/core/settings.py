@@ -90,3 +90,14 @@ class Settings:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def forget_all() -> None:
+    """Delete everything photocheck stored for this user (promise 5): its settings file.
+    Photos are never touched; nothing outside photocheck's own folder is deleted."""
+    folder = config_dir()
+    for name in (SETTINGS_FILE,):
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty

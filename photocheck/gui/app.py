@@ -12,9 +12,33 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.i18n import _, set_language
 from ..core.settings import APP_ID, APP_NAME, Settings, pictures_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QGuiApplication
+
+
+def icon_path() -> Path | None:
+    """The app icon in the source tree's resources/ (an editable install, the README's);
+    None when photocheck runs from a wheel without it."""
+    path = Path(__file__).resolve().parents[2] / "resources" / f"{APP_ID}.svg"
+    return path if path.exists() else None
+
+
+def configure_application(app: QGuiApplication) -> None:
+    """Names, app id (matching the .desktop file and the metainfo) and icon."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("photocheck")
+    QGuiApplication.setDesktopFileName(APP_ID)
+    icon = icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +61,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtCore import QDeadlineTimer, QTimer
-    from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     from .mainwindow import MainWindow
@@ -45,13 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName("photocheck")
-    app.setOrganizationDomain("photocheck.github.io")
-    QGuiApplication.setDesktopFileName(APP_ID)
-    icon = os.path.join(os.path.dirname(__file__), "..", "resources", "icon.svg")
-    if os.path.exists(icon):
-        app.setWindowIcon(QIcon(icon))
+    configure_application(app)
 
     settings = Settings.load()
     if args.language:

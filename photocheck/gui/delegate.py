@@ -71,10 +71,13 @@ class GridDelegate(QStyledItemDelegate):
         image = self.thumbnail_for(report.path)
         palette = option.palette
         if image is not None and not image.isNull():
-            scaled = image.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(0, 0, scaled.width(), scaled.height())
+            # made at the screen's pixel size: drawn at its own size, no scaling
+            size = image.deviceIndependentSize().toSize()
+            if size.width() > box.width() or size.height() > box.height():
+                size = size.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            target = QRect(0, 0, size.width(), size.height())
             target.moveCenter(box.center())
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(target, image)
         else:
             painter.fillRect(box, palette.color(QPalette.ColorRole.AlternateBase))

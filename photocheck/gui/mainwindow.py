@@ -6,11 +6,20 @@ import os
 import time
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -37,11 +46,12 @@ from ..core.engine import Progress, ScanOptions
 from ..core.findings import kind_label
 from ..core.i18n import _, ngettext, set_language
 from ..core.model import Kind, PhotoReport, Severity
-from ..core.settings import Settings
+from ..core.settings import Settings, forget_all
 from .delegate import THUMB, GridDelegate
 from .detail import PREVIEW_SIDE, DetailPanel
 from .models import Column, PhotoFilter, PhotoModel, Role, SortKey
 from .scanjob import ScanJob
+from .settingsdialog import SettingsDialog
 from .thumbnails import ImageCache
 
 SUMMARY_KINDS = (Kind.LOCATION, Kind.PEOPLE_NAMED, Kind.OWNER_NAME, Kind.DEVICE_SERIAL,
@@ -77,17 +87,32 @@ class MainWindow(QMainWindow):
         self._settings_path = settings_path
         self._base_options = scan_options or ScanOptions(low_priority=True)
         self.job: ScanJob | None = None
+        self._forgotten = False
         self._started = 0.0
         self.model = PhotoModel(self)
         self.proxy = PhotoFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.sort(0)
         pool = QThreadPool(self)
-        pool.setMaxThreadCount(max(1, min(2, os.cpu_count() or 1)))
-        self.thumbs = ImageCache(THUMB * 2, 1500, pool, self)
+        # one decoding thread: the scan's workers have the cores, and the GUI thread
+        # shares the interpreter with it
+        pool.setMaxThreadCount(1)
+        # thumbnails are made at the screen's pixel size: painting them is a plain copy
+        dpr = max(1.0, self.devicePixelRatioF())
+        self.thumbs = ImageCache(round(THUMB * dpr), 1500, pool, self, pixel_ratio=dpr)
         self.previews = ImageCache(PREVIEW_SIDE, 20, pool, self)
         self.model.thumbnail_for = self._thumbnail
-        self.thumbs.ready.connect(self.model.refresh_path)
+        # Reports and thumbnails arrive in bursts: the views are updated at most every
+        # so often, longer as the list grows (merging costs O(rows), see PhotoFilter).
+        self._pending: list[PhotoReport] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.timeout.connect(self.flush_reports)
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setSingleShot(True)
+        self._repaint_timer.setInterval(50)
+        self._repaint_timer.timeout.connect(self._repaint_views)
+        self.thumbs.ready.connect(self._repaint_timer.start)
         self.setAcceptDrops(True)
         self._build()
         self.retranslate()
@@ -251,6 +276,10 @@ class MainWindow(QMainWindow):
         self.hidden_action.toggled.connect(self._set_hidden)
         self.settings_menu = self.menuBar().addMenu("")
         self.settings_menu.addActions([self.faces_action, self.hidden_action])
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.settings_menu.addAction(self.settings_action)
         self.language_menu = self.settings_menu.addMenu("")
         for code in ("", "en", "nl"):
             action = QAction(self)
@@ -295,6 +324,7 @@ class MainWindow(QMainWindow):
         self.faces_action.setText(_("Look for &faces"))
         self.hidden_action.setText(_("Include &hidden folders"))
         self.language_menu.setTitle(_("&Language"))
+        self.settings_action.setText(_("&Settings..."))
         self.language_actions[""].setText(_("System language"))
         self.language_actions["en"].setText("English")
         self.language_actions["nl"].setText("Nederlands")
@@ -352,6 +382,7 @@ class MainWindow(QMainWindow):
         self._update_buttons()
 
     def save_settings(self) -> None:
+        self._forgotten = False  # the user chose something new after a "delete all"
         try:
             self.settings.save(self._settings_path)
         except OSError as exc:
@@ -391,7 +422,7 @@ class MainWindow(QMainWindow):
         self.hide_banner()
         self.job = ScanJob(folders, self.scan_options(), self)
         self.job.progress.connect(self._progress)
-        self.job.reports.connect(self.model.add_reports)
+        self.job.reports.connect(self._queue_reports)
         self.job.failed.connect(self._failed)
         self.job.finished.connect(self._finished)
         self._started = time.monotonic()
@@ -428,10 +459,26 @@ class MainWindow(QMainWindow):
         text = _("{done} of {total} photos").format(done=p.done, total=p.total)
         self.progress_label.setText(" - ".join(t for t in (text, left, folder) if t))
 
+    def _queue_reports(self, reports: list[PhotoReport]) -> None:
+        self._pending.extend(reports)
+        if not self._flush_timer.isActive():
+            rows = self.model.rowCount()
+            self._flush_timer.start(min(1000, max(100, rows // 100)))
+
+    def flush_reports(self) -> None:
+        """Hand the reports received so far to the model (also done when a scan ends)."""
+        self._flush_timer.stop()
+        pending, self._pending = self._pending, []
+        self.model.add_reports(pending)
+
+    def _repaint_views(self) -> None:
+        self.current_view().viewport().update()
+
     def _failed(self, message: str) -> None:
         self.show_banner(_("The scan could not run: {reason}").format(reason=message))
 
     def _finished(self, cancelled: bool) -> None:
+        self.flush_reports()
         self.progress_box.hide()
         job = self.job
         notes = []
@@ -548,6 +595,32 @@ class MainWindow(QMainWindow):
         self.settings.include_hidden = on
         self.save_settings()
 
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.result_settings(), forget=dialog.forgotten)
+
+    def apply_settings(self, new: Settings, forget: bool = False) -> None:
+        """Take the settings edited in the dialog (or, with `forget`, delete all)."""
+        language_changed = new.language != self.settings.language
+        self.settings = new
+        self.folders.clear()
+        self.folders.addItems(new.folders)
+        self.faces_action.setChecked(new.faces)
+        self.hidden_action.setChecked(new.include_hidden)
+        for c, action in self.language_actions.items():
+            action.setChecked(c == new.language)
+        if language_changed:
+            set_language(new.language or None)
+            self.retranslate()
+        self._forgotten = forget
+        if forget:
+            forget_all()
+            self.show_banner(_("photocheck's settings were deleted from this computer."))
+        else:
+            self.save_settings()
+        self._update_buttons()
+
     def set_language(self, code: str) -> None:
         self.settings.language = code
         for c, action in self.language_actions.items():
@@ -566,9 +639,10 @@ class MainWindow(QMainWindow):
         if self.job is not None and self.job.is_running():
             self.job.cancel()
             self.job.wait(5000)
-        self.settings.window_geometry = bytes(
-            self.saveGeometry().toBase64().data()).decode("ascii")
-        self.save_settings()
+        if not self._forgotten:  # after "delete all", closing stores nothing again
+            self.settings.window_geometry = bytes(
+                self.saveGeometry().toBase64().data()).decode("ascii")
+            self.save_settings()
         QThreadPool.globalInstance().waitForDone(2000)
         super().closeEvent(event)
 

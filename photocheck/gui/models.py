@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
+import itertools
 import os
 from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -120,12 +122,6 @@ class PhotoModel(QAbstractTableModel):
     def row_of(self, path: str) -> int | None:
         return self._rows.get(path)
 
-    def refresh_path(self, path: str) -> None:
-        row = self._rows.get(path)
-        if row is not None:
-            index = self.index(row, 0)
-            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
-
     def retranslate(self) -> None:
         if self._reports:
             self.dataChanged.emit(self.index(0, 0),
@@ -214,9 +210,16 @@ class SortKey(enum.IntEnum):
     NAME = 2
 
 
-class PhotoFilter(QSortFilterProxyModel):
+class PhotoFilter(QAbstractProxyModel):
     """Filters by finding kind, severity, "could not be checked" and a text on the path;
-    sorts by severity, date taken or name."""
+    sorts by severity, date taken or name.
+
+    The order is kept as a Python list of source rows, sorted with cached keys, rather
+    than through QSortFilterProxyModel, whose per-comparison calls back into Python
+    made 100,000 photos take tens of seconds to sort (benchmarks/bench_gui.py). Reports
+    arriving during a scan are merged in: rows are appended, then moved into place with
+    a layout change, so selections and scroll positions survive.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -225,18 +228,31 @@ class PhotoFilter(QSortFilterProxyModel):
         self._text = ""
         self._unchecked_only = False
         self._sort_key = SortKey.SEVERITY
-        self.setDynamicSortFilter(True)
+        self._rows: list[int] = []  # source rows, in view order
+        self._pos: list[int] | None = None  # source row -> view row (-1: filtered out),
+        # built when first needed after a change: mapping back is rare, reordering is not
+        self._keys: list[tuple[Any, ...]] = []  # source row -> sort key
+
+    # -- configuration -----------------------------------------------------------------
+
+    def setSourceModel(self, model: Any) -> None:
+        assert isinstance(model, PhotoModel)
+        super().setSourceModel(model)
+        model.rowsInserted.connect(self._source_inserted)
+        model.modelReset.connect(self._rebuild)
+        model.dataChanged.connect(self._source_changed)
+        model.headerDataChanged.connect(self.headerDataChanged)
+        self._rebuild()
+
+    def _source(self) -> PhotoModel:
+        model = self.sourceModel()
+        assert isinstance(model, PhotoModel)
+        return model
 
     def _refilter(self, attribute: str, value: Any) -> None:
-        if getattr(self, attribute) == value:
-            return
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
-            self.beginFilterChange()
+        if getattr(self, attribute) != value:
             setattr(self, attribute, value)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            setattr(self, attribute, value)
-            self.invalidateRowsFilter()
+            self._rebuild()
 
     def set_kinds(self, kinds: set[Kind] | frozenset[Kind]) -> None:
         self._refilter("_kinds", frozenset(kinds))
@@ -251,14 +267,17 @@ class PhotoFilter(QSortFilterProxyModel):
         self._refilter("_unchecked_only", on)
 
     def set_sort_key(self, key: SortKey) -> None:
-        self._sort_key = key
-        self.invalidate()
-        self.sort(0, Qt.SortOrder.AscendingOrder)
+        if key != self._sort_key:
+            self._sort_key = key
+            self._keys = []
+            self._rebuild()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, PhotoModel)
-        report = model.report(source_row)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting follows `set_sort_key`; Qt's column sort is not used."""
+
+    # -- filtering and ordering ----------------------------------------------------------
+
+    def accepts(self, report: PhotoReport) -> bool:
         if self._unchecked_only and not (report.error or report.not_checked):
             return False
         if self._kinds and not (self._kinds & report.kinds()):
@@ -267,18 +286,109 @@ class PhotoFilter(QSortFilterProxyModel):
             return False
         return not (self._text and self._text not in display_path(report.path).casefold())
 
-    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, PhotoModel)
-        a, b = model.report(left.row()), model.report(right.row())
-        return self._key(a) < self._key(b)
-
     def _key(self, r: PhotoReport) -> tuple[Any, ...]:
         name = os.path.basename(r.path).casefold()
         if self._sort_key == SortKey.SEVERITY:
             unchecked = 1 if (r.error or r.not_checked) else 0
-            return (-severity_rank(r), -unchecked, -len(r.findings), name)
+            return (-severity_rank(r), -unchecked, -len(r.findings), name, r.path)
         if self._sort_key == SortKey.TAKEN:
             when = taken(r)
-            return (when == "", when, name)
+            return (when == "", when, name, r.path)
         return (name, r.path)
+
+    def _extend_keys(self) -> None:
+        model = self._source()
+        for row in range(len(self._keys), model.rowCount()):
+            self._keys.append(self._key(model.report(row)))
+
+    def _ordered(self, rows: list[int]) -> list[int]:
+        keys = self._keys
+        return sorted(rows, key=keys.__getitem__)
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        model = self._source()
+        if model.rowCount() < len(self._keys):  # the source was cleared
+            self._keys = []
+        self._extend_keys()
+        self._rows = self._ordered([r for r in range(model.rowCount())
+                                    if self.accepts(model.report(r))])
+        self._pos = None
+        self.endResetModel()
+
+    def _positions(self) -> list[int]:
+        if self._pos is None or len(self._pos) != self._source().rowCount():
+            pos = [-1] * self._source().rowCount()
+            for view_row, source_row in enumerate(self._rows):
+                pos[source_row] = view_row
+            self._pos = pos
+        return self._pos
+
+    def _source_inserted(self, parent: AnyIndex, first: int, last: int) -> None:
+        model = self._source()
+        self._extend_keys()
+        self._pos = None
+        new = [r for r in range(first, last + 1) if self.accepts(model.report(r))]
+        if not new:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+        self._rows.extend(new)
+        self.endInsertRows()
+        keys = self._keys
+        tail = self._rows[max(0, start - 1):]
+        if all(keys[a] <= keys[b] for a, b in itertools.pairwise(tail)):
+            return  # they belong at the end (e.g. sorted by name, scanned in name order)
+        # then move them into their sorted places
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        sources = [self._rows[i.row()] for i in persistent]
+        self._rows = self._ordered(self._rows)  # nearly sorted: Timsort merges in O(n)
+        moved = [self.index(bisect.bisect_left(self._rows, keys[s], key=keys.__getitem__),
+                            i.column()) for s, i in zip(sources, persistent, strict=True)]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _source_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                        roles: list[int] | None = None) -> None:
+        pos = self._positions()
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            view_row = pos[row] if row < len(pos) else -1
+            if view_row >= 0:
+                self.dataChanged.emit(self.index(view_row, top_left.column()),
+                                      self.index(view_row, bottom_right.column()),
+                                      roles or [])
+
+    # -- Qt proxy interface ----------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def index(self, row: int, column: int,
+              parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < len(Column)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index: AnyIndex | None = None) -> Any:  # type: ignore[override]
+        if index is None:
+            return super().parent()
+        return QModelIndex()
+
+    def mapToSource(self, proxy_index: AnyIndex) -> QModelIndex:
+        if not proxy_index.isValid() or not 0 <= proxy_index.row() < len(self._rows):
+            return QModelIndex()
+        return self._source().index(self._rows[proxy_index.row()], proxy_index.column())
+
+    def mapFromSource(self, source_index: AnyIndex) -> QModelIndex:
+        pos = self._positions()
+        if not source_index.isValid() or source_index.row() >= len(pos):
+            return QModelIndex()
+        view_row = pos[source_index.row()]
+        return self.index(view_row, source_index.column()) if view_row >= 0 else QModelIndex()
+
+    def report(self, view_row: int) -> PhotoReport:
+        return self._source().report(self._rows[view_row])

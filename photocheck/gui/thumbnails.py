@@ -41,9 +41,10 @@ class ImageCache(QObject):
     failed = Signal(str)
 
     def __init__(self, side: int, capacity: int, pool: QThreadPool,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, pixel_ratio: float = 1.0) -> None:
         super().__init__(parent)
         self.side = side
+        self.pixel_ratio = pixel_ratio
         self.capacity = capacity
         self._pool = pool
         self._images: OrderedDict[str, QImage] = OrderedDict()
@@ -83,6 +84,7 @@ class ImageCache(QObject):
             self._failed.add(path)
             self.failed.emit(path)
             return
+        image.setDevicePixelRatio(self.pixel_ratio)
         self._images[path] = image
         while len(self._images) > self.capacity:
             self._images.popitem(last=False)
