@@ -21,8 +21,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from photocheck.core.findings import build_findings, faces_finding  # noqa: E402
-from photocheck.core.model import Evidence, FaceBox, Kind, PhotoReport  # noqa: E402
+from photocheck.core.findings import build_findings, faces_finding
+from photocheck.core.model import Evidence, FaceBox, Kind, PhotoReport
 
 
 def make_reports(n: int) -> list[PhotoReport]:

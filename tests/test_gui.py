@@ -298,3 +298,59 @@ def test_delete_everything_leaves_no_file_behind(qtbot, tmp_path: Path,
     assert window.folder_list() == []
     window.close()  # closing must not write the settings again
     assert not (Path(private_config) / "settings.json").exists()
+
+
+def test_keyboard_moves_through_the_grid_and_the_selection_survives_filters(
+        qtbot, tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    window.sort.setCurrentIndex(2)  # broken, camera, holiday, plain
+    window.grid.setFocus()
+    window.select_row(0)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Right)
+    assert Path(window.detail.report.path).name == "camera.jpg"  # type: ignore[union-attr]
+    qtbot.keyClick(window.grid, Qt.Key.Key_End)
+    assert Path(window.detail.report.path).name == "plain.jpg"  # type: ignore[union-attr]
+    qtbot.keyClick(window.grid, Qt.Key.Key_Left)
+    assert Path(window.detail.report.path).name == "holiday.jpg"  # type: ignore[union-attr]
+    window.kind_button(Kind.LOCATION).click()  # holiday.jpg is still shown and selected
+    assert window.current_index().row() == 0
+    assert Path(window.detail.report.path).name == "holiday.jpg"  # type: ignore[union-attr]
+    window.search.setText("camera")  # now it is filtered out: nothing selected
+    assert window.detail.report is None
+    for widget in (window.grid, window.table, window.search, window.scan_button,
+                   window.add_button, window.detail.open_folder):
+        assert widget.accessibleName() or widget.text()  # type: ignore[attr-defined]
+
+
+def test_window_geometry_is_remembered(qtbot) -> None:
+    window = _window(qtbot)
+    window.resize(760, 560)  # within the offscreen screen (800 x 600)
+    window.close()
+    assert Settings.load().window_geometry
+    again = MainWindow(Settings.load())
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (760, 560)
+
+
+def test_without_a_screen_the_app_says_what_to_do(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("there is always a screen here")
+    result = subprocess.run([sys.executable, "-m", "photocheck"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "photocheck scan FOLDER" in result.stderr
+
+
+def test_welcome_offers_the_pictures_folder(qtbot) -> None:
+    from photocheck.gui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog("/home/someone/Pictures")
+    qtbot.addWidget(dialog)
+    assert dialog.use_pictures()
+    assert "/home/someone/Pictures" in dialog.pictures.text()
+    dialog.pictures.setChecked(False)
+    assert not dialog.use_pictures()

@@ -29,6 +29,13 @@ def icon_path() -> Path | None:
     return path if path.exists() else None
 
 
+def no_display() -> bool:
+    """On Linux/BSD without X11 or Wayland, Qt would abort: say so instead."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def configure_application(app: QGuiApplication) -> None:
     """Names, app id (matching the .desktop file and the metainfo) and icon."""
     from PySide6.QtGui import QGuiApplication, QIcon
@@ -59,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot:
         os.environ["PHOTOCHECK_CONFIG_DIR"] = tempfile.mkdtemp(prefix="photocheck-shot-")
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif no_display():
+        sys.stderr.write(_("photocheck: there is no screen to open the window on. On a "
+                           "terminal, use: photocheck scan FOLDER") + "\n")
+        return 1
 
     from PySide6.QtCore import QDeadlineTimer, QTimer
     from PySide6.QtWidgets import QApplication

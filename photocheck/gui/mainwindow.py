@@ -245,6 +245,10 @@ class MainWindow(QMainWindow):
         self.proxy.rowsInserted.connect(self._update_empty)
         self.proxy.rowsRemoved.connect(self._update_empty)
         self.proxy.modelReset.connect(self._update_empty)
+        # a filter or sort change resets the view: the photo shown stays selected
+        self._kept_path: str | None = None
+        self.proxy.modelAboutToBeReset.connect(self._remember_current)
+        self.proxy.modelReset.connect(self._restore_current)
 
         # menus
         self.add_action = QAction(self)
@@ -566,6 +570,24 @@ class MainWindow(QMainWindow):
         view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _remember_current(self) -> None:
+        report = self.detail.report
+        self._kept_path = report.path if report is not None else None
+
+    def _restore_current(self) -> None:
+        path, self._kept_path = self._kept_path, None
+        if path is None:
+            return
+        source_row = self.model.row_of(path)
+        if source_row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if index.isValid():
+            self.select_row(index.row())
+            self.current_view().scrollTo(index)
+        else:
+            self.detail.show_report(None)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         report: PhotoReport | None = current.data(Role.REPORT) if current.isValid() else None
