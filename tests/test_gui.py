@@ -345,12 +345,15 @@ def test_without_a_screen_the_app_says_what_to_do(tmp_path: Path) -> None:
     assert "photocheck scan FOLDER" in result.stderr
 
 
-def test_welcome_offers_the_pictures_folder(qtbot) -> None:
+def test_welcome_offers_the_pictures_folder(qtbot, tmp_path: Path) -> None:
     from photocheck.gui.welcome import WelcomeDialog
 
-    dialog = WelcomeDialog("/home/someone/Pictures")
+    dialog = WelcomeDialog(str(tmp_path))
     qtbot.addWidget(dialog)
     assert dialog.use_pictures()
-    assert "/home/someone/Pictures" in dialog.pictures.text()
+    assert str(tmp_path) in dialog.pictures.text()
     dialog.pictures.setChecked(False)
     assert not dialog.use_pictures()
+    missing = WelcomeDialog(str(tmp_path / "Pictures"))
+    qtbot.addWidget(missing)
+    assert not missing.use_pictures() and not missing.pictures.isEnabled()

@@ -94,6 +94,7 @@ class DetailPanel(QWidget):
         self._image: QImage | None = None  # the preview with face boxes, unscaled
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
         self.preview.setMinimumSize(200, 150)
         self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.text = QTextBrowser()

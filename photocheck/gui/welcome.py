@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ..core.discover import display_path
@@ -26,7 +28,12 @@ class WelcomeDialog(QDialog):
         text.setWordWrap(True)
         self.pictures = QCheckBox(_("Check my Pictures folder ({folder})").format(
             folder=display_path(pictures)))
-        self.pictures.setChecked(True)
+        self.pictures.setChecked(os.path.isdir(pictures))
+        if not os.path.isdir(pictures):  # add folders in the window instead
+            self.pictures.setEnabled(False)
+            self.pictures.setText(_("There is no Pictures folder ({folder}): add your photo "
+                                    "folders in the window.").format(
+                                        folder=display_path(pictures)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Start"))
         buttons.accepted.connect(self.accept)
