@@ -186,9 +186,9 @@ def test_event_loop_stays_responsive_during_a_real_scan(qtbot, tmp_path: Path) -
     """The largest gap between ticks of a 10 ms timer while a real scan runs."""
     folder = tmp_path / "lib"
     folder.mkdir()
-    for i in range(400):
-        exif = fx.pillow_exif(ifd0={0x013B: f"Owner {i}"}, gps=fx.gps_ifd(10 + i / 100, 20))
-        (folder / f"img{i:04d}.jpg").write_bytes(fx.jpeg_bytes((640, 480),
+    for i in range(2000):
+        exif = fx.pillow_exif(ifd0={0x013B: f"Owner {i}"}, gps=fx.gps_ifd(10 + i / 1000, 20))
+        (folder / f"img{i:04d}.jpg").write_bytes(fx.jpeg_bytes((320, 240),
                                                                exif=exif.tobytes()))
     settings = Settings(folders=[str(folder)], faces=True, welcomed=True)
     window = MainWindow(settings, scan_options=ScanOptions(jobs=2, low_priority=True))
@@ -208,9 +208,10 @@ def test_event_loop_stays_responsive_during_a_real_scan(qtbot, tmp_path: Path) -
     with qtbot.waitSignal(window.scanFinished, timeout=120_000):
         window.start_scan()
     timer.stop()
-    assert window.model.rowCount() == 400
+    assert window.model.rowCount() == 2000
     assert len(gaps) > 20
-    assert max(gaps) < 0.1, f"largest event-loop gap {max(gaps) * 1000:.0f} ms"
+    worst = sorted(gaps)[-3:]
+    assert max(gaps) < 0.1, f"largest event-loop gaps {[round(g * 1000) for g in worst]} ms"
 
 
 def test_models_pass_the_model_tester(qtmodeltester) -> None:
@@ -357,3 +358,32 @@ def test_welcome_offers_the_pictures_folder(qtbot, tmp_path: Path) -> None:
     missing = WelcomeDialog(str(tmp_path / "Pictures"))
     qtbot.addWidget(missing)
     assert not missing.use_pictures() and not missing.pictures.isEnabled()
+
+
+def test_detail_buttons_copy_the_path_and_open_the_folder(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+    class Catcher(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[str] = []
+
+        @Slot(QUrl)
+        def open(self, url: QUrl) -> None:
+            self.urls.append(url.toLocalFile())
+
+    files = _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    window.sort.setCurrentIndex(2)
+    window.select_row(1)  # camera.jpg
+    qtbot.mouseClick(window.detail.copy_path, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == str(files["owner"])
+    catcher = Catcher()
+    QDesktopServices.setUrlHandler("file", catcher, "open")
+    try:
+        qtbot.mouseClick(window.detail.open_folder, Qt.MouseButton.LeftButton)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert catcher.urls == [str(tmp_path / "photos")]

@@ -73,6 +73,8 @@ class GridDelegate(QStyledItemDelegate):
         if image is not None and not image.isNull():
             # made at the screen's pixel size: drawn at its own size, no scaling
             size = image.deviceIndependentSize().toSize()
+            if image.devicePixelRatio() > 1 and max(size.width(), size.height()) < THUMB // 2:
+                size = image.size()  # a photo smaller than a thumbnail: not shrunk further
             if size.width() > box.width() or size.height() > box.height():
                 size = size.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)

@@ -185,11 +185,13 @@ class MainWindow(QMainWindow):
             lambda i: self.proxy.set_sort_key(SortKey(max(0, i))))
         self.view_mode = QComboBox()
         self.view_mode.currentIndexChanged.connect(self._switch_view)
+        for combo in (self.severity, self.sort, self.view_mode):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         filter_row = QHBoxLayout()
-        filter_row.addWidget(self.search, 3)
-        filter_row.addWidget(self.severity, 1)
-        filter_row.addWidget(self.sort, 1)
-        filter_row.addWidget(self.view_mode, 1)
+        filter_row.addWidget(self.search, 1)
+        filter_row.addWidget(self.severity)
+        filter_row.addWidget(self.sort)
+        filter_row.addWidget(self.view_mode)
 
         # results: a grid and a list over the same filtered model
         self.grid = QListView()
