@@ -387,3 +387,41 @@ def test_detail_buttons_copy_the_path_and_open_the_folder(qtbot, tmp_path: Path)
     finally:
         QDesktopServices.unsetUrlHandler("file")
     assert catcher.urls == [str(tmp_path / "photos")]
+
+
+def test_folders_dropped_on_the_window_are_added(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    window = _window(qtbot)
+    folder = tmp_path / "dropped"
+    folder.mkdir()
+    (tmp_path / "file.txt").write_text("not a folder")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    point = QPointF(100, 100)
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(point.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window.dropEvent(QDropEvent(point, actions, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+    assert window.folder_list() == [str(folder)]
+    not_folders = QMimeData()
+    not_folders.setUrls([QUrl.fromLocalFile(str(tmp_path / "file.txt"))])
+    refused = QDragEnterEvent(point.toPoint(), actions, not_folders,
+                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    refused.ignore()
+    window.dragEnterEvent(refused)
+    assert not refused.isAccepted()
+
+
+def test_a_missing_folder_is_reported_while_the_others_are_checked(qtbot,
+                                                                   tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    gone = tmp_path / "unplugged-disk"
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos"), str(gone)])
+    assert _scan(qtbot, window) is False
+    assert window.model.rowCount() == 4
+    assert str(gone) in window.banner.text() and "cannot be opened" in window.banner.text()

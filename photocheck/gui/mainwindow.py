@@ -401,7 +401,8 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self.add_folders([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+        self.add_folders([u.toLocalFile() for u in event.mimeData().urls()
+                          if u.isLocalFile() and os.path.isdir(u.toLocalFile())])
         event.acceptProposedAction()
 
     # -- scanning -----------------------------------------------------------------------------
