@@ -44,6 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("give up on a file after this long (default: 60)"))
     scan.add_argument("--all", action="store_true",
                       help=_("list clean photos too, not only those with findings"))
+    clean = sub.add_parser("clean", help=_("write safe copies of photos"),
+                           description=_("Write a copy of each photo without identifying "
+                                         "metadata (and with faces blurred, if asked) into "
+                                         "--out. The originals are never changed."))
+    clean.add_argument("paths", nargs="+", metavar="PATH", help=_("folders or photo files"))
+    clean.add_argument("--out", required=True, metavar="DIR",
+                       help=_("folder for the copies (must exist)"))
+    clean.add_argument("--blur-faces", choices=["none", "small", "all"], default="none",
+                       help=_("blur no faces (default), only small background faces, or all"))
+    clean.add_argument("--keep", type=_keep_list, default=set(), metavar="date,camera",
+                       help=_("keep the date taken and/or the camera make and model"))
+    clean.add_argument("--json", action="store_true",
+                       help=_("print one JSON document instead of text"))
+    clean.add_argument("--allow-inside", action="store_true",
+                       help=_("allow an output folder inside a folder being cleaned"))
     return parser
 
 
@@ -68,7 +83,7 @@ _positive_float = _positive(float, _("a number of seconds"))
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("scan", "-h", "--help", "--version"):
+    if not argv or argv[0] not in ("scan", "clean", "-h", "--help", "--version"):
         # no command: the desktop app (photocheck [FOLDER...] [--screenshot PNG])
         from .gui.app import main as gui_main
 
@@ -78,7 +93,87 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
+    if args.command == "clean":
+        return run_clean(args)
     return run_scan(args)
+
+
+def _keep_list(text: str) -> set[str]:
+    items = {t.strip() for t in text.split(",") if t.strip()}
+    unknown = items - {"date", "camera"}
+    if unknown:
+        raise argparse.ArgumentTypeError(_("can keep only: date, camera"))
+    return items
+
+
+def run_clean(args: argparse.Namespace, out: TextIO | None = None,
+              err: TextIO | None = None) -> int:
+    from .core.clean import CleanError, CleanOptions, check_output_folder, clean_file
+    from .core.discover import discover
+    from .core.faces import load_detector
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    _safe_stream(out)
+    _safe_stream(err)
+    options = CleanOptions(keep_date="date" in args.keep, keep_camera="camera" in args.keep,
+                           blur=args.blur_faces, allow_inside=args.allow_inside)
+    try:
+        check_output_folder(args.out, args.paths, args.allow_inside)
+    except CleanError as exc:
+        err.write(_("photocheck: {reason}").format(reason=exc) + "\n")
+        return EXIT_FAILED
+    detector = None
+    if options.blur != "none":
+        detector, problem = load_detector()
+        if detector is None:
+            err.write(_("photocheck: faces cannot be blurred: {reason}").format(
+                reason=problem) + "\n")
+            return EXIT_FAILED
+    problems: list[tuple[str, str]] = []
+    results = []
+    for photo in discover(args.paths, on_problem=lambda p, m: problems.append((p, m))):
+        result = clean_file(photo.path, args.out, options, detector, photo.sidecars,
+                            args.paths)
+        results.append(result)
+        if not args.json:
+            _print_clean(result, out)
+    failed = sum(1 for r in results if r.error)
+    if args.json:
+        json.dump({"photocheck": __version__, "copies": [r.to_dict() for r in results],
+                   "problems": [{"path": display_path(p), "message": m} for p, m in problems],
+                   "summary": {"photos": len(results), "cleaned": len(results) - failed,
+                               "failed": failed}}, out, ensure_ascii=True, indent=1)
+        out.write("\n")
+    else:
+        for path, message in problems:
+            out.write(_("Could not read {path}: {message}").format(
+                path=display_path(path), message=message) + "\n")
+        out.write(_("{done} of {total} photos copied safely to {folder}.").format(
+            done=len(results) - failed, total=len(results), folder=args.out) + "\n")
+    return EXIT_FAILED if failed or problems or not results else EXIT_OK
+
+
+def _print_clean(result, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    w = out.write
+    w(display_path(result.source) + "\n")
+    if result.error:
+        w("   " + _("FAILED, no copy made: {reason}").format(reason=result.error) + "\n")
+        return
+    how = _("pixels untouched") if result.lossless and not result.faces_blurred else (
+        _("converted to {format}").format(format=result.converted) if result.converted
+        else _("re-encoded"))
+    w("   -> " + display_path(result.output) + f" ({how})\n")
+    if result.removed:
+        w("   " + _("removed: {what}").format(what="; ".join(result.removed)) + "\n")
+    if result.faces_blurred:
+        w("   " + ngettext("{n} face blurred", "{n} faces blurred",
+                           result.faces_blurred).format(n=result.faces_blurred) + "\n")
+    if result.kept:
+        w("   " + _("kept: {what}").format(what=", ".join(result.kept)) + "\n")
+    for name in result.sidecars:
+        w("   " + _("note: {name} next to the original still holds data; it was not "
+                    "copied").format(name=name) + "\n")
 
 
 def run_scan(args: argparse.Namespace, out: TextIO | None = None,

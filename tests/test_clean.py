@@ -1,0 +1,303 @@
+"""Safe copies: nothing identifying left, pixels and orientation and ICC kept, originals
+untouched, never an overwrite, nothing partial left behind on bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms, ImageOps
+
+from photocheck.cli import main
+from photocheck.core import clean as clean_mod
+from photocheck.core.clean import CleanOptions, clean_file, minimal_exif
+from photocheck.core.inspect import InspectOptions, inspect_file
+from photocheck.core.model import Kind
+
+from . import fixtures as fx
+
+IDENTIFYING = {Kind.LOCATION, Kind.PEOPLE_NAMED, Kind.OWNER_NAME, Kind.DEVICE_SERIAL,
+               Kind.HIDDEN_PREVIEW, Kind.FREE_TEXT, Kind.UNIQUE_ID, Kind.CAPTURE_TIME,
+               Kind.DEVICE}
+
+
+def _gradient(size: tuple[int, int] = (96, 64)) -> Image.Image:
+    im = Image.new("RGB", size)
+    im.putdata([(x * 255 // size[0], y * 255 // size[1], (x * y) % 256)
+                for y in range(size[1]) for x in range(size[0])])
+    return im
+
+
+def _srgb() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def dirty_jpeg(orientation: int = 1) -> bytes:
+    exif = fx.pillow_exif(ifd0={0x013B: "Dirty Owner", 0x010F: "Canon", 0x0110: "EOS",
+                                0x0112: orientation, 0x010E: "my street"},
+                          exif_ifd={0xA431: "SER-123", 0x9003: "2024:05:01 10:00:00",
+                                    0xA420: "ID-XYZ"},
+                          gps=fx.gps_ifd(52.37, 4.89))
+    out = io.BytesIO()
+    _gradient().save(out, "JPEG", quality=92, exif=exif.tobytes(), icc_profile=_srgb())
+    data = out.getvalue()
+    xmp = fx.xmp_app1(fx.xmp_packet(
+        "<dc:creator><rdf:Seq><rdf:li>Xmp Creator</rdf:li></rdf:Seq></dc:creator>"
+        "<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Xmp Person</rdf:li></rdf:Bag>"
+        "</Iptc4xmpExt:PersonInImage>"))
+    iptc = fx.iptc_app13([(80, "Iptc Byline")])
+    comment = (0xFE, b"a private comment")
+    return fx.insert_segments(data, xmp, iptc, comment) + b"TRAILER-DATA-AFTER-EOI"
+
+
+def _clean(tmp_path: Path, name: str, data: bytes, **options) -> clean_mod.CleanResult:
+    src = tmp_path / "in" / name
+    src.parent.mkdir(exist_ok=True)
+    src.write_bytes(data)
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    return clean_file(str(src), str(out), CleanOptions(**options))
+
+
+def _kinds(path: str) -> set[Kind]:
+    return inspect_file(path, (), InspectOptions(faces=False)).kinds()
+
+
+def test_jpeg_copy_has_no_identifying_data_and_the_same_pixels(tmp_path: Path) -> None:
+    data = dirty_jpeg()
+    assert {Kind.LOCATION, Kind.OWNER_NAME, Kind.DEVICE_SERIAL,
+            Kind.PEOPLE_NAMED} <= _kinds_of(tmp_path, data)
+    result = _clean(tmp_path, "p.jpg", data)
+    assert result.error is None and result.lossless and result.output
+    assert not _kinds(result.output) & IDENTIFYING
+    copy = Path(result.output).read_bytes()
+    for secret in (b"Dirty Owner", b"SER-123", b"Xmp Person", b"Iptc Byline",
+                   b"private comment", b"TRAILER", b"ID-XYZ", b"my street"):
+        assert secret not in copy
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert a.tobytes() == b.tobytes()  # not re-encoded
+        assert b.info.get("icc_profile") == a.info.get("icc_profile")
+    assert (tmp_path / "in" / "p.jpg").read_bytes() == data  # original untouched
+    assert "XMP" in result.removed or any("GPS" in r for r in result.removed)
+
+
+def _kinds_of(tmp_path: Path, data: bytes) -> set[Kind]:
+    probe = tmp_path / "probe.jpg"
+    probe.write_bytes(data)
+    return _kinds(str(probe))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_orientation_is_kept_so_the_copy_displays_the_same(tmp_path: Path,
+                                                           orientation: int) -> None:
+    data = dirty_jpeg(orientation)
+    result = _clean(tmp_path, f"o{orientation}.jpg", data)
+    assert result.output
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert ImageOps.exif_transpose(a).tobytes() == ImageOps.exif_transpose(b).tobytes()
+        assert b.getexif().get(0x0112, 1) == orientation
+        assert set(b.getexif()) <= {0x0112}
+
+
+def test_cleaning_a_clean_copy_changes_nothing(tmp_path: Path) -> None:
+    first = _clean(tmp_path, "p.jpg", dirty_jpeg(6))
+    assert first.output
+    again = clean_file(first.output, str(tmp_path / "again"), CleanOptions()) if (
+        (tmp_path / "again").mkdir() or True) else None
+    assert again is not None and again.output
+    assert Path(again.output).read_bytes() == Path(first.output).read_bytes()
+
+
+def test_keep_date_and_camera_on_request(tmp_path: Path) -> None:
+    result = _clean(tmp_path, "p.jpg", dirty_jpeg(), keep_date=True, keep_camera=True)
+    assert result.output
+    kinds = _kinds(result.output)
+    assert Kind.CAPTURE_TIME in kinds and Kind.DEVICE in kinds
+    assert not kinds & (IDENTIFYING - {Kind.CAPTURE_TIME, Kind.DEVICE})
+    with Image.open(result.output) as im:
+        exif = im.getexif()
+        assert exif[0x010F] == "Canon" and exif[0x0110] == "EOS"
+        assert exif.get_ifd(0x8769)[0x9003] == "2024:05:01 10:00:00"
+
+
+def test_minimal_exif_is_valid_tiff() -> None:
+    payload = minimal_exif(8, "2020:01:02 03:04:05", "Make", "Model")
+    exif = Image.Exif()
+    exif.load(payload)
+    assert exif[0x0112] == 8 and exif[0x010F] == "Make"
+    assert exif.get_ifd(0x8769)[0x9003] == "2020:01:02 03:04:05"
+
+
+def test_never_overwrites_and_the_original_is_byte_identical(tmp_path: Path) -> None:
+    data = dirty_jpeg()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "p.jpg").write_bytes(b"the user's own file")
+    result = _clean(tmp_path, "p.jpg", data)
+    assert result.output == str(tmp_path / "out" / "p (2).jpg")
+    assert (tmp_path / "out" / "p.jpg").read_bytes() == b"the user's own file"
+    assert hashlib.sha256((tmp_path / "in" / "p.jpg").read_bytes()).digest() == \
+        hashlib.sha256(data).digest()
+
+
+def test_output_folder_inside_the_scanned_folder_is_refused_unless_asked(
+        tmp_path: Path) -> None:
+    (tmp_path / "p.jpg").write_bytes(dirty_jpeg())
+    (tmp_path / "safe").mkdir()
+    refused = clean_file(str(tmp_path / "p.jpg"), str(tmp_path / "safe"), CleanOptions(),
+                         scanned=[str(tmp_path)])
+    assert refused.error and "inside" in refused.error and refused.output is None
+    allowed = clean_file(str(tmp_path / "p.jpg"), str(tmp_path / "safe"),
+                         CleanOptions(allow_inside=True), scanned=[str(tmp_path)])
+    assert allowed.output
+
+
+@pytest.mark.parametrize("damage", ["truncated", "length_past_end", "no_eoi"])
+def test_hostile_jpeg_gives_a_clear_error_and_leaves_nothing(tmp_path: Path,
+                                                             damage: str) -> None:
+    data = dirty_jpeg().split(b"TRAILER")[0]
+    if damage == "truncated":
+        data = data[:len(data) // 2]
+    elif damage == "length_past_end":
+        data = data[:2] + b"\xff\xe1\xff\xf0" + b"x" * 100
+    else:
+        data = data[:-2]
+    result = _clean(tmp_path, "bad.jpg", data)
+    assert result.error and result.output is None
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_huge_app_segments_are_dropped(tmp_path: Path) -> None:
+    big = [(0xE5, bytes(65000)) for _ in range(20)]
+    data = fx.insert_segments(dirty_jpeg().split(b"TRAILER")[0], *big)
+    result = _clean(tmp_path, "big.jpg", data)
+    assert result.output and os.path.getsize(result.output) < len(data) - 20 * 65000
+
+
+def test_a_photo_changing_during_cleaning_is_not_copied(tmp_path: Path,
+                                                        monkeypatch) -> None:
+    real = clean_mod.inspect_file
+    src = tmp_path / "in" / "p.jpg"
+
+    def touching(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        report = real(path, *args, **kwargs)
+        if path == str(src):
+            with open(src, "ab") as f:
+                f.write(b"more")
+        return report
+
+    monkeypatch.setattr(clean_mod, "inspect_file", touching)
+    result = _clean(tmp_path, "p.jpg", dirty_jpeg())
+    assert result.error and "changed" in result.error
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_copy_that_fails_verification_is_deleted(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(clean_mod, "clean_jpeg", lambda data, exif: (data, []))
+    result = _clean(tmp_path, "p.jpg", dirty_jpeg().split(b"TRAILER")[0])
+    assert result.error and "still holds" in result.error and result.output is None
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def _png_chunk(ctype: bytes, payload: bytes) -> bytes:
+    return (struct.pack(">I", len(payload)) + ctype + payload
+            + struct.pack(">I", zlib.crc32(ctype + payload) & 0xFFFFFFFF))
+
+
+def test_png_text_and_exif_chunks_go_colour_chunks_stay(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    _gradient().save(out, "PNG", icc_profile=_srgb())
+    data = out.getvalue()
+    exif = fx.pillow_exif(ifd0={0x013B: "Png Owner"}, gps=fx.gps_ifd(1.5, 2.5)).tobytes()[6:]
+    extra = (_png_chunk(b"tEXt", b"Author\x00Png Author") + _png_chunk(b"eXIf", exif)
+             + _png_chunk(b"tIME", bytes(7)))
+    data = data[:33] + extra + data[33:]
+    assert {Kind.OWNER_NAME, Kind.LOCATION} <= _kinds_of(tmp_path, data)
+    result = _clean(tmp_path, "p.png", data)
+    assert result.output and result.lossless
+    assert not _kinds(result.output) & IDENTIFYING
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert a.tobytes() == b.tobytes() and b.info.get("icc_profile")
+    assert set(result.removed) >= {"tEXt", "eXIf", "tIME"} or result.removed
+
+
+def test_webp_exif_and_xmp_chunks_go(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Webp Owner"}).tobytes()
+    out = io.BytesIO()
+    _gradient().save(out, "WEBP", lossless=True, exif=exif,
+                     xmp=fx.xmp_packet("<photoshop:City>Leiden</photoshop:City>"))
+    data = out.getvalue()
+    assert {Kind.OWNER_NAME, Kind.LOCATION} <= _kinds_of(tmp_path, data)
+    result = _clean(tmp_path, "p.webp", data)
+    assert result.output and result.lossless
+    assert not _kinds(result.output) & IDENTIFYING
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert a.tobytes() == b.tobytes()
+
+
+def test_tiff_is_saved_again_without_metadata(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    exif = fx.pillow_exif(ifd0={0x013B: "Tiff Owner"})
+    _gradient().save(out, "TIFF", exif=exif)
+    data = out.getvalue()
+    result = _clean(tmp_path, "p.tif", data)
+    assert result.output and result.lossless and result.output.endswith(".tif")
+    assert not _kinds(result.output) & IDENTIFYING
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert a.tobytes() == b.tobytes()
+
+
+def test_blurred_faces_are_no_longer_detected(tmp_path: Path) -> None:
+    from photocheck.core.faces import load_detector
+
+    detector, why = load_detector()
+    if detector is None:
+        pytest.skip(why or "no face detector")
+    (tmp_path / "in").mkdir()
+    src = tmp_path / "in" / "a.jpg"
+    fx.astronaut().save(src, quality=92)
+    (tmp_path / "out").mkdir()
+    result = clean_file(str(src), str(tmp_path / "out"), CleanOptions(blur="all"), detector)
+    assert result.error is None and result.faces_blurred == 1
+    assert inspect_file(result.output, (), InspectOptions(), detector).faces == []  # type: ignore[arg-type]
+
+
+def test_cli_clean_json_and_exit_codes(tmp_path: Path, capsys) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "p.jpg").write_bytes(dirty_jpeg())
+    (photos / "p.xmp").write_bytes(fx.xmp_packet("<photoshop:City>Delft</photoshop:City>"))
+    (photos / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe1\x00")
+    out = tmp_path / "out"
+    out.mkdir()
+    code = main(["clean", str(photos), "--out", str(out), "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1  # one photo could not be cleaned
+    copies = {Path(c["source"]).name: c for c in doc["copies"]}
+    assert copies["p.jpg"]["output"] and copies["p.jpg"]["sidecars"] == ["p.xmp"]
+    assert copies["broken.jpg"]["error"] and copies["broken.jpg"]["output"] is None
+    assert doc["summary"] == {"photos": 2, "cleaned": 1, "failed": 1}
+    assert main(["clean", str(photos), "--out", str(photos)]) == 1  # inside: refused
+    assert "inside" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("exiftool") is None, reason="ExifTool is not installed")
+def test_exiftool_finds_nothing_identifying_in_the_copy(tmp_path: Path) -> None:
+    result = _clean(tmp_path, "p.jpg", dirty_jpeg(6))
+    assert result.output
+    tags = json.loads(subprocess.run(["exiftool", "-json", "-a", "-G1", result.output],
+                                     capture_output=True, text=True, check=True).stdout)[0]
+    groups = {k.split(":")[0] for k in tags if ":" in k}
+    assert not groups & {"GPS", "XMP-dc", "XMP-iptcExt", "IPTC", "IFD1", "Photoshop"}
+    names = {k.split(":")[-1] for k in tags}
+    assert not names & {"Artist", "SerialNumber", "ImageUniqueID", "Comment",
+                        "ThumbnailImage", "DateTimeOriginal", "Make", "Model",
+                        "ImageDescription"}
+    assert tags.get("IFD0:Orientation") == "Rotate 90 CW"
