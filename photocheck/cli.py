@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("keep the date taken and/or the camera make and model"))
     clean.add_argument("--json", action="store_true",
                        help=_("print one JSON document instead of text"))
+    clean.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
+                       help=_("worker processes (default: one per core)"))
     clean.add_argument("--allow-inside", action="store_true",
                        help=_("allow an output folder inside a folder being cleaned"))
     return parser
@@ -108,8 +110,7 @@ def _keep_list(text: str) -> set[str]:
 
 def run_clean(args: argparse.Namespace, out: TextIO | None = None,
               err: TextIO | None = None) -> int:
-    from .core.clean import CleanError, CleanOptions, check_output_folder, clean_file
-    from .core.discover import discover
+    from .core.clean import CleanError, CleanOptions, check_output_folder
     from .core.faces import load_detector
 
     out = out or sys.stdout
@@ -123,21 +124,26 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
     except CleanError as exc:
         err.write(_("photocheck: {reason}").format(reason=exc) + "\n")
         return EXIT_FAILED
-    detector = None
     if options.blur != "none":
         detector, problem = load_detector()
         if detector is None:
             err.write(_("photocheck: faces cannot be blurred: {reason}").format(
                 reason=problem) + "\n")
             return EXIT_FAILED
-    problems: list[tuple[str, str]] = []
+    # each file is cleaned in a worker process, as it is scanned: a hostile file costs
+    # only itself
+    scanner = Scanner(ScanOptions(faces=options.blur != "none", jobs=args.jobs,
+                                  clean=(args.out, options, tuple(args.paths))))
     results = []
-    for photo in discover(args.paths, on_problem=lambda p, m: problems.append((p, m))):
-        result = clean_file(photo.path, args.out, options, detector, photo.sidecars,
-                            args.paths)
-        results.append(result)
-        if not args.json:
-            _print_clean(result, out)
+    try:
+        for result in scanner.scan(args.paths):
+            results.append(result)
+            if not args.json:
+                _print_clean(result, out)
+    except ScanError as exc:
+        err.write(_("photocheck: the scan could not run: {reason}").format(reason=exc) + "\n")
+        return EXIT_FAILED
+    problems = scanner.problems
     failed = sum(1 for r in results if r.error)
     if args.json:
         json.dump({"photocheck": __version__, "copies": [r.to_dict() for r in results],

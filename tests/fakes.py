@@ -43,3 +43,19 @@ class _Slow(_Fake):
 def slow():
     """A detector that takes 50 ms a pass: scans long enough to cancel or to measure."""
     return _Slow(), None
+
+
+_calls = 0
+
+
+class _CrashSecond(_Fake):
+    def detect(self, rgb: bytes, width: int, height: int) -> list:
+        global _calls
+        _calls += 1
+        if _calls == 2:  # in a clean: the check of the copy just written
+            os._exit(4)
+        return [(100.0, 100.0, 40.0, 40.0, 0.95)]  # a face to blur (one pass: mid-sized)
+
+
+def crash_on_second_call():
+    return _CrashSecond(), None

@@ -301,3 +301,46 @@ def test_exiftool_finds_nothing_identifying_in_the_copy(tmp_path: Path) -> None:
                         "ThumbnailImage", "DateTimeOriginal", "Make", "Model",
                         "ImageDescription"}
     assert tags.get("IFD0:Orientation") == "Rotate 90 CW"
+
+
+@pytest.mark.slow
+def test_a_file_that_crashes_its_worker_costs_only_its_own_copy(tmp_path: Path) -> None:
+    from photocheck.core.engine import Scanner, ScanOptions
+
+    from . import fakes
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for i in range(3):
+        (photos / f"p{i}.jpg").write_bytes(dirty_jpeg())
+    crash = io.BytesIO()
+    Image.new("RGB", (80, 60), fakes.CRASH_COLOUR).save(crash, "PNG")
+    (photos / "crash.png").write_bytes(crash.getvalue())
+    out = tmp_path / "out"
+    out.mkdir()
+    scanner = Scanner(ScanOptions(jobs=2, timeout=10, detector="tests.fakes:misbehaving",
+                                  clean=(str(out), CleanOptions(blur="all"),
+                                         (str(photos),))))
+    results = {Path(r.source).name: r for r in scanner.scan([str(photos)])}
+    assert set(results) == {"p0.jpg", "p1.jpg", "p2.jpg", "crash.png"}
+    assert results["crash.png"].error and "crashed" in results["crash.png"].error
+    assert all(results[f"p{i}.jpg"].output for i in range(3))
+    assert sorted(p.name for p in out.iterdir()) == ["p0.jpg", "p1.jpg", "p2.jpg"]
+
+
+@pytest.mark.slow
+def test_a_worker_dying_while_writing_leaves_no_partial_copy(tmp_path: Path) -> None:
+    from photocheck.core.engine import Scanner, ScanOptions
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "p.jpg").write_bytes(dirty_jpeg())
+    out = tmp_path / "out"
+    out.mkdir()
+    scanner = Scanner(ScanOptions(jobs=1, timeout=10,
+                                  detector="tests.fakes:crash_on_second_call",
+                                  clean=(str(out), CleanOptions(blur="all"),
+                                         (str(photos),))))
+    (result,) = list(scanner.scan([str(photos)]))
+    assert result.error and result.output is None
+    assert list(out.iterdir()) == []

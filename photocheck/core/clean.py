@@ -64,6 +64,10 @@ class CleanResult:
     sidecars: list[str] = field(default_factory=list)  # next to the original, still holding data
     error: str | None = None
 
+    @property
+    def path(self) -> str:
+        return self.source
+
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "output": self.output, "removed": self.removed,
                 "kept": self.kept, "lossless": self.lossless, "converted": self.converted,
@@ -317,6 +321,21 @@ def _encode(image: Image.Image, fmt: str, icc: bytes | None) -> bytes:
 
 # -- writing -----------------------------------------------------------------------------
 
+def temp_prefix(pid: int) -> str:
+    """Temporary copies are named after the process writing them, so that what a
+    crashed worker left behind can be found and removed."""
+    return f".photocheck-{pid}-"
+
+
+def remove_leftovers(out_dir: str, pid: int) -> None:
+    prefix = temp_prefix(pid)
+    with contextlib.suppress(OSError), os.scandir(out_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def _inside(path: str, folder: str) -> bool:
     path, folder = os.path.realpath(path), os.path.realpath(folder)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
@@ -458,8 +477,8 @@ def _write_verified(payload: bytes, target: str, options: CleanOptions,
                     detector: FaceDetector | None, faces: list[FaceBox],
                     result: CleanResult) -> None:
     out_dir = os.path.dirname(target)
-    fd, tmp = tempfile.mkstemp(prefix=".photocheck-", suffix=os.path.splitext(target)[1],
-                               dir=out_dir)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(os.getpid()),
+                               suffix=os.path.splitext(target)[1], dir=out_dir)
     reserved: str | None = None
     try:
         with os.fdopen(fd, "wb") as f:

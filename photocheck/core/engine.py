@@ -16,11 +16,12 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .clean import CleanOptions, CleanResult, clean_file, remove_leftovers
 from .discover import PhotoFile, discover
 from .i18n import _, set_language
 from .inspect import InspectOptions, inspect_file
@@ -41,6 +42,9 @@ class ScanOptions:
     # workers at a lower CPU priority, so that a window stays responsive (the GUI)
     low_priority: bool = False
     language: str | None = None  # of the reports' texts; None: the system's
+    # Instead of inspecting, write safe copies: (output folder, options, folders being
+    # checked); each file then yields a CleanResult (see core/clean.py)
+    clean: tuple[str, CleanOptions, tuple[str, ...]] | None = None
 
     def worker_count(self) -> int:
         if self.jobs > 0:
@@ -88,8 +92,26 @@ def resolve_detector(spec: str) -> Callable[[], tuple[Any, str | None]]:
 # -- worker process -------------------------------------------------------------------------
 
 
+def _work(photo_path: str, sidecars: Sequence[str], options: InspectOptions, detector: Any,
+          problem: str | None, clean: tuple[str, CleanOptions, tuple[str, ...]] | None) -> Any:
+    """One file's work in a worker: its report, or its safe copy."""
+    if clean is not None:
+        out_dir, clean_options, roots = clean
+        return clean_file(photo_path, out_dir, clean_options, detector, sidecars, roots)
+    return inspect_file(photo_path, sidecars, options, detector, problem)
+
+
+def _failure(path: str, fmt: str | None, sidecars: Sequence[str], message: str,
+             clean: bool) -> Any:
+    names = [os.path.basename(s) for s in sidecars]
+    if clean:
+        return CleanResult(source=path, error=message, sidecars=names)
+    return PhotoReport(path=path, format=fmt, error=message, sidecars=names)
+
+
 def _worker_main(conn: Connection, faces: bool, detector_spec: str,
-                 low_priority: bool, language: str | None) -> None:
+                 low_priority: bool, language: str | None,
+                 clean: tuple[str, CleanOptions, tuple[str, ...]] | None = None) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
     if language:
         set_language(language)
@@ -110,9 +132,10 @@ def _worker_main(conn: Connection, faces: bool, detector_spec: str,
             return
         index, path, sidecars = task
         try:
-            report = inspect_file(path, sidecars, options, detector, problem)
+            report = _work(path, sidecars, options, detector, problem, clean)
         except Exception as exc:  # last resort: the parent must always get an answer
-            report = PhotoReport(path=path, error=f"internal error ({type(exc).__name__})")
+            report = _failure(path, None, sidecars,
+                              f"internal error ({type(exc).__name__})", clean is not None)
         conn.send((index, report))
 
 
@@ -154,7 +177,7 @@ class Scanner:
         return found
 
     def scan(self, roots: Iterable[str], progress: ProgressCallback | None = None,
-             cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
+             cancel: CancelToken | None = None) -> Iterator[Any]:
         """Discover the photos under `roots` and yield one report per photo."""
         roots = list(roots)
         self.problems, self.cancelled = [], False
@@ -174,7 +197,7 @@ class Scanner:
             self._started = []
 
     def scan_files(self, photos: list[PhotoFile], progress: ProgressCallback | None = None,
-                   cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
+                   cancel: CancelToken | None = None) -> Iterator[Any]:
         self.total = len(photos)
         cancel = cancel or CancelToken()
         if cancel.cancelled:
@@ -197,7 +220,7 @@ class Scanner:
         self.problems.append((path, message))
 
     def _scan_in_process(self, photos: list[PhotoFile], progress: ProgressCallback | None,
-                         cancel: CancelToken) -> Iterator[PhotoReport]:
+                         cancel: CancelToken) -> Iterator[Any]:
         detector = None
         if self.options.faces:
             detector, self.detector_problem = resolve_detector(self.options.detector)()
@@ -207,22 +230,23 @@ class Scanner:
             if cancel.cancelled:
                 self.cancelled = True
                 return
-            report = inspect_file(photo.path, photo.sidecars, options, detector,
-                                  self.detector_problem)
+            report = _work(photo.path, photo.sidecars, options, detector,
+                           self.detector_problem, self.options.clean)
             yield self._finish(report, progress, photos, None)
 
     def _start_worker(self, ctx: Any) -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
         process = ctx.Process(target=_worker_main,
                               args=(child, self.options.faces, self.options.detector,
-                                    self.options.low_priority, self.options.language),
+                                    self.options.low_priority, self.options.language,
+                                    self.options.clean),
                               daemon=True, name="photocheck-worker")
         process.start()
         child.close()
         return _Worker(process, parent)
 
     def _scan_with_workers(self, photos: list[PhotoFile], progress: ProgressCallback | None,
-                           cancel: CancelToken) -> Iterator[PhotoReport]:
+                           cancel: CancelToken) -> Iterator[Any]:
         ctx = mp.get_context("spawn")
         pending: collections.deque[tuple[int, PhotoFile]] = collections.deque(enumerate(photos))
         count = min(self.options.worker_count(), max(1, len(photos)))
@@ -288,8 +312,8 @@ class Scanner:
         w.busy_since = time.monotonic()
         return report  # type: ignore[no-any-return]
 
-    def _finish(self, report: PhotoReport, progress: ProgressCallback | None,
-                photos: list[PhotoFile], w: _Worker | None) -> PhotoReport:
+    def _finish(self, report: Any, progress: ProgressCallback | None,
+                photos: list[PhotoFile], w: _Worker | None) -> Any:
         self._done += 1
         if progress is not None:
             current = w.outstanding[0][1].path if w is not None and w.outstanding else None
@@ -299,10 +323,12 @@ class Scanner:
     def _replace(self, i: int, workers: list[_Worker], ctx: Any,
                  pending: collections.deque[tuple[int, PhotoFile]],
                  progress: ProgressCallback | None, photos: list[PhotoFile],
-                 why: str) -> Iterator[PhotoReport]:
+                 why: str) -> Iterator[Any]:
         w = workers[i]
         code = w.process.exitcode
         self._kill(w)
+        if self.options.clean is not None:  # a copy it was writing must not stay
+            remove_leftovers(self.options.clean[0], w.process.pid)
         if w.outstanding:
             _index, photo = w.outstanding.popleft()
             if why == "timeout":
@@ -312,8 +338,8 @@ class Scanner:
             else:
                 message = _("reading this file crashed the decoder (exit code {code}); the "
                             "file may be damaged or hostile").format(code=code)
-            report = PhotoReport(path=photo.path, format=photo.format, error=message,
-                                 sidecars=[os.path.basename(s) for s in photo.sidecars])
+            report = _failure(photo.path, photo.format, photo.sidecars, message,
+                              self.options.clean is not None)
             # the other files this worker held are tried again by a fresh worker
             pending.extendleft(reversed(w.outstanding))
             yield self._finish(report, progress, photos, None)
