@@ -425,3 +425,70 @@ def test_a_missing_folder_is_reported_while_the_others_are_checked(qtbot,
     assert _scan(qtbot, window) is False
     assert window.model.rowCount() == 4
     assert str(gone) in window.banner.text() and "cannot be opened" in window.banner.text()
+
+
+def test_safe_copies_of_the_selected_photos(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    files = _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    window.sort.setCurrentIndex(2)  # broken, camera, holiday, plain
+    selection = window.grid.selectionModel()
+    for row in (1, 2):
+        selection.select(window.proxy.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+    dialog = window.make_safe_copies()
+    assert dialog is not None and len(dialog.photos) == 2
+    qtbot.addWidget(dialog)
+    # an output folder inside the checked folder is refused before anything starts
+    dialog.folder.setText(str(tmp_path / "photos"))
+    dialog.start()
+    assert "inside" in dialog.message.text() and dialog.job is None
+    out = tmp_path / "safe"
+    out.mkdir()
+    dialog.folder.setText(str(out))
+    dialog.keep_date.setChecked(True)
+    with qtbot.waitSignal(dialog.finished_copies, timeout=30_000) as blocker:
+        dialog.start()
+    assert blocker.args == [False]
+    assert sorted(p.name for p in out.iterdir()) == ["camera.jpg", "holiday.jpg"]
+    lines = [dialog.results_list.item(i).text() for i in range(dialog.results_list.count())]
+    assert any(line.startswith("holiday.jpg -> holiday.jpg") and "EXIF GPS" in line
+               for line in lines)
+    assert dialog.message.text() == "2 of 2 safe copies made."
+    assert dialog.open_button.isVisible()
+    assert files["gps"].read_bytes() == (tmp_path / "photos" / "holiday.jpg").read_bytes()
+    report = inspect_file_kinds(out / "holiday.jpg")
+    assert Kind.LOCATION not in report and Kind.CAPTURE_TIME not in report
+
+
+def inspect_file_kinds(path: Path) -> set[Kind]:
+    from photocheck.core.inspect import InspectOptions, inspect_file
+
+    return inspect_file(str(path), (), InspectOptions(faces=False)).kinds()
+
+
+def test_safe_copies_can_be_cancelled(qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        exif = fx.pillow_exif(gps=fx.gps_ifd(50, 5))
+        (folder / f"p{i:02d}.jpg").write_bytes(fx.jpeg_bytes((64, 48), exif=exif.tobytes()))
+    window = _window(qtbot, faces=False, folders=[str(folder)])
+    _scan(qtbot, window)
+    window._base_options = ScanOptions(jobs=1, detector="tests.fakes:slow")
+    dialog = window.make_safe_copies()  # nothing selected: every photo shown
+    assert dialog is not None and len(dialog.photos) == 60
+    qtbot.addWidget(dialog)
+    out = tmp_path / "safe"
+    out.mkdir()
+    dialog.folder.setText(str(out))
+    dialog.blur.setCurrentIndex(2)  # blur all: the slow fake detector runs
+    dialog.start()
+    qtbot.waitUntil(lambda: len(dialog.results) >= 2, timeout=30_000)
+    with qtbot.waitSignal(dialog.finished_copies, timeout=5_000) as blocker:
+        dialog.cancel_button.click()
+    assert blocker.args == [True]
+    assert "Cancelled" in dialog.message.text()
+    made = list(out.iterdir())
+    assert 2 <= len(made) < 60 and all(not p.name.startswith(".") for p in made)

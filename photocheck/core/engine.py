@@ -370,3 +370,5 @@ class Scanner:
                 w.process.kill()
                 w.process.join(timeout=5)
             w.conn.close()
+            if self.options.clean is not None and w.process.pid is not None:
+                remove_leftovers(self.options.clean[0], w.process.pid)  # a stopped copy

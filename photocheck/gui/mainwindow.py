@@ -41,12 +41,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.discover import display_path
+from ..core.discover import PhotoFile, display_path
 from ..core.engine import Progress, ScanOptions
 from ..core.findings import kind_label
 from ..core.i18n import _, ngettext, set_language
 from ..core.model import Kind, PhotoReport, Severity
 from ..core.settings import Settings, forget_all
+from .cleandialog import CleanDialog
 from .delegate import THUMB, GridDelegate
 from .detail import PREVIEW_SIDE, DetailPanel
 from .models import Column, PhotoFilter, PhotoModel, Role, SortKey
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.remove_button)
         lv.addLayout(row)
         lv.addWidget(self.scan_button)
+        self.clean_button = QPushButton()
+        self.clean_button.clicked.connect(self.make_safe_copies)
+        lv.addWidget(self.clean_button)
 
         # banner, progress, summary, filters (top of the middle)
         self.banner = QLabel()
@@ -256,6 +260,9 @@ class MainWindow(QMainWindow):
         self.add_action = QAction(self)
         self.add_action.setShortcut(QKeySequence.StandardKey.Open)
         self.add_action.triggered.connect(self.choose_folder)
+        self.clean_action = QAction(self)
+        self.clean_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.clean_action.triggered.connect(self.make_safe_copies)
         self.scan_action = QAction(self)
         self.scan_action.setShortcut(QKeySequence("F5"))
         self.scan_action.triggered.connect(self.start_scan)
@@ -267,7 +274,7 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(lambda: self.search.setFocus())
         self.language_actions: dict[str, QAction] = {}
         self.file_menu = self.menuBar().addMenu("")
-        self.file_menu.addActions([self.add_action, self.scan_action])
+        self.file_menu.addActions([self.add_action, self.scan_action, self.clean_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
@@ -322,6 +329,11 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName(_("Photos"))
         self.add_action.setText(_("&Add folder..."))
         self.scan_action.setText(_("&Check photos"))
+        self.clean_action.setText(_("Make &safe copies..."))
+        self.clean_button.setText(_("Make safe copies..."))
+        self.clean_button.setToolTip(_("Copies of the selected photos (or of all photos "
+                                       "shown) without hidden data, faces blurred if "
+                                       "you like; the originals are not changed"))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Filter..."))
         self.file_menu.setTitle(_("&File"))
@@ -574,6 +586,27 @@ class MainWindow(QMainWindow):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
 
+    def chosen_reports(self) -> list[PhotoReport]:
+        """The selected photos, or every photo shown when none is selected."""
+        view = self.current_view()
+        rows = sorted({i.row() for i in view.selectionModel().selectedIndexes()})
+        if not rows:
+            rows = list(range(self.proxy.rowCount()))
+        return [self.proxy.report(r) for r in rows]
+
+    def make_safe_copies(self) -> CleanDialog | None:
+        reports = [r for r in self.chosen_reports() if r.error is None]
+        if not reports:
+            self.show_banner(_("There is no photo to copy: check some photos first."))
+            return None
+        photos = [PhotoFile(r.path, r.format or "",
+                            tuple(os.path.join(os.path.dirname(r.path), s) for s in r.sidecars))
+                  for r in reports]
+        dialog = CleanDialog(photos, self.folder_list(), self.scan_options(), self)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
     def _remember_current(self) -> None:
         report = self.detail.report
         self._kept_path = report.path if report is not None else None
@@ -609,6 +642,8 @@ class MainWindow(QMainWindow):
     def _update_buttons(self) -> None:
         running = self.job is not None and self.job.is_running()
         self.scan_button.setEnabled(not running and self.folders.count() > 0)
+        self.clean_button.setEnabled(not running and self.model.rowCount() > 0)
+        self.clean_action.setEnabled(not running and self.model.rowCount() > 0)
         self.scan_action.setEnabled(not running)
         self.remove_button.setEnabled(bool(self.folders.selectedItems()) and not running)
 

@@ -7,6 +7,7 @@ import time
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from ..core.discover import PhotoFile
 from ..core.engine import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from ..core.model import PhotoReport
 
@@ -18,9 +19,11 @@ class _Runner(QThread):
     reports = Signal(list)  # list[PhotoReport]
     failed = Signal(str)
 
-    def __init__(self, roots: list[str], options: ScanOptions, cancel: CancelToken) -> None:
+    def __init__(self, roots: list[str], options: ScanOptions, cancel: CancelToken,
+                 files: list[PhotoFile] | None) -> None:
         super().__init__()
         self.roots = roots
+        self.files = files
         self.options = options
         self.cancel = cancel
         self.scanner: Scanner | None = None
@@ -38,7 +41,9 @@ class _Runner(QThread):
                 self.progress.emit(p)
 
         try:
-            for report in scanner.scan(self.roots, on_progress, self.cancel):
+            results = (scanner.scan(self.roots, on_progress, self.cancel) if self.files is None
+                       else scanner.scan_files(self.files, on_progress, self.cancel))
+            for report in results:
                 batch.append(report)
                 now = time.monotonic()
                 if now - last_batch >= BATCH_SECONDS:
@@ -54,7 +59,8 @@ class _Runner(QThread):
 
 
 class ScanJob(QObject):
-    """One scan. Signals arrive in the GUI thread; `cancel()` stops it within ~0.1 s."""
+    """One scan (or, with `files` and ScanOptions.clean, one run of safe copies of those
+    files). Signals arrive in the GUI thread; `cancel()` stops it within ~0.1 s."""
 
     progress = Signal(object)  # Progress
     reports = Signal(list)  # list[PhotoReport], in completion order
@@ -62,10 +68,10 @@ class ScanJob(QObject):
     finished = Signal(bool)  # True when cancelled
 
     def __init__(self, roots: list[str], options: ScanOptions,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, files: list[PhotoFile] | None = None) -> None:
         super().__init__(parent)
         self._cancel = CancelToken()
-        self._runner = _Runner(list(roots), options, self._cancel)
+        self._runner = _Runner(list(roots), options, self._cancel, files)
         self._runner.progress.connect(self.progress)
         self._runner.reports.connect(self.reports)
         self._runner.failed.connect(self.failed)
