@@ -77,7 +77,8 @@ class CleanResult:
 
 # -- JPEG ------------------------------------------------------------------------------
 
-_JPEG_KEEP_APP = {0xE0: (b"JFIF\x00", b"JFXX\x00"), 0xEE: (b"Adobe",),
+# (JFXX, the JFIF extension, is a thumbnail: it goes)
+_JPEG_KEEP_APP = {0xE0: (b"JFIF\x00",), 0xEE: (b"Adobe",),
                   0xE2: (b"ICC_PROFILE\x00",)}
 
 

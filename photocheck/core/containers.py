@@ -144,6 +144,14 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
                 body = bytes(seg[len(_XMP_EXT_ID):])
                 guid, offset = body[:32], struct.unpack(">I", body[36:40])[0]
                 extended.setdefault(guid, {})[offset] = body[40:]
+        elif marker == 0xE0 and bytes(seg[:5]) == b"JFXX\x00" and len(seg) > 6:
+            # JFIF extension: a thumbnail, JPEG-coded (0x10) or as raw pixels (0x11, 0x13)
+            if seg[5] == 0x10:
+                out.thumbnails.append(Thumb("JFXX thumbnail (APP0)", bytes(seg[6:])))
+            else:
+                width, height = (seg[6], seg[7]) if len(seg) > 7 else (None, None)
+                out.preview_items.append(("JFXX thumbnail (APP0)", width or None,
+                                          height or None))
         elif marker == 0xE0 and len(seg) > 14 and bytes(seg[6:14]) == b"HEAPJPGM":
             out.sections.append("CIFF")
             out.evidence.extend(read_ciff(bytes(seg)))
