@@ -344,3 +344,32 @@ def test_a_worker_dying_while_writing_leaves_no_partial_copy(tmp_path: Path) -> 
     (result,) = list(scanner.scan([str(photos)]))
     assert result.error and result.output is None
     assert list(out.iterdir()) == []
+
+
+def test_png_with_transparency_and_orientation_displays_the_same(tmp_path: Path) -> None:
+    im = _gradient().convert("RGBA")
+    im.putalpha(Image.linear_gradient("L").resize(im.size))
+    out = io.BytesIO()
+    exif = fx.pillow_exif(ifd0={0x0112: 6, 0x013B: "Png Owner"})
+    im.save(out, "PNG", exif=exif.tobytes())
+    data = out.getvalue()
+    result = _clean(tmp_path, "alpha.png", data)
+    assert result.output and result.output.endswith(".png") and result.lossless
+    assert not _kinds(result.output) & IDENTIFYING
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert b.mode == "RGBA"
+        assert ImageOps.exif_transpose(a).tobytes() == ImageOps.exif_transpose(b).tobytes()
+
+
+def test_webp_with_orientation_stays_a_lossless_webp_that_displays_the_same(
+        tmp_path: Path) -> None:
+    out = io.BytesIO()
+    exif = fx.pillow_exif(ifd0={0x0112: 3, 0x013B: "Webp Owner"})
+    _gradient().save(out, "WEBP", lossless=True, exif=exif.tobytes())
+    data = out.getvalue()
+    result = _clean(tmp_path, "turned.webp", data)
+    assert result.output and result.output.endswith(".webp") and result.lossless
+    assert not _kinds(result.output) & IDENTIFYING
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert ImageOps.exif_transpose(a).convert("RGB").tobytes() == \
+            ImageOps.exif_transpose(b).convert("RGB").tobytes()

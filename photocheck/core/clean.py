@@ -25,16 +25,18 @@ import io
 import os
 import struct
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image, ImageFilter
 
+from .containers import Extracted
 from .faces import FaceDetector
 from .formats import sniff
 from .i18n import _
-from .inspect import InspectOptions, _Pixels, inspect_file, read_metadata
+from .inspect import _TRANSPOSE, InspectOptions, _Pixels, inspect_file, read_metadata
 from .model import FaceBox, Kind, PhotoReport
 
 MAX_INPUT = 2_000_000_000  # bytes; bigger files are refused rather than read
@@ -270,10 +272,29 @@ def clean_webp(data: bytes) -> tuple[bytes, list[str]]:
 
 # -- re-encoding ------------------------------------------------------------------------
 
-def _displayed(path: str, fmt: str, data: bytes) -> Image.Image:
-    """The full-size photo as displayed (orientation applied), RGB or RGBA."""
-    extracted = read_metadata(data, fmt, path.rsplit(".", 1)[-1])
-    image = _Pixels(path, extracted.format, extracted).load(1 << 30)
+def _displayed(path: str, extracted: Extracted) -> Image.Image:
+    """The full-size photo as displayed (orientation applied); RGBA when it has
+    transparency (PNG, WebP, TIFF), RGB otherwise."""
+    if extracted.format in ("PNG", "WEBP", "TIFF") and extracted.preview is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                with Image.open(path) as opened:
+                    opened.load()
+                    image = opened.copy()
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+                raise CleanError(_("the image is too large to decode safely ({reason})")
+                                 .format(reason=exc)) from exc
+            except (OSError, ValueError, SyntaxError, EOFError) as exc:
+                raise CleanError(_("the image data could not be decoded ({reason})")
+                                 .format(reason=exc)) from exc
+        alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        image = image.convert("RGBA" if alpha else "RGB")
+        transpose = _TRANSPOSE.get(extracted.orientation)
+        if transpose is not None:
+            image = image.transpose(transpose)
+    else:
+        image = _Pixels(path, extracted.format, extracted).load(1 << 30)
     # pixels only: a decoded image can carry its file's tags into a save (TIFF does)
     return Image.frombytes(image.mode, image.size, image.tobytes())
 
@@ -311,6 +332,8 @@ def _encode(image: Image.Image, fmt: str, icc: bytes | None) -> bytes:
     extra: dict[str, Any] = {"icc_profile": icc} if icc else {}
     if fmt == "PNG":
         image.save(out, "PNG", **extra)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", lossless=True, quality=100, method=4, **extra)
     elif fmt == "TIFF":
         image.save(out, "TIFF", compression="tiff_adobe_deflate", **extra)
     else:
@@ -430,16 +453,18 @@ def _clean(path: str, out_dir: str, options: CleanOptions, detector: FaceDetecto
         raise CleanError(_("faces cannot be blurred: face detection is not available"))
 
     extracted = read_metadata(data, fmt, path.rsplit(".", 1)[-1])
-    if faces or fmt not in ("JPEG", "PNG", "WEBP"):
-        image = _displayed(path, fmt, data)
+    # PNG and WebP hold their orientation in the EXIF that goes: turn the pixels instead
+    turn = fmt in ("PNG", "WEBP") and extracted.orientation != 1
+    if faces or turn or fmt not in ("JPEG", "PNG", "WEBP"):
+        image = _displayed(path, extracted)
         result.faces_blurred = blur_faces(image, faces)
-        out_fmt = {"PNG": "PNG", "TIFF": "TIFF"}.get(extracted.format, "JPEG")
-        if fmt == "WEBP":
-            out_fmt = "PNG" if image.mode == "RGBA" else "JPEG"
+        out_fmt = {"PNG": "PNG", "TIFF": "TIFF", "WEBP": "WEBP"}.get(extracted.format, "JPEG")
+        if out_fmt == "JPEG" and image.mode == "RGBA":
+            out_fmt = "PNG"  # transparency kept
         payload = _encode(image, out_fmt, _icc(path))
-        ext = {"PNG": ".png", "TIFF": ".tif"}.get(out_fmt, ".jpg")
+        ext = {"PNG": ".png", "TIFF": ".tif", "WEBP": ".webp"}.get(out_fmt, ".jpg")
         result.converted = out_fmt if out_fmt != extracted.format else None
-        result.lossless = out_fmt in ("PNG", "TIFF") and not faces
+        result.lossless = out_fmt in ("PNG", "TIFF", "WEBP") and not faces
     elif fmt == "JPEG":
         date = model = make = None
         if options.keep_date:
