@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__
+from .core.clean import sidecar_note
 from .core.discover import display_path
 from .core.engine import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from .core.findings import kind_label, short_guidance, value_text
@@ -178,8 +179,7 @@ def _print_clean(result, out: TextIO) -> None:  # type: ignore[no-untyped-def]
     if result.kept:
         w("   " + _("kept: {what}").format(what=", ".join(result.kept)) + "\n")
     for name in result.sidecars:
-        w("   " + _("note: {name} next to the original still holds data; it was not "
-                    "copied").format(name=name) + "\n")
+        w("   " + sidecar_note(name) + "\n")
 
 
 def run_scan(args: argparse.Namespace, out: TextIO | None = None,

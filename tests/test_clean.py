@@ -373,3 +373,54 @@ def test_webp_with_orientation_stays_a_lossless_webp_that_displays_the_same(
     with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
         assert ImageOps.exif_transpose(a).convert("RGB").tobytes() == \
             ImageOps.exif_transpose(b).convert("RGB").tobytes()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF"])
+def test_cleaning_a_clean_copy_again_changes_nothing(tmp_path: Path, fmt: str) -> None:
+    out = io.BytesIO()
+    exif = fx.pillow_exif(ifd0={0x013B: "Owner"}).tobytes()
+    kwargs = {"lossless": True} if fmt == "WEBP" else {}
+    _gradient().save(out, fmt, exif=exif, **kwargs)
+    first = _clean(tmp_path, f"p.{fmt.lower()}", out.getvalue())
+    assert first.output
+    (tmp_path / "again").mkdir()
+    again = clean_file(first.output, str(tmp_path / "again"), CleanOptions())
+    assert again.output
+    assert Path(again.output).read_bytes() == Path(first.output).read_bytes()
+
+
+def test_sidecars_holding_data_are_named_and_not_copied(tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "IMG_1.jpg").write_bytes(fx.jpeg_bytes())
+    (photos / "IMG_1.jpg.json").write_text(json.dumps(
+        {"geoData": {"latitude": 52.0, "longitude": 4.3}, "people": [{"name": "Sam"}]}))
+    (photos / "IMG_1.xmp").write_bytes(fx.xmp_packet("<dc:format>image/jpeg</dc:format>"))
+    (tmp_path / "out").mkdir()
+    result = clean_file(str(photos / "IMG_1.jpg"), str(tmp_path / "out"), CleanOptions(),
+                        sidecars=[str(photos / "IMG_1.jpg.json"), str(photos / "IMG_1.xmp")])
+    assert result.output and result.sidecars == ["IMG_1.jpg.json"]  # the .xmp holds nothing
+    assert not any(r.startswith("sidecar") for r in result.removed)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["IMG_1.jpg"]
+    assert "location and the names" in clean_mod.sidecar_note("IMG_1.jpg.json")
+
+
+@pytest.mark.skipif(shutil.which("exiftool") is None, reason="ExifTool is not installed")
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF"])
+def test_exiftool_finds_no_metadata_in_png_webp_tiff_copies(tmp_path: Path, fmt: str) -> None:
+    out = io.BytesIO()
+    exif = fx.pillow_exif(ifd0={0x013B: "Some Owner", 0x010F: "Make"},
+                          gps=fx.gps_ifd(10.5, 20.5)).tobytes()
+    kwargs = {"lossless": True} if fmt == "WEBP" else {}
+    xmp = fx.xmp_packet("<photoshop:City>Leiden</photoshop:City>")
+    if fmt != "TIFF":
+        kwargs["xmp"] = xmp
+    _gradient().save(out, fmt, exif=exif, **kwargs)
+    result = _clean(tmp_path, f"p.{fmt.lower()}", out.getvalue())
+    assert result.output
+    tags = json.loads(subprocess.run(["exiftool", "-json", "-a", "-G1", result.output],
+                                     capture_output=True, text=True, check=True).stdout)[0]
+    groups = {k.split(":")[0] for k in tags if ":" in k}
+    assert not groups & {"GPS", "XMP-photoshop", "XMP-x", "ExifIFD", "IFD1"}
+    names = {k.split(":")[-1] for k in tags}
+    assert not names & {"Artist", "Make", "GPSLatitude", "City"}

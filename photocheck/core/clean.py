@@ -54,6 +54,16 @@ class CleanOptions:
     allow_inside: bool = False  # output folder inside a scanned folder (asked explicitly)
 
 
+def sidecar_note(name: str) -> str:
+    """What to tell about a sidecar left next to the original."""
+    if name.lower().endswith(".json"):
+        return _("note: {name}, the photo service's export file next to the original, holds "
+                 "its location and the names of the people in it; it was not copied").format(
+                     name=name)
+    return _("note: {name} next to the original still holds data; it was not "
+             "copied").format(name=name)
+
+
 @dataclass(slots=True)
 class CleanResult:
     source: str
@@ -419,7 +429,7 @@ def clean_file(path: str, out_dir: str, options: CleanOptions | None = None,
     result = CleanResult(source=path, sidecars=[os.path.basename(s) for s in sidecars])
     try:
         check_output_folder(out_dir, list(scanned) or [path], options.allow_inside)
-        _clean(path, out_dir, options, detector, result)
+        _clean(path, out_dir, options, detector, result, sidecars)
     except CleanError as exc:
         result.error = str(exc)
     except OSError as exc:
@@ -429,7 +439,7 @@ def clean_file(path: str, out_dir: str, options: CleanOptions | None = None,
 
 
 def _clean(path: str, out_dir: str, options: CleanOptions, detector: FaceDetector | None,
-           result: CleanResult) -> None:
+           result: CleanResult, sidecars: Sequence[str]) -> None:
     before = os.stat(path)
     if before.st_size > MAX_INPUT:
         raise CleanError(_("the file is too large to clean safely"))
@@ -438,12 +448,16 @@ def _clean(path: str, out_dir: str, options: CleanOptions, detector: FaceDetecto
     fmt = sniff(data[:64])
     if fmt is None:
         raise CleanError(_("not a photo in a format photocheck knows"))
-    original = inspect_file(path, (), InspectOptions(faces=options.blur != "none"),
+    original = inspect_file(path, sidecars, InspectOptions(faces=options.blur != "none"),
                             detector, None if detector else _("faces were not checked"))
     if original.error:
         raise CleanError(original.error)
-    result.removed = [f"{f.source}" for f in original.findings
-                      if f.kind in IDENTIFYING | {Kind.CAPTURE_TIME, Kind.DEVICE}]
+    result.removed = [f.source for f in original.findings
+                      if f.kind in IDENTIFYING | {Kind.CAPTURE_TIME, Kind.DEVICE}
+                      and not f.source.startswith("sidecar ")]
+    # the sidecars that hold something identifying stay next to the original: say so
+    result.sidecars = [name for name in result.sidecars
+                       if any(f"sidecar {name}" in f.source for f in original.findings)]
     faces = original.faces
     if options.blur == "small":
         faces = [b for b in faces if not b.matchable]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.clean import CleanError, CleanOptions, CleanResult, check_output_folder
+from ..core.clean import CleanError, CleanOptions, CleanResult, check_output_folder, sidecar_note
 from ..core.discover import PhotoFile, display_path
 from ..core.engine import Progress, ScanOptions
 from ..core.i18n import _, ngettext
@@ -47,8 +47,7 @@ def result_line(result: CleanResult) -> str:
         parts.append(ngettext("{n} face blurred", "{n} faces blurred",
                               result.faces_blurred).format(n=result.faces_blurred))
     for sidecar in result.sidecars:
-        parts.append(_("note: {name} next to the original still holds data; it was not "
-                       "copied").format(name=sidecar))
+        parts.append(sidecar_note(sidecar))
     return f"{name} -> " + " - ".join(parts)
 
 
