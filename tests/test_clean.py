@@ -424,3 +424,19 @@ def test_exiftool_finds_no_metadata_in_png_webp_tiff_copies(tmp_path: Path, fmt:
     assert not groups & {"GPS", "XMP-photoshop", "XMP-x", "ExifIFD", "IFD1"}
     names = {k.split(":")[-1] for k in tags}
     assert not names & {"Artist", "Make", "GPSLatitude", "City"}
+
+
+def test_result_lines_say_what_happened() -> None:
+    pytest.importorskip("PySide6")
+    from photocheck.gui.cleandialog import result_line
+
+    failed = clean_mod.CleanResult(source="/p/a.jpg", error="the file is damaged: x")
+    assert result_line(failed) == "a.jpg: no copy made - the file is damaged: x"
+    converted = clean_mod.CleanResult(source="/p/b.heic", output="/o/b.jpg",
+                                      converted="JPEG", removed=["EXIF GPS"],
+                                      sidecars=["b.heic.json"])
+    line = result_line(converted)
+    assert line.startswith("b.heic -> b.jpg - converted to JPEG - removed: EXIF GPS")
+    assert "export file" in line
+    lossless = clean_mod.CleanResult(source="/p/c.jpg", output="/o/c (2).jpg", lossless=True)
+    assert result_line(lossless) == "c.jpg -> c (2).jpg - pixels untouched"
