@@ -141,3 +141,26 @@ def test_workers_write_their_messages_in_the_language_asked_for(tmp_path: Path) 
     reports = {Path(r.path).name: r for r in scanner.scan([str(tmp_path)])}
     assert reports["p0.jpg"].not_checked == ["gezichten zijn niet gecontroleerd (uitgezet)"]
     assert (reports["broken.jpg"].error or "").startswith("het bestand is beschadigd: ")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+def test_preview_service_survives_a_hanging_file(tmp_path: Path) -> None:
+    import os
+
+    from photocheck.core.engine import PreviewError, PreviewService
+
+    good = tmp_path / "good.jpg"
+    good.write_bytes(fx.jpeg_bytes((200, 100)))
+    fifo = tmp_path / "hangs.jpg"
+    os.mkfifo(fifo)  # opening it blocks: like a decoder that never returns
+    service = PreviewService(timeout=2)
+    try:
+        w, h, rgb = service.render(str(good), 50)
+        assert (w, h) == (50, 25) and len(rgb) == 50 * 25 * 3
+        with pytest.raises(PreviewError):
+            service.render(str(fifo), 50)
+        with pytest.raises(PreviewError):
+            service.render(str(tmp_path / "missing.jpg"), 50)
+        assert service.render(str(good), 100)[:2] == (100, 50)  # a fresh helper took over
+    finally:
+        service.close()

@@ -109,6 +109,18 @@ def _failure(path: str, fmt: str | None, sidecars: Sequence[str], message: str,
     return PhotoReport(path=path, format=fmt, error=message, sidecars=names)
 
 
+def _tasks(conn: Connection) -> Iterator[Any]:
+    """The tasks the parent sends, until it sends None or goes away."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        yield task
+
+
 def _worker_main(conn: Connection, faces: bool, detector_spec: str,
                  low_priority: bool, language: str | None,
                  clean: tuple[str, CleanOptions, tuple[str, ...]] | None = None) -> None:
@@ -123,14 +135,7 @@ def _worker_main(conn: Connection, faces: bool, detector_spec: str,
         detector, problem = resolve_detector(detector_spec)()
     conn.send(("ready", problem))
     options = InspectOptions(faces=faces)
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        index, path, sidecars = task
+    for index, path, sidecars in _tasks(conn):
         try:
             report = _work(path, sidecars, options, detector, problem, clean)
         except Exception as exc:  # last resort: the parent must always get an answer
@@ -372,3 +377,74 @@ class Scanner:
             w.conn.close()
             if self.options.clean is not None and w.process.pid is not None:
                 remove_leftovers(self.options.clean[0], w.process.pid)  # a stopped copy
+
+
+# -- previews for front ends ----------------------------------------------------------------
+
+
+def _preview_main(conn: Connection) -> None:
+    from .inspect import DecodeError, render_preview
+
+    for path, side in _tasks(conn):
+        try:
+            conn.send(("ok", render_preview(path, side)))
+        except (DecodeError, OSError, ValueError, MemoryError) as exc:
+            conn.send(("error", str(exc)))
+        except Exception as exc:  # the caller must always get an answer
+            conn.send(("error", f"internal error ({type(exc).__name__})"))
+
+
+class PreviewError(Exception):
+    """This photo's preview could not be made; the message says why."""
+
+
+class PreviewService:
+    """Renders previews (thumbnails) of photos in a helper process, so that a decoder
+    crash or hang on a hostile file costs that preview, never the front end. Not
+    thread-safe: call it from one thread at a time."""
+
+    def __init__(self, timeout: float = 20.0) -> None:
+        self.timeout = timeout
+        self._process: Any = None
+        self._conn: Connection | None = None
+
+    def _start(self) -> Connection:
+        if self._conn is None or self._process is None or not self._process.is_alive():
+            self.close()
+            ctx = mp.get_context("spawn")
+            parent, child = ctx.Pipe(duplex=True)
+            self._process = ctx.Process(target=_preview_main, args=(child,), daemon=True,
+                                        name="photocheck-previews")
+            self._process.start()
+            child.close()
+            self._conn = parent
+        return self._conn
+
+    def render(self, path: str, side: int) -> tuple[int, int, bytes]:
+        """(width, height, RGB bytes) of the photo as displayed, long side <= `side`."""
+        conn = self._start()
+        try:
+            conn.send((path, side))
+            if conn.poll(self.timeout):
+                status, value = conn.recv()
+                if status == "ok":
+                    return value  # type: ignore[no-any-return]
+                raise PreviewError(value)
+        except (EOFError, OSError):
+            pass  # the helper died: it is replaced on the next call
+        self.close()
+        raise PreviewError(_("the preview could not be made: reading this file crashed or "
+                             "hung the decoder (the file may be damaged or hostile)"))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._conn.send(None)
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            self._process.join(timeout=1)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join(timeout=5)
+            self._process = None

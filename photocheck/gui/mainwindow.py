@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.discover import PhotoFile, display_path
-from ..core.engine import Progress, ScanOptions
+from ..core.engine import PreviewService, Progress, ScanOptions
 from ..core.findings import kind_label
 from ..core.i18n import _, ngettext, set_language
 from ..core.model import Kind, PhotoReport, Severity
@@ -100,8 +100,12 @@ class MainWindow(QMainWindow):
         pool.setMaxThreadCount(1)
         # thumbnails are made at the screen's pixel size: painting them is a plain copy
         dpr = max(1.0, self.devicePixelRatioF())
-        self.thumbs = ImageCache(round(THUMB * dpr), 1500, pool, self, pixel_ratio=dpr)
-        self.previews = ImageCache(PREVIEW_SIDE, 20, pool, self)
+        # one helper process decodes them (the pool has one thread: one caller at a time)
+        self.preview_service = PreviewService()
+        self._pool = pool
+        self.thumbs = ImageCache(round(THUMB * dpr), 1500, pool, self.preview_service, self,
+                                 pixel_ratio=dpr)
+        self.previews = ImageCache(PREVIEW_SIDE, 20, pool, self.preview_service, self)
         self.model.thumbnail_for = self._thumbnail
         # Reports and thumbnails arrive in bursts: the views are updated at most every
         # so often, longer as the list grows (merging costs O(rows), see PhotoFilter).
@@ -703,7 +707,9 @@ class MainWindow(QMainWindow):
             self.settings.window_geometry = bytes(
                 self.saveGeometry().toBase64().data()).decode("ascii")
             self.save_settings()
-        QThreadPool.globalInstance().waitForDone(2000)
+        self._pool.clear()
+        self._pool.waitForDone(5000)
+        self.preview_service.close()
         super().closeEvent(event)
 
     def kind_button(self, kind: Kind | None) -> QToolButton:

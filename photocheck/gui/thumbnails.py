@@ -8,7 +8,7 @@ from collections import OrderedDict
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from ..core.inspect import DecodeError, render_preview
+from ..core.engine import PreviewError, PreviewService
 
 
 def to_qimage(width: int, height: int, rgb: bytes) -> QImage:
@@ -21,14 +21,16 @@ class _Signals(QObject):
 
 
 class _Render(QRunnable):
-    def __init__(self, path: str, side: int, signals: _Signals) -> None:
+    def __init__(self, path: str, side: int, signals: _Signals,
+                 service: PreviewService) -> None:
         super().__init__()
-        self.path, self.side, self.signals = path, side, signals
+        self.path, self.side, self.signals, self.service = path, side, signals, service
 
     def run(self) -> None:
+        # decoded in the core's helper process: a hostile file cannot take the window down
         try:
-            image: QImage | None = to_qimage(*render_preview(self.path, self.side))
-        except (DecodeError, OSError, ValueError, MemoryError):
+            image: QImage | None = to_qimage(*self.service.render(self.path, self.side))
+        except PreviewError:
             image = None
         self.signals.done.emit(self.path, self.side, image)
 
@@ -40,9 +42,10 @@ class ImageCache(QObject):
     ready = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, side: int, capacity: int, pool: QThreadPool,
+    def __init__(self, side: int, capacity: int, pool: QThreadPool, service: PreviewService,
                  parent: QObject | None = None, pixel_ratio: float = 1.0) -> None:
         super().__init__(parent)
+        self._service = service
         self.side = side
         self.pixel_ratio = pixel_ratio
         self.capacity = capacity
@@ -60,7 +63,7 @@ class ImageCache(QObject):
             return image
         if path not in self._pending and path not in self._failed:
             self._pending.add(path)
-            self._pool.start(_Render(path, self.side, self._signals))
+            self._pool.start(_Render(path, self.side, self._signals, self._service))
         return None
 
     @property
