@@ -97,9 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
-    if args.command == "clean":
-        return run_clean(args)
-    return run_scan(args)
+    try:
+        if args.command == "clean":
+            return run_clean(args)
+        return run_scan(args)
+    except BrokenPipeError:
+        # the reader went away (photocheck scan ... | head): stop quietly
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 def _keep_list(text: str) -> set[str]:

@@ -59,3 +59,16 @@ def test_python_m_runs_the_same_cli(tmp_path: Path) -> None:
                              str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["photos"] == 1
+
+
+def test_a_reader_that_goes_away_is_not_an_error_trace(tmp_path: Path) -> None:
+    for i in range(30):
+        _photo(tmp_path).rename(tmp_path / f"p{i}.jpg")
+    proc = subprocess.Popen([sys.executable, "-m", "photocheck", "scan", "--no-faces",
+                             "--all", str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err
