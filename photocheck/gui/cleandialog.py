@@ -77,7 +77,7 @@ class CleanDialog(QDialog):
         advice.setWordWrap(True)
         self.folder = QLineEdit()
         self.folder.setAccessibleName(_("Folder for the copies"))
-        browse = QPushButton(_("Choose..."))
+        self.browse = browse = QPushButton(_("Choose..."))
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
@@ -154,7 +154,7 @@ class CleanDialog(QDialog):
                                    clean=(out, options, tuple(self.scanned)))
         self.message.setText(_("Making copies..."))
         self.start_button.setEnabled(False)
-        for widget in (self.folder, self.blur, self.keep_date, self.keep_camera):
+        for widget in (self.folder, self.browse, self.blur, self.keep_date, self.keep_camera):
             widget.setEnabled(False)
         self.progress.show()
         self.results_list.show()
