@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__
-from .core.clean import sidecar_note
+from .core.clean import CleanResult, describe_copy
 from .core.discover import display_path
 from .core.engine import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from .core.findings import kind_label, short_guidance, value_text
@@ -122,10 +122,7 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
     from .core.clean import CleanError, CleanOptions, check_output_folder
     from .core.faces import load_detector
 
-    out = out or sys.stdout
-    err = err or sys.stderr
-    _safe_stream(out)
-    _safe_stream(err)
+    out, err = _streams(out, err)
     options = CleanOptions(keep_date="date" in args.keep, keep_camera="camera" in args.keep,
                            blur=args.blur_faces, allow_inside=args.allow_inside)
     try:
@@ -169,33 +166,21 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
     return EXIT_FAILED if failed or problems or not results else EXIT_OK
 
 
-def _print_clean(result, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def _print_clean(result: CleanResult, out: TextIO) -> None:
     w = out.write
     w(display_path(result.source) + "\n")
     if result.error:
         w("   " + _("FAILED, no copy made: {reason}").format(reason=result.error) + "\n")
         return
-    how = _("pixels untouched") if result.lossless and not result.faces_blurred else (
-        _("converted to {format}").format(format=result.converted) if result.converted
-        else _("re-encoded"))
-    w("   -> " + display_path(result.output) + f" ({how})\n")
-    if result.removed:
-        w("   " + _("removed: {what}").format(what="; ".join(result.removed)) + "\n")
-    if result.faces_blurred:
-        w("   " + ngettext("{n} face blurred", "{n} faces blurred",
-                           result.faces_blurred).format(n=result.faces_blurred) + "\n")
-    if result.kept:
-        w("   " + _("kept: {what}").format(what=", ".join(result.kept)) + "\n")
-    for name in result.sidecars:
-        w("   " + sidecar_note(name) + "\n")
+    how, *notes = describe_copy(result)
+    w("   -> " + display_path(result.output or "") + f" ({how})\n")
+    for line in notes:
+        w("   " + line + "\n")
 
 
 def run_scan(args: argparse.Namespace, out: TextIO | None = None,
              err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    _safe_stream(out)
-    _safe_stream(err)
+    out, err = _streams(out, err)
     options = ScanOptions(faces=not args.no_faces, jobs=args.jobs,
                           include_hidden=args.include_hidden, timeout=args.timeout)
     scanner = Scanner(options)
@@ -226,6 +211,15 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
     else:
         print_human(reports, scanner, partial, options, elapsed, args.all, out)
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+def _streams(out: TextIO | None, err: TextIO | None) -> tuple[TextIO, TextIO]:
+    """The output streams (stdout/stderr by default), made safe for any file name."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    _safe_stream(out)
+    _safe_stream(err)
+    return out, err
 
 
 def _safe_stream(stream: TextIO) -> None:

@@ -33,9 +33,9 @@ from typing import Any
 from PIL import Image, ImageFilter
 
 from .containers import Extracted
-from .faces import FaceDetector
+from .faces import FaceDetector, box_iou
 from .formats import sniff
-from .i18n import _
+from .i18n import _, ngettext
 from .inspect import _TRANSPOSE, InspectOptions, _Pixels, inspect_file, read_metadata
 from .model import FaceBox, Kind, PhotoReport
 
@@ -62,6 +62,26 @@ def sidecar_note(name: str) -> str:
                      name=name)
     return _("note: {name} next to the original still holds data; it was not "
              "copied").format(name=name)
+
+
+def describe_copy(result: CleanResult) -> list[str]:
+    """How a copy was made and what it left out, one item per line (both front ends)."""
+    if result.converted:
+        how = _("converted to {format}").format(format=result.converted)
+    elif result.lossless and not result.faces_blurred:
+        how = _("pixels untouched")
+    else:
+        how = _("re-encoded")
+    lines = [how]
+    if result.removed:
+        lines.append(_("removed: {what}").format(what="; ".join(result.removed)))
+    if result.faces_blurred:
+        lines.append(ngettext("{n} face blurred", "{n} faces blurred",
+                              result.faces_blurred).format(n=result.faces_blurred))
+    if result.kept:
+        lines.append(_("kept: {what}").format(what=", ".join(result.kept)))
+    lines += [sidecar_note(name) for name in result.sidecars]
+    return lines
 
 
 @dataclass(slots=True)
@@ -533,7 +553,7 @@ def _write_verified(payload: bytes, target: str, options: CleanOptions,
             problems.append(check.error)
         if faces and detector is not None:
             still = [b for b in check.faces
-                     if any(_overlap(b, f) > 0.3 for f in faces)]
+                     if any(box_iou(b, f) > 0.3 for f in faces)]
             if still:
                 problems.append(_("a blurred face is still detected"))
         if problems:
@@ -551,10 +571,4 @@ def _write_verified(payload: bytes, target: str, options: CleanOptions,
         raise
 
 
-def _overlap(a: FaceBox, b: FaceBox) -> float:
-    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
-    inter = ix * iy
-    union = a.w * a.h + b.w * b.h - inter
-    return inter / union if union else 0.0
 

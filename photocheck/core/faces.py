@@ -104,7 +104,19 @@ class _Det:
     conf: float
 
 
-def _iou(a: _Det, b: _Det) -> float:
+class Box(Protocol):
+    @property
+    def x(self) -> float: ...
+    @property
+    def y(self) -> float: ...
+    @property
+    def w(self) -> float: ...
+    @property
+    def h(self) -> float: ...
+
+
+def box_iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes (detections or FaceBoxes)."""
     ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
     iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
     inter = ix * iy
@@ -115,7 +127,7 @@ def _iou(a: _Det, b: _Det) -> float:
 def _nms(dets: list[_Det]) -> list[_Det]:
     keep: list[_Det] = []
     for d in sorted(dets, key=lambda d: -d.conf):
-        if all(_iou(d, k) < NMS_IOU for k in keep):
+        if all(box_iou(d, k) < NMS_IOU for k in keep):
             keep.append(d)
     return keep
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.clean import CleanError, CleanOptions, CleanResult, check_output_folder, sidecar_note
+from ..core.clean import CleanError, CleanOptions, CleanResult, check_output_folder, describe_copy
 from ..core.discover import PhotoFile, display_path
 from ..core.engine import Progress, ScanOptions
 from ..core.i18n import _, ngettext
@@ -36,18 +36,7 @@ def result_line(result: CleanResult) -> str:
     name = display_path(os.path.basename(result.source))
     if result.error:
         return _("{name}: no copy made - {reason}").format(name=name, reason=result.error)
-    parts = [display_path(os.path.basename(result.output or ""))]
-    if result.converted:
-        parts.append(_("converted to {format}").format(format=result.converted))
-    elif result.lossless and not result.faces_blurred:
-        parts.append(_("pixels untouched"))
-    if result.removed:
-        parts.append(_("removed: {what}").format(what="; ".join(result.removed)))
-    if result.faces_blurred:
-        parts.append(ngettext("{n} face blurred", "{n} faces blurred",
-                              result.faces_blurred).format(n=result.faces_blurred))
-    for sidecar in result.sidecars:
-        parts.append(sidecar_note(sidecar))
+    parts = [display_path(os.path.basename(result.output or "")), *describe_copy(result)]
     return f"{name} -> " + " - ".join(parts)
 
 

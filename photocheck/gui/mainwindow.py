@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from ..core.discover import PhotoFile, display_path
 from ..core.engine import PreviewService, Progress, ScanOptions
-from ..core.findings import kind_label
 from ..core.i18n import _, ngettext, set_language
 from ..core.model import Kind, PhotoReport, Severity
 from ..core.settings import Settings, forget_all
@@ -714,9 +713,6 @@ class MainWindow(QMainWindow):
 
     def kind_button(self, kind: Kind | None) -> QToolButton:
         return self.summary_buttons[kind]
-
-    def describe_kind(self, kind: Kind) -> str:
-        return kind_label(kind)
 
     def column_text(self, proxy_row: int, column: Column) -> str:
         return str(self.proxy.index(proxy_row, column).data() or "")
