@@ -59,3 +59,42 @@ class _CrashSecond(_Fake):
 
 def crash_on_second_call():
     return _CrashSecond(), None
+
+
+MEMORY_COLOUR = (7, 8, 9)  # an image of this colour makes the detector ask for 2 GiB
+RENDEZVOUS_COLOURS = ((10, 11, 12), (13, 14, 15))  # see rendezvous()
+
+
+class _Greedy(_Fake):
+    def detect(self, rgb: bytes, width: int, height: int) -> list:
+        if rgb[:3] == bytes(MEMORY_COLOUR):
+            block = bytearray(2 * 1024 * 1024 * 1024)  # past the worker's memory ceiling
+            del block
+        return super().detect(rgb, width, height)
+
+
+def greedy():
+    return _Greedy(), None
+
+
+class _Rendezvous(_Fake):
+    """The first photo's detection waits (up to a minute) until the second photo's has
+    started: it finishes quickly only when the two run in different workers at once."""
+
+    def detect(self, rgb: bytes, width: int, height: int) -> list:
+        folder = os.environ["PHOTOCHECK_TEST_RENDEZVOUS"]
+        first, second = (bytes(c) for c in RENDEZVOUS_COLOURS)
+        if rgb[:3] == second:
+            open(os.path.join(folder, "second-started"), "w").close()
+        elif rgb[:3] == first:
+            for _ in range(600):
+                if os.path.exists(os.path.join(folder, "second-started")):
+                    break
+                time.sleep(0.1)
+            else:
+                open(os.path.join(folder, "first-gave-up"), "w").close()
+        return []
+
+
+def rendezvous():
+    return _Rendezvous(), None

@@ -8,9 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from photocheck.core.discover import SidecarIndex
 from photocheck.core.inspect import read_metadata
+from photocheck.core.xmp import parse_packet, read_xmp
 
 from . import fixtures as fx
+from . import hostile
 
 FORMATS = ["JPEG", "TIFF", "HEIF", "CR3", "PNG", "WEBP", "RAF", "RW2", "ORF", "CR2"]
 
@@ -53,3 +56,35 @@ def test_mutated_files_never_raise(data: bytes, fmt: str) -> None:
 @given(data=st.binary(min_size=1, max_size=4096), fmt=st.sampled_from(FORMATS))
 def test_random_bytes_never_raise(data: bytes, fmt: str) -> None:
     read_metadata(data, fmt, "")
+
+
+XMP_SEEDS = [fx.xmp_packet("<dc:creator><rdf:Seq><rdf:li>X</rdf:li></rdf:Seq></dc:creator>"),
+             *hostile.malformed_xmp_packets().values()]
+
+
+@st.composite
+def mutated_xmp(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(XMP_SEEDS)))
+    for _ in range(draw(st.integers(1, 12))):
+        pos = draw(st.integers(0, len(data) - 1))
+        data[pos] = draw(st.sampled_from(b"<>&;\"'=:/ \x00" + bytes([draw(st.integers(0, 255))])))
+    if draw(st.booleans()):
+        data = data[: draw(st.integers(1, len(data)))]
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(data=mutated_xmp())
+def test_mutated_xmp_never_raises_and_says_what_it_could_not_read(data: bytes) -> None:
+    problems: list[str] = []
+    read_xmp(data, "XMP", problems)  # the tolerant path included
+    strict_ok = parse_packet(data)[1] is None
+    assert strict_ok or problems  # an unreadable packet is always said
+
+
+@settings(max_examples=200, deadline=2000)
+@given(names=st.lists(st.text(min_size=1, max_size=60), max_size=30),
+       photo=st.text(min_size=1, max_size=60))
+def test_sidecar_pairing_never_raises(names: list[str], photo: str) -> None:
+    found = SidecarIndex(names, "/d").find(photo)
+    assert all(f.startswith("/d") for f in found)

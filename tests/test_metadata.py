@@ -333,7 +333,11 @@ def test_png_ztxt_bomb_is_bounded(tmp_path: Path) -> None:
     bomb = png[:33] + chunk + png[33:]
     report = scan_bytes(tmp_path, bomb, "bomb.png")
     assert report.error is None
-    assert not sources(report, Kind.FREE_TEXT)  # refused, not inflated to 200 MB
+    # not inflated to 200 MB: the start is read, kept as an excerpt, and the rest is said
+    # to be unread
+    texts = values(report, Kind.FREE_TEXT, "texts")
+    assert len(texts) == 1 and 0 < len(texts[0]) <= 2000
+    assert any("more compressed text than photocheck reads" in n for n in report.not_checked)
 
 
 def test_webp_exif_and_xmp(tmp_path: Path) -> None:

@@ -109,8 +109,13 @@ def _read_meta(buf: Any, start: int, end: int, out: Extracted) -> None:
         thumb = items.get(ref)
         if thumb is not None and ref != primary:
             w, h = _image_size(buf, thumb, props)
-            out.preview_items.append((f"{out.format} thumbnail image", w, h))
+            out.add_preview_item(f"{out.format} thumbnail image", w, h)
     for it in items.values():
+        if it.type not in (b"Exif", b"mime", b"XMP "):
+            continue
+        size = sum(length for _, length in it.extents)
+        if not out.allow("exif" if it.type == b"Exif" else "xmp", size):
+            continue
         data = _item_data(buf, it, idat)
         if data is None:
             continue
@@ -121,9 +126,10 @@ def _read_meta(buf: Any, start: int, end: int, out: Extracted) -> None:
                 tiff_at = max(data.find(b"II*\x00"), data.find(b"MM\x00*"))
                 if tiff_at < 0:
                     continue
-            result = read_exif(data, tiff_at, "EXIF")
-            result.orientation = 1  # HEIF orientation is in irot/imir, applied by the decoder
-            out.add_exif(result, data)
+            result = out.read_block("EXIF", read_exif, data, tiff_at, "EXIF")
+            if result is not None:
+                result.orientation = 1  # HEIF orientation is in irot/imir (the decoder's)
+                out.add_exif(result, data)
         elif (it.type == b"mime" and "xml" in it.content_type) or it.type == b"XMP ":
             out.add_xmp(data)
 
@@ -174,7 +180,13 @@ def _infe(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
             it.content_type = rest.split(b"\x00", 1)[0].decode("latin-1")
 
 
+MAX_EXTENTS = 65536  # extents kept from one file's iloc box
+
+
 def _iloc(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
+    """Item locations. Every count is checked against the bytes the box holds before
+    anything is kept; fields of zero width (legal) make all extents alike, so one
+    stands for them all."""
     version = buf[s]
     pos = s + 4
     a, b = buf[pos], buf[pos + 1]
@@ -183,10 +195,15 @@ def _iloc(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
     pos += 2
     count = _uint(buf, pos, 2 if version < 2 else 4)
     pos += 2 if version < 2 else 4
-    for _ in range(min(count, 100000)):
-        if pos >= e:
-            break
-        id_size = 2 if version < 2 else 4
+    id_size = 2 if version < 2 else 4
+    head = id_size + (2 if version in (1, 2) else 0) + 2 + base_size + 2  # before extents
+    extent_size = idx_size + off_size + len_size
+    if count * head > e - pos:
+        raise BoxError("iloc box declares more items than it holds")
+    kept = 0
+    for _ in range(count):
+        if pos + head > e:
+            raise BoxError("iloc box is truncated")
         item_id = _uint(buf, pos, id_size)
         pos += id_size
         method = 0
@@ -198,17 +215,20 @@ def _iloc(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
         pos += base_size
         extents = _uint(buf, pos, 2)
         pos += 2
+        if pos + extents * extent_size > e:
+            raise BoxError("iloc box is truncated")
         it = items.setdefault(item_id, _Item())
         it.method = method
-        for _ in range(min(extents, 4096)):
+        for _ in range(min(extents, 1) if extent_size == 0 else extents):
+            kept += 1
+            if kept > MAX_EXTENTS:
+                raise BoxError("iloc box declares more extents than photocheck reads")
             pos += idx_size
             off = _uint(buf, pos, off_size)
             pos += off_size
             length = _uint(buf, pos, len_size)
             pos += len_size
             it.extents.append((base + off, length))
-        if pos > e:
-            raise BoxError("iloc box is truncated")
 
 
 def _ipma(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
@@ -216,22 +236,26 @@ def _ipma(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
     pos = s + 4
     count = _uint(buf, pos, 4)
     pos += 4
-    for _ in range(min(count, 100000)):
-        if pos >= e:
-            break
-        id_size = 2 if version < 1 else 4
+    id_size = 2 if version < 1 else 4
+    prop_size = 2 if flags & 1 else 1
+    if count * (id_size + 1) > e - pos:
+        raise BoxError("ipma box declares more items than it holds")
+    for _ in range(count):
+        if pos + id_size + 1 > e:
+            raise BoxError("ipma box is truncated")
         item_id = _uint(buf, pos, id_size)
         pos += id_size
         n = buf[pos]
         pos += 1
+        if pos + n * prop_size > e:
+            raise BoxError("ipma box is truncated")
         it = items.setdefault(item_id, _Item())
         for _ in range(n):
-            if flags & 1:
+            if prop_size == 2:
                 it.props.append(_uint(buf, pos, 2) & 0x7FFF)
-                pos += 2
             else:
                 it.props.append(buf[pos] & 0x7F)
-                pos += 1
+            pos += prop_size
 
 
 MAX_ITEM_BYTES = 32 * 1024 * 1024
@@ -274,16 +298,21 @@ def read_cr3(buf: Any) -> Extracted:
             if btype != b"uuid" or bytes(buf[s:s + 16]) != CR3_META_UUID:
                 continue
             for ctype, cs, ce in boxes(buf, s + 16, e):
+                if ctype not in (b"CMT1", b"CMT2", b"CMT3", b"CMT4"):
+                    continue
+                if not out.allow("exif", ce - cs):
+                    break
                 data = bytes(buf[cs:ce])
                 if ctype in (b"CMT1", b"CMT2"):
-                    result = read_exif(data, 0, "EXIF")
-                    make = make or result.make
-                    model = model or result.model
-                    out.add_exif(result, data)
+                    result = out.read_block("EXIF", read_exif, data, 0, "EXIF")
+                    if result is not None:
+                        make = make or result.make
+                        model = model or result.model
+                        out.add_exif(result, data)
                 elif ctype == b"CMT3":
-                    out.evidence.extend(_cr3_makernote(data, make, model))
+                    out.read_block("CR3 MakerNote", _cr3_makernote, data, make, model)
                 elif ctype == b"CMT4":
-                    out.evidence.extend(_cr3_gps(data))
+                    out.read_block("CR3 GPS", _cr3_gps, data)
         out.preview = _cr3_preview(buf, n)
     except (BoxError, struct.error) as exc:
         out.problems.append(f"damaged CR3 structure ({exc})")

@@ -36,7 +36,14 @@ from .containers import Extracted
 from .faces import FaceDetector, box_iou
 from .formats import sniff
 from .i18n import _, ngettext
-from .inspect import _TRANSPOSE, InspectOptions, _Pixels, inspect_file, read_metadata
+from .inspect import (
+    _TRANSPOSE,
+    DecodeError,
+    InspectOptions,
+    _Pixels,
+    inspect_file,
+    read_metadata,
+)
 from .model import FaceBox, Kind, PhotoReport
 
 MAX_INPUT = 2_000_000_000  # bytes; bigger files are refused rather than read
@@ -315,7 +322,9 @@ def _displayed(path: str, extracted: Extracted) -> Image.Image:
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise CleanError(_("the image is too large to decode safely ({reason})")
                                  .format(reason=exc)) from exc
-            except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            except MemoryError:
+                raise
+            except Exception as exc:  # any decoder's error (pi-heif: RuntimeError)
                 raise CleanError(_("the image data could not be decoded ({reason})")
                                  .format(reason=exc)) from exc
         alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -450,7 +459,7 @@ def clean_file(path: str, out_dir: str, options: CleanOptions | None = None,
     try:
         check_output_folder(out_dir, list(scanned) or [path], options.allow_inside)
         _clean(path, out_dir, options, detector, result, sidecars)
-    except CleanError as exc:
+    except (CleanError, DecodeError) as exc:
         result.error = str(exc)
     except OSError as exc:
         result.error = _("the copy could not be written: {reason}").format(
@@ -486,7 +495,13 @@ def _clean(path: str, out_dir: str, options: CleanOptions, detector: FaceDetecto
     if options.blur != "none" and detector is None:
         raise CleanError(_("faces cannot be blurred: face detection is not available"))
 
-    extracted = read_metadata(data, fmt, path.rsplit(".", 1)[-1])
+    try:
+        extracted = read_metadata(data, fmt, path.rsplit(".", 1)[-1])
+    except MemoryError:
+        raise
+    except Exception as exc:  # a reader bug costs this copy only, and says so
+        raise CleanError(_("the metadata could not be read ({reason})").format(
+            reason=type(exc).__name__)) from exc
     # PNG and WebP hold their orientation in the EXIF that goes: turn the pixels instead
     turn = fmt in ("PNG", "WEBP") and extracted.orientation != 1
     if faces or turn or fmt not in ("JPEG", "PNG", "WEBP"):

@@ -10,18 +10,21 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .exif import ExifResult, read_exif
+from .i18n import N_
 from .iptc import read_iim, read_photoshop_irb
 from .model import Evidence, Kind
 from .tiff import Tiff, TiffError
 from .values import clean_text, decode_user_comment
-from .xmp import read_xmp
+from .xmp import MAX_XMP_BYTES, read_xmp
 
 MAX_TEXT_CHUNK = 4 * 1024 * 1024  # decompressed PNG text is capped (zlib bombs)
 MAX_SEGMENTS = 4096
+MAX_GAP = 1024 * 1024  # bytes of garbage between two JPEG segments looked through
 
 
 @dataclass(slots=True)
@@ -30,9 +33,32 @@ class Thumb:
     data: bytes
 
 
+# What one file may cost the readers, whatever it declares. Past a limit the rest is
+# skipped and the file says so (a problem, so the photo is never "clean").
+LIMITS = {
+    "xmp": 32 * 1024 * 1024,  # bytes of XMP parsed
+    "exif": 64 * 1024 * 1024,  # bytes of EXIF blocks copied out of containers
+    "iptc": 16 * 1024 * 1024,  # bytes of IPTC read
+    "inflate": 16 * 1024 * 1024,  # bytes of compressed text inflated
+    "values": 20_000,  # metadata values kept
+    "images": 16,  # embedded preview images kept
+}
+OVER_LIMIT = {
+    "xmp": N_("the file holds more XMP than photocheck reads"),
+    "exif": N_("the file holds more EXIF data than photocheck reads"),
+    "iptc": N_("the file holds more IPTC data than photocheck reads"),
+    "inflate": N_("the file holds more compressed text than photocheck reads"),
+    "values": N_("the file holds more metadata values than photocheck reads"),
+    "images": N_("the file holds more embedded preview images than photocheck reads"),
+}
+
+
 @dataclass(slots=True)
 class Extracted:
-    """What the container readers found in one file."""
+    """What the container readers found in one file.
+
+    Metadata blocks are added through the add_* methods: each block is read within the
+    file's budget (LIMITS), and a block that fails to read costs only itself."""
 
     format: str
     width: int | None = None
@@ -44,17 +70,67 @@ class Extracted:
     # embedded images photocheck cannot decode (HEIF thumbnail items): source, size
     preview_items: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    no_image: bool = False  # the structure shows there is no image data to decode
     sections: list[str] = field(default_factory=list)  # metadata blocks present, for reports
+    spent: dict[str, int] = field(default_factory=dict)  # of LIMITS
+
+    def allow(self, what: str, amount: int = 1) -> bool:
+        """Take `amount` of the file's budget for `what`; False (and a problem, once)
+        when that would go past the limit."""
+        used = self.spent.get(what, 0) + amount
+        if used > LIMITS[what]:
+            if OVER_LIMIT[what] not in self.problems:
+                self.problems.append(OVER_LIMIT[what])
+            return False
+        self.spent[what] = used
+        return True
+
+    def problem(self, message: str) -> None:
+        if message not in self.problems:
+            self.problems.append(message)
+
+    def add_evidence(self, items: Iterable[Evidence]) -> None:
+        for item in items:
+            if not self.allow("values"):
+                return
+            self.evidence.append(item)
+
+    def add_thumbnail(self, source: str, data: bytes) -> None:
+        if self.allow("images"):
+            self.thumbnails.append(Thumb(source, data))
+
+    def add_preview_item(self, source: str, width: int | None, height: int | None) -> None:
+        if self.allow("images"):
+            self.preview_items.append((source, width, height))
+
+    def read_block(self, label: str, read: Callable[..., Any], *args: Any) -> Any:
+        """Run one block's reader, read(*args), adding the evidence it returns (if a
+        list) and returning what it returned; a failure costs that block only, is
+        said, and returns None."""
+        try:
+            found = read(*args)
+        except MemoryError:
+            raise
+        except Exception as exc:  # a reader bug or a structure it did not expect
+            self.problem(f"{label} could not be read ({type(exc).__name__})")
+            return None
+        if isinstance(found, list):
+            self.add_evidence(found)
+        return found
+
+    def add_exif_at(self, buf: Any, start: int, label: str = "EXIF") -> None:
+        """Read the TIFF/EXIF structure whose header is at `start` in `buf`."""
+        self.read_block(label, lambda: self.add_exif(read_exif(buf, start, label), buf, label))
 
     def add_exif(self, result: ExifResult, buf: Any, label: str = "EXIF") -> None:
         self.sections.append(label)
-        self.evidence.extend(result.evidence)
+        self.add_evidence(result.evidence)
         if result.orientation != 1:
             self.orientation = result.orientation
         if result.thumbnail is not None:
             blob = result.thumbnail
-            self.thumbnails.append(Thumb(f"{label} thumbnail (IFD1)",
-                                         bytes(buf[blob.pos:blob.pos + blob.size])))
+            self.add_thumbnail(f"{label} thumbnail (IFD1)",
+                               bytes(buf[blob.pos:blob.pos + blob.size]))
         for data in result.xmp:
             self.add_xmp(data, "XMP")
         for data in result.iptc:
@@ -64,24 +140,29 @@ class Extracted:
 
     def add_xmp(self, data: bytes, label: str = "XMP") -> None:
         self.sections.append(label)
-        self.evidence.extend(read_xmp(data, label))
+        if self.allow("xmp", len(data)):
+            self.read_block(label, read_xmp, data, label, self.problems)
 
     def add_iim(self, data: bytes) -> None:
         self.sections.append("IPTC")
-        self.evidence.extend(read_iim(data))
+        if self.allow("iptc", len(data)):
+            self.read_block("IPTC", read_iim, data)
 
     def add_photoshop(self, data: bytes) -> None:
-        res = read_photoshop_irb(data)
-        for block in res.iptc:
-            self.add_iim(block)
-        for thumb in res.thumbnails:
-            self.thumbnails.append(Thumb("Photoshop thumbnail", thumb))
-        for packet in res.xmp:
-            self.add_xmp(packet)
+        def read() -> None:
+            res = read_photoshop_irb(data)
+            for block in res.iptc:
+                self.add_iim(block)
+            for thumb in res.thumbnails:
+                self.add_thumbnail("Photoshop thumbnail", thumb)
+            for packet in res.xmp:
+                self.add_xmp(packet)
+
+        self.read_block("Photoshop resources", read)
 
     def add_text(self, kind: Kind, source: str, value: str | None) -> None:
         if value:
-            self.evidence.append(Evidence(kind, source, value))
+            self.add_evidence([Evidence(kind, source, value)])
 
 
 # -- JPEG -------------------------------------------------------------------------------
@@ -99,15 +180,24 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         return out
     pos = 2
     extended: dict[bytes, dict[int, bytes]] = {}
-    saw_exif = False
+    extended_bytes = 0
+    saw_exif = saw_scan = False
     for _ in range(MAX_SEGMENTS):
-        # skip fill bytes; find the next marker
-        while pos < n and buf[pos] != 0xFF:
-            pos += 1
+        # skip fill bytes; find the next marker, looking no further than MAX_GAP: a
+        # header followed by gigabytes of zeros is not read to its end
+        found = buf.find(b"\xff", pos, min(n, pos + MAX_GAP))
+        if found < 0:
+            out.problems.append("the file ends before the image data (truncated)"
+                                if n - pos <= MAX_GAP else
+                                "no JPEG marker where one should be (damaged)")
+            out.no_image = True
+            break
+        pos = found
         while pos < n and buf[pos] == 0xFF:
             pos += 1
         if pos >= n:
             out.problems.append("the file ends before the image data (truncated)")
+            out.no_image = True
             break
         marker = buf[pos]
         pos += 1
@@ -129,6 +219,7 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         seg = buf[pos + 2:end]
         pos = end
         if marker == 0xDA:  # start of scan: no more metadata before the pixels
+            saw_scan = True
             break
         if marker in _SOF and len(seg) >= 5 and out.width is None:
             out.height, out.width = struct.unpack_from(">HH", seg, 1)
@@ -137,37 +228,45 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
             if head.startswith(b"Exif\x00") and not saw_exif:
                 saw_exif = True
                 exif_buf = bytes(seg[6:])
-                out.add_exif(read_exif(exif_buf, 0, label), exif_buf, label)
+                out.add_exif_at(exif_buf, 0, label)
             elif head.startswith(_XMP_ID):
                 out.add_xmp(bytes(seg[len(_XMP_ID):]))
             elif head.startswith(_XMP_EXT_ID) and len(seg) > len(_XMP_EXT_ID) + 40:
                 body = bytes(seg[len(_XMP_EXT_ID):])
                 guid, offset = body[:32], struct.unpack(">I", body[36:40])[0]
-                extended.setdefault(guid, {})[offset] = body[40:]
+                extended_bytes += len(body)
+                if extended_bytes <= MAX_XMP_BYTES:
+                    extended.setdefault(guid, {})[offset] = body[40:]
+                else:
+                    out.problem(OVER_LIMIT["xmp"])
         elif marker == 0xE0 and bytes(seg[:5]) == b"JFXX\x00" and len(seg) > 6:
             # JFIF extension: a thumbnail, JPEG-coded (0x10) or as raw pixels (0x11, 0x13)
             if seg[5] == 0x10:
-                out.thumbnails.append(Thumb("JFXX thumbnail (APP0)", bytes(seg[6:])))
+                out.add_thumbnail("JFXX thumbnail (APP0)", bytes(seg[6:]))
             else:
                 width, height = (seg[6], seg[7]) if len(seg) > 7 else (None, None)
-                out.preview_items.append(("JFXX thumbnail (APP0)", width or None,
-                                          height or None))
+                out.add_preview_item("JFXX thumbnail (APP0)", width or None, height or None)
         elif marker == 0xE0 and len(seg) > 14 and bytes(seg[6:14]) == b"HEAPJPGM":
             out.sections.append("CIFF")
-            out.evidence.extend(read_ciff(bytes(seg)))
+            out.read_block("CIFF", read_ciff, bytes(seg))
         elif marker == 0xE3 and bytes(seg[:6]) in (b"Meta\x00\x00", b"META\x00\x00",
                                                      b"Exif\x00\x00"):
             out.sections.append("Kodak Meta")
-            out.evidence.extend(_kodak_meta(bytes(seg[6:])))
+            out.read_block("Kodak Meta", _kodak_meta, bytes(seg[6:]))
         elif marker == 0xEC and (b"[picture info]" in bytes(seg[:64]) or
                                  bytes(seg[:5]) == b"Type="):
             out.sections.append("PictureInfo")
-            out.evidence.extend(_picture_info(bytes(seg)))
+            out.read_block("PictureInfo", _picture_info, bytes(seg))
         elif marker == 0xED and bytes(seg[:14]) == b"Photoshop 3.0\x00":
             out.add_photoshop(bytes(seg[14:]))
         elif marker == 0xFE:
             out.sections.append("JPEG comment")
             out.add_text(Kind.FREE_TEXT, "JPEG comment", clean_text(bytes(seg)))
+    if not saw_scan or out.width is None:
+        # no frame header or no image data: there is nothing a decoder could show
+        out.no_image = True
+        if not out.problems:
+            out.problems.append("the file holds no JPEG image data")
     for chunks in extended.values():
         data = b"".join(chunks[k] for k in sorted(chunks))
         out.add_xmp(data, "XMP (extended)")
@@ -192,11 +291,26 @@ def _kodak_meta(data: bytes) -> list[Evidence]:
     return out
 
 
+_PICTURE_INFO_TAIL = re.compile(r"[\w#]*")
+_PICTURE_INFO_KEY = re.compile(r"^[^A-Za-z#]*")
+
+
 def _picture_info(data: bytes) -> list[Evidence]:
-    """APP12 "Picture Info": ASCII key=value lines (older Olympus, Agfa, Polaroid)."""
+    """APP12 "Picture Info": ASCII key=value lines (older Olympus, Agfa, Polaroid).
+
+    Read line by line with partition(), never with a regex that can backtrack: the
+    work is linear in the segment's size, whatever it holds."""
     out = []
     text = data.decode("latin-1")
-    for key, value in re.findall(r"([A-Za-z#][\w#]*)=([^\r\n\x00]*)", text):
+    for line in re.split(r"[\r\n\x00]", text):
+        head, sep, value = line.partition("=")
+        if not sep:
+            continue
+        # the key is the run of word characters right before "=", from its first letter
+        tail = _PICTURE_INFO_TAIL.match(head[::-1])
+        key = _PICTURE_INFO_KEY.sub("", tail.group(0)[::-1]) if tail else ""
+        if not key:
+            continue
         lower = key.lower()
         clean = clean_text(value)
         if not clean:
@@ -258,7 +372,7 @@ _RAW_BY_MAKE = (("nikon", "NEF"), ("sony", "ARW"), ("pentax", "PEF"), ("asahi", 
 
 def read_tiff(buf: Any, fmt: str, ext: str) -> Extracted:
     out = Extracted(fmt)
-    result = read_exif(buf, 0, "EXIF")
+    result = out.read_block("EXIF", read_exif, buf, 0, "EXIF") or ExifResult()
     if not result.ifd_images and not result.evidence:
         out.problems.append("no readable TIFF directory")
     out.add_exif(result, buf)
@@ -292,7 +406,7 @@ def read_tiff(buf: Any, fmt: str, ext: str) -> Extracted:
         out.preview = bytes(buf[blobs[0].pos:blobs[0].pos + blobs[0].size])
         if out.format == "RW2":
             sub = read_jpeg(out.preview, Extracted("JPEG"), "EXIF (embedded JPEG)")
-            out.evidence.extend(sub.evidence)
+            out.add_evidence(sub.evidence)
             if out.orientation == 1:
                 out.orientation = sub.orientation
     return out
@@ -311,6 +425,8 @@ def read_raf(buf: Any) -> Extracted:
     jpeg = bytes(buf[offset:offset + length])
     sub = read_jpeg(jpeg, Extracted("JPEG"))
     out.evidence, out.sections, out.orientation = sub.evidence, sub.sections, sub.orientation
+    out.problems = [p for p in sub.problems if p in OVER_LIMIT.values()
+                    or p.endswith("could not be read")]
     out.thumbnails = sub.thumbnails
     out.preview = jpeg
     out.width, out.height = sub.width, sub.height
@@ -330,13 +446,23 @@ _PNG_TEXT_KINDS = {
 _PNG_IGNORED_KEYS = re.compile(r"^(date:|exif:|png:|signature$|thumb::|icc|tiff:)", re.I)
 
 
-def _inflate(data: bytes) -> bytes | None:
+def _inflate(data: bytes, out: Extracted) -> bytes | None:
+    """Inflated PNG text, within the chunk's and the file's budget. What does not fit
+    is cut off (and said): the start is still read."""
+    room = min(MAX_TEXT_CHUNK, LIMITS["inflate"] - out.spent.get("inflate", 0))
+    if room <= 0:
+        out.problem(OVER_LIMIT["inflate"])
+        return None
     try:
         d = zlib.decompressobj()
-        out = d.decompress(data, MAX_TEXT_CHUNK)
+        text = d.decompress(data, room)
     except zlib.error:
+        out.problem("a compressed PNG text is damaged")
         return None
-    return out if not d.unconsumed_tail else None
+    out.allow("inflate", len(text))
+    if d.unconsumed_tail:
+        out.problem(OVER_LIMIT["inflate"])
+    return text
 
 
 def read_png(buf: Any) -> Extracted:
@@ -361,15 +487,15 @@ def read_png(buf: Any) -> Extracted:
             data = bytes(buf[start:end])
             if data.startswith(b"Exif\x00\x00"):
                 data = data[6:]
-            out.add_exif(read_exif(data, 0, "EXIF (eXIf)"), data, "EXIF (eXIf)")
+            out.add_exif_at(data, 0, "EXIF (eXIf)")
         elif ctype in (b"tEXt", b"zTXt", b"iTXt"):
-            parsed = _png_text(ctype, bytes(buf[start:end]))
+            parsed = _png_text(ctype, bytes(buf[start:end]), out)
             if parsed is not None:
                 _png_text_evidence(out, parsed[0], parsed[1])
     return out
 
 
-def _png_text(ctype: bytes, data: bytes) -> tuple[str, str] | None:
+def _png_text(ctype: bytes, data: bytes, out: Extracted) -> tuple[str, str] | None:
     key_raw, sep, rest = data.partition(b"\x00")
     if not sep:
         return None
@@ -377,7 +503,7 @@ def _png_text(ctype: bytes, data: bytes) -> tuple[str, str] | None:
     if ctype == b"tEXt":
         return key, rest.decode("latin-1")
     if ctype == b"zTXt":
-        text = _inflate(rest[1:])
+        text = _inflate(rest[1:], out)
         return (key, text.decode("latin-1")) if text is not None else None
     # iTXt: compression flag, method, language\0, translated keyword\0, text (UTF-8)
     if len(rest) < 2:
@@ -386,7 +512,7 @@ def _png_text(ctype: bytes, data: bytes) -> tuple[str, str] | None:
     _lang, _, rest2 = rest[2:].partition(b"\x00")
     _tkey, _, body = rest2.partition(b"\x00")
     if compressed:
-        inflated = _inflate(body)
+        inflated = _inflate(body, out)
         if inflated is None:
             return None
         body = inflated
@@ -405,7 +531,7 @@ def _png_text_evidence(out: Extracted, key: str, text: str) -> None:
             return
         if profile in ("exif", "app1"):
             start = 6 if data.startswith(b"Exif\x00\x00") else 0
-            out.add_exif(read_exif(data, start, "EXIF (PNG text)"), data, "EXIF (PNG text)")
+            out.add_exif_at(data, start, "EXIF (PNG text)")
         elif profile == "iptc":
             if data.startswith(b"8BIM"):
                 out.add_photoshop(data)
@@ -462,7 +588,7 @@ def read_webp(buf: Any) -> Extracted:
         elif ctype == b"EXIF":
             blob = bytes(data)
             start_at = 6 if blob.startswith(b"Exif\x00\x00") else 0
-            out.add_exif(read_exif(blob, start_at, "EXIF"), blob)
+            out.add_exif_at(blob, start_at, "EXIF")
         elif ctype == b"XMP ":
             out.add_xmp(bytes(data))
         pos = end + (size & 1)

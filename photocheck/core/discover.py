@@ -121,8 +121,9 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
         except OSError as exc:
             report(directory, _os_message(exc, N_("cannot be read")))
             continue
-        sidecars = SidecarIndex((e.name for e in entries), directory)
         subdirs = []
+        photos: list[tuple[str, str, str]] = []  # (name, path, format)
+        sidecar_names: list[str] = []
         for entry in entries:
             if not include_hidden and _is_hidden(entry):
                 continue
@@ -133,8 +134,6 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             if is_dir:
                 subdirs.append(entry.path)
                 continue
-            if entry.name.lower().endswith(SIDECAR_EXTS):
-                continue
             try:
                 if not entry.is_file(follow_symlinks=True):
                     continue  # fifo, socket, device: never opened
@@ -144,8 +143,13 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             except OSError as exc:
                 report(entry.path, _os_message(exc, N_("cannot be read")))
                 continue
-            if fmt is not None:
-                yield PhotoFile(entry.path, fmt, sidecars.find(entry.name))
+            if fmt is not None:  # by content: a photo named .xmp or .json is a photo
+                photos.append((entry.name, entry.path, fmt))
+            elif entry.name.lower().endswith(SIDECAR_EXTS):
+                sidecar_names.append(entry.name)
+        sidecars = SidecarIndex(sidecar_names, directory)
+        for name, path, fmt in photos:
+            yield PhotoFile(path, fmt, sidecars.find(name))
         stack.extend(reversed(subdirs))
 
 
@@ -154,26 +158,26 @@ def _os_message(exc: OSError, what: str) -> str:
     return f"{_(what)}: {reason}"
 
 
-_KEY = 8  # sidecar names are bucketed by up to this many leading characters
+_SUPPLEMENTAL = ".supplemental-metadata"
 
 
 class SidecarIndex:
-    """The sidecar files of one folder, indexed so that pairing every photo of a large
-    folder stays linear in the number of files."""
+    """The sidecar files of one folder, in dicts keyed by normalised name, so that
+    pairing every photo of a folder costs a few dict look-ups per photo: linear in the
+    number of files, whatever their names."""
 
     def __init__(self, names: Iterable[str], directory: str) -> None:
         self.directory = directory
         self._xmp: dict[str, list[str]] = {}
-        self._json: dict[str, list[str]] = {}
+        # JSON name without ".json" and without its "(n)" counter -> (name, counter)
+        self._json: dict[str, list[tuple[str, str]]] = {}
         for name in names:
             low = name.lower()
             if low.endswith(".xmp"):
                 self._xmp.setdefault(low, []).append(name)
             elif low.endswith(".json"):
-                # every JSON sidecar name starts with the photo's stem (or its first
-                # _KEY characters), so it is filed under each of its short prefixes
-                for n in range(1, min(_KEY, len(low) - 5) + 1):
-                    self._json.setdefault(low[:n], []).append(name)
+                core, counter = _split_counter(low[:-5])
+                self._json.setdefault(core, []).append((name, counter))
 
     def find(self, name: str) -> tuple[str, ...]:
         """Sidecar files of the photo `name` in this folder."""
@@ -185,13 +189,28 @@ class SidecarIndex:
         found: set[str] = set()
         for xmp in (stem + ".xmp", lower + ".xmp"):
             found.update(self._xmp.get(xmp, ()))
-        bases = _json_bases(stem, ext)
-        for _full, _counter, base_stem in bases:
-            for other in self._json.get(base_stem[:_KEY], ()):
-                low = other.lower()
-                if low != lower and _json_matches(low[:-5], bases):
-                    found.add(other)
+        if self._json:
+            for full, counter, base_stem in _json_bases(stem, ext):
+                for key in _json_keys(full, base_stem):
+                    for other, json_counter in self._json.get(key, ()):
+                        if json_counter == counter and other.lower() != lower:
+                            found.add(other)
         return tuple(sorted(os.path.join(self.directory, f) for f in found))
+
+
+def _split_counter(core: str) -> tuple[str, str]:
+    match = _COUNTER.match(core)
+    return (match.group(1), match.group(2)) if match else (core, "")
+
+
+def _json_keys(full: str, stem: str) -> set[str]:
+    """The names (without ".json" and counter) a photo's JSON sidecar may have:
+    name.jpg, name, name.jpg.supplemental-metadata and every cut of it that export
+    tools make, and a long photo name cut short (at _TRUNCATED_JSON_NAME)."""
+    keys = {full, stem}
+    keys.update(full + _SUPPLEMENTAL[:n] for n in range(1, len(_SUPPLEMENTAL) + 1))
+    keys.update(full[:n] for n in range(max(1, _TRUNCATED_JSON_NAME - 5), len(full)))
+    return keys
 
 
 def find_sidecars(name: str, names: Iterable[str], directory: str) -> tuple[str, ...]:
@@ -201,34 +220,13 @@ def find_sidecars(name: str, names: Iterable[str], directory: str) -> tuple[str,
 
 def _json_bases(stem: str, ext: str) -> list[tuple[str, str, str]]:
     """(photo name without counter, counter, stem) variants a JSON sidecar may be named by."""
-    counter = ""
-    match = _COUNTER.match(stem)
-    if match:
-        stem, counter = match.group(1), match.group(2)
+    stem, counter = _split_counter(stem)
     out = [(stem + ext, counter, stem)]
     for suffix in _EDITED_SUFFIXES:
         if stem.endswith(suffix):
             base = stem[: -len(suffix)]
             out.append((base + ext, counter, base))
     return out
-
-
-def _json_matches(core: str, bases: list[tuple[str, str, str]]) -> bool:
-    json_counter = ""
-    match = _COUNTER.match(core)
-    if match:
-        core, json_counter = match.group(1), match.group(2)
-    for full, counter, stem in bases:
-        if json_counter != counter:
-            continue
-        target = full + ".supplemental-metadata"
-        if core in (full, stem):
-            return True
-        if target.startswith(core) and len(core) > len(full):
-            return True  # name.jpg.supplemental-metadata, .supplemental-meta, .suppl ...
-        if len(core) + 5 >= _TRUNCATED_JSON_NAME and full.startswith(core):
-            return True  # a long photo name cut short in the JSON file name
-    return False
 
 
 def display_path(path: str) -> str:

@@ -14,8 +14,11 @@ import contextlib
 import importlib
 import multiprocessing as mp
 import os
+import signal
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -24,11 +27,38 @@ from typing import Any
 from .clean import CleanOptions, CleanResult, clean_file, remove_leftovers
 from .discover import PhotoFile, discover
 from .i18n import _, set_language
-from .inspect import InspectOptions, inspect_file
+from .inspect import InspectOptions, inspect_file, too_large_message
 from .model import PhotoReport
 
 DEFAULT_DETECTOR = "photocheck.core.faces:load_detector"
-PREFETCH = 2  # tasks queued per worker, so a worker never waits for the parent
+# Tasks handed to a worker at a time. One: a worker gets its next file only when it is
+# free, so a slow file never holds another behind it while a worker is idle (two would
+# save a round trip per file: ~15% on tiny files, nothing on photos with faces).
+PREFETCH = 1
+# The most memory one worker may use (Linux: its data segment, RLIMIT_DATA; elsewhere
+# not enforced by the system, only by the readers' own limits). Past it, reading the
+# file fails with MemoryError and the file is reported "too large to read safely".
+MEMORY_LIMIT = 1024 * 1024 * 1024
+
+
+def limit_memory(limit: int) -> bool:
+    """Cap this process's memory at `limit` bytes where the system can (Linux); True
+    when a cap is in force."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return False
+    which = getattr(resource, "RLIMIT_DATA", None) if sys.platform == "linux" else None
+    if which is None or limit <= 0:
+        return False
+    _soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(which, (limit, hard))
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +75,7 @@ class ScanOptions:
     # Instead of inspecting, write safe copies: (output folder, options, folders being
     # checked); each file then yields a CleanResult (see core/clean.py)
     clean: tuple[str, CleanOptions, tuple[str, ...]] | None = None
+    memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
 
     def worker_count(self) -> int:
         if self.jobs > 0:
@@ -123,8 +154,14 @@ def _tasks(conn: Connection) -> Iterator[Any]:
 
 def _worker_main(conn: Connection, faces: bool, detector_spec: str,
                  low_priority: bool, language: str | None,
-                 clean: tuple[str, CleanOptions, tuple[str, ...]] | None = None) -> None:
+                 clean: tuple[str, CleanOptions, tuple[str, ...]] | None = None,
+                 memory_limit: int = MEMORY_LIMIT) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides, and
+    # stops its workers itself (no traceback from each worker)
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.simplefilter("ignore")  # decoder warnings belong in reports, not on stderr
     if language:
         set_language(language)
     if low_priority and hasattr(os, "nice"):
@@ -133,11 +170,14 @@ def _worker_main(conn: Connection, faces: bool, detector_spec: str,
     detector = problem = None
     if faces:
         detector, problem = resolve_detector(detector_spec)()
+    limit_memory(memory_limit)  # after start-up: the cap is for what a file costs
     conn.send(("ready", problem))
     options = InspectOptions(faces=faces)
     for index, path, sidecars in _tasks(conn):
         try:
             report = _work(path, sidecars, options, detector, problem, clean)
+        except MemoryError:
+            report = _failure(path, None, sidecars, too_large_message(), clean is not None)
         except Exception as exc:  # last resort: the parent must always get an answer
             report = _failure(path, None, sidecars,
                               f"internal error ({type(exc).__name__})", clean is not None)
@@ -244,7 +284,7 @@ class Scanner:
         process = ctx.Process(target=_worker_main,
                               args=(child, self.options.faces, self.options.detector,
                                     self.options.low_priority, self.options.language,
-                                    self.options.clean),
+                                    self.options.clean, self.options.memory_limit),
                               daemon=True, name="photocheck-worker")
         process.start()
         child.close()
@@ -270,17 +310,7 @@ class Scanner:
                     return
                 now = time.monotonic()
                 for w in workers:
-                    if not w.ready:
-                        continue
-                    while pending and len(w.outstanding) < PREFETCH:
-                        index, photo = pending.popleft()
-                        if not w.outstanding:
-                            w.busy_since = now
-                        w.outstanding.append((index, photo))
-                        try:
-                            w.conn.send((index, photo.path, photo.sidecars))
-                        except (OSError, ValueError):
-                            break  # the worker died; noticed below
+                    self._feed(w, pending, now)
                 deadline = min((w.busy_since + timeout for w in workers if w.outstanding),
                                default=now + 0.1)
                 waits = [w.conn for w in workers] + [w.process.sentinel for w in workers]
@@ -294,6 +324,9 @@ class Scanner:
                             crashed = True
                         else:
                             report = self._handle(w, message)
+                            # the next file goes out before this report is handed on:
+                            # the worker never waits while the front end prints
+                            self._feed(w, pending, time.monotonic())
                             if report is not None:
                                 yield self._finish(report, progress, photos, w)
                             continue
@@ -305,6 +338,22 @@ class Scanner:
                                                  "timeout")
         finally:
             self._stop(workers)
+
+    @staticmethod
+    def _feed(w: _Worker, pending: collections.deque[tuple[int, PhotoFile]],
+              now: float) -> None:
+        """Hand a ready worker files until it holds PREFETCH of them."""
+        if not w.ready:
+            return
+        while pending and len(w.outstanding) < PREFETCH:
+            index, photo = pending.popleft()
+            if not w.outstanding:
+                w.busy_since = now
+            w.outstanding.append((index, photo))
+            try:
+                w.conn.send((index, photo.path, photo.sidecars))
+            except (OSError, ValueError):
+                return  # the worker died; the scan loop notices
 
     def _handle(self, w: _Worker, message: Any) -> PhotoReport | None:
         if message[0] == "ready":
@@ -385,6 +434,10 @@ class Scanner:
 def _preview_main(conn: Connection) -> None:
     from .inspect import DecodeError, render_preview
 
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.simplefilter("ignore")
+    limit_memory(MEMORY_LIMIT)
     for path, side in _tasks(conn):
         try:
             conn.send(("ok", render_preview(path, side)))

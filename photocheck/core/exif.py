@@ -16,6 +16,7 @@ from .values import (
     decode_user_comment,
     decode_utf16le,
     dms_to_degrees,
+    excerpt,
     signed_coordinate,
     valid_position,
 )
@@ -185,7 +186,7 @@ def result_source(label: str) -> str:
 def _add_tag(tiff: Tiff, e: Entry, spec: tuple[Kind, str, str], label: str,
              result: ExifResult) -> None:
     kind, name, how = spec
-    raw = tiff.raw(e)
+    raw, stored = tiff.raw_text(e)
     values: list[str] = []
     if how == _TEXT:
         text = clean_text(raw)
@@ -201,6 +202,8 @@ def _add_tag(tiff: Tiff, e: Entry, spec: tuple[Kind, str, str], label: str,
     elif how == "hex":
         values = [raw.hex()] if raw.strip(b"\x00") else []
     for value in dict.fromkeys(values):
+        if stored is not None:  # read from the start of a longer value
+            value = excerpt(value, stored)
         result.evidence.append(Evidence(kind, f"{label} {name}", value))
 
 

@@ -5,31 +5,63 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 from .model import DEFAULT_SEVERITY, Evidence, Finding, Kind, Severity
-from .values import is_boilerplate
+from .values import full_length, is_boilerplate
 
 KIND_ORDER = list(Kind)
 
 
-def build_findings(evidence: Iterable[Evidence]) -> list[Finding]:
-    """One finding per kind and source, values de-duplicated, most severe first."""
+# What one report keeps, whatever a file holds (a finding lists at most MAX_VALUES
+# values and says how many more there were; a report keeps at most MAX_FINDINGS).
+MAX_VALUES = 50
+MAX_FINDINGS = 200
+MAX_KEPT_CHARS = 50_000  # characters of text values kept in one report
+
+
+NOT_LISTED = N_("some of the metadata is not listed: the file holds more than a report keeps")
+
+
+def build_findings(evidence: Iterable[Evidence], notes: list[str] | None = None
+                   ) -> list[Finding]:
+    """One finding per kind and source, values de-duplicated, most severe first.
+
+    Linear in the number of values (de-duplicated with dicts), and bounded: values past
+    the limits above are counted in the finding's "more", never kept; a finding left
+    out whole adds NOT_LISTED to `notes`."""
     evidence = list(evidence)
     devices = {str(ev.value).strip().lower() for ev in evidence if ev.kind == Kind.DEVICE}
-    groups: dict[tuple[Kind, str], list[Any]] = {}
+    groups: dict[tuple[Kind, str], dict[Any, None]] = {}
     for ev in evidence:
         if ev.kind == Kind.FREE_TEXT and is_boilerplate(ev.value, devices):
             continue
-        values = groups.setdefault((ev.kind, ev.source), [])
-        if ev.value not in values:
-            values.append(ev.value)
+        groups.setdefault((ev.kind, ev.source), {})[ev.value] = None
+    # the most telling first, so that limits drop the least telling
+    ordered = sorted(groups.items(), key=lambda g: (-DEFAULT_SEVERITY[g[0][0]].rank,
+                                                     KIND_ORDER.index(g[0][0])))
     findings: list[Finding] = []
-    for (kind, source), values in groups.items():
+    kept_chars = 0
+    dropped = False
+    for (kind, source), unique in ordered:
         if kind == Kind.LOCATION:
-            for value in values:
+            for value in list(unique)[:MAX_VALUES]:
                 findings.append(location_finding(source, value))
+            continue
+        values: list[str] = []
+        for value in unique:
+            if len(values) >= MAX_VALUES or kept_chars >= MAX_KEPT_CHARS:
+                break
+            values.append(value)
+            kept_chars += len(value)
+        if values:
+            findings.append(_text_finding(kind, source, values, len(unique) - len(values)))
         else:
-            findings.append(_text_finding(kind, source, values))
+            dropped = True
+    if len(findings) > MAX_FINDINGS:
+        findings = sort_findings(findings)[:MAX_FINDINGS]
+        dropped = True
+    if dropped and notes is not None and NOT_LISTED not in notes:
+        notes.append(NOT_LISTED)
     return sort_findings(findings)
 
 
@@ -49,7 +81,9 @@ def location_finding(source: str, value: Any) -> Finding:
     return Finding(Kind.LOCATION, Severity.HIGH, source, val, summary)
 
 
-def _text_finding(kind: Kind, source: str, values: list[str]) -> Finding:
+def _text_finding(kind: Kind, source: str, values: list[str], more: int = 0) -> Finding:
+    lengths = [full_length(v) for v in values]
+    values = [str(v) for v in values]  # plain strings in records (no Excerpt type)
     joined = "; ".join(values)
     if kind == Kind.OWNER_NAME:
         value: dict[str, Any] = {"names": values}
@@ -72,6 +106,11 @@ def _text_finding(kind: Kind, source: str, values: list[str]) -> Finding:
     else:  # FREE_TEXT
         value = {"texts": values}
         summary = _("Text written into the file: {names} ({source})")
+    if any(n is not None for n in lengths):
+        # long values are kept as excerpts: their stored lengths, in order (null: whole)
+        value["full_lengths"] = lengths
+    if more:
+        value["more"] = more  # further distinct values not kept
     short = joined if len(joined) <= 120 else joined[:117] + "..."
     return Finding(kind, DEFAULT_SEVERITY[kind], source, value,
                    summary.format(names=short, source=source))

@@ -104,6 +104,10 @@ class _Pixels:
         if self._cache is not None and (self._cache_side >= side or
                                         max(self._cache.size) >= self._native_long):
             return self._cache
+        if self.extracted.no_image and self.extracted.preview is None:
+            # the structure already shows there is nothing to decode: no decoder is
+            # handed a file that is gigabytes of zeros after its header
+            raise DecodeError(_("the file holds no image data that could be decoded"))
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
@@ -115,17 +119,21 @@ class _Pixels:
                     scale = side / max(im.size)
                     im.draft("RGB", (math.ceil(im.width * scale), math.ceil(im.height * scale)))
                 im.load()
+                if getattr(im, "n_frames", 1) > 1:
+                    im.seek(0)
+                    im.load()
+                im = _reduced(im, side)
             except Image.DecompressionBombError as exc:
                 raise DecodeError(_("the image is too large to decode safely ({reason})").format(
                     reason=exc)) from exc
             except Image.DecompressionBombWarning as exc:
                 raise DecodeError(_("the image is too large to decode safely ({reason})").format(
                     reason=exc)) from exc
-            except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
+            except MemoryError:
+                raise
+            except Exception as exc:  # any decoder's error (pi-heif: RuntimeError)
                 raise DecodeError(_("the image data could not be decoded ({reason})").format(
                     reason=exc)) from exc
-        if getattr(im, "n_frames", 1) > 1:
-            im.seek(0)
         transpose = _TRANSPOSE.get(self.extracted.orientation)
         if transpose is not None and im.format != "HEIF":
             im = im.transpose(transpose)
@@ -133,6 +141,18 @@ class _Pixels:
             im = im.convert("RGB")
         self._cache, self._cache_side = im, side
         return im
+
+
+def _reduced(im: Image.Image, side: int) -> Image.Image:
+    """A large decoded image made smaller (by a whole factor, long side still >= `side`)
+    before it is turned or converted, so that no full-size copy is made of it."""
+    factor = max(im.size) // max(side, 1)
+    if factor < 2:
+        return im
+    fmt = im.format
+    small = im.reduce(factor)
+    small.format = fmt  # reduce() returns a plain image; the format decides the turning
+    return small
 
 
 def inspect_file(path: str, sidecars: Sequence[str] = (), options: InspectOptions | None = None,
@@ -143,11 +163,20 @@ def inspect_file(path: str, sidecars: Sequence[str] = (), options: InspectOption
     started = time.perf_counter()
     report = PhotoReport(path=path, sidecars=[os.path.basename(s) for s in sidecars])
     try:
-        _inspect(report, path, sidecars, options, detector, detector_problem)
+        with warnings.catch_warnings():
+            # decoder warnings ("Corrupt EXIF data", "Truncated File Read"...) concern
+            # Pillow's own reading, not photocheck's: never onto the terminal
+            warnings.simplefilter("ignore")
+            _inspect(report, path, sidecars, options, detector, detector_problem)
     except MemoryError:
-        report.error = _("the file needs more memory to read than is safe")
+        report.error = too_large_message()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def too_large_message() -> str:
+    return _("the file is too large to read safely (it needs more memory than photocheck "
+             "allows one file)")
 
 
 def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: InspectOptions,
@@ -192,12 +221,24 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
     report.format = extracted.format
     evidence: list[Evidence] = list(extracted.evidence)
     for side in sidecars:
+        partly: list[str] = []
+        name = os.path.basename(side)
         try:
-            evidence.extend(read_sidecar(side))
-        except (OSError, SidecarError, ValueError) as exc:
+            evidence.extend(read_sidecar(side, partly))
+        except MemoryError:
+            raise
+        except (OSError, SidecarError) as exc:
             report.not_checked.append(_("sidecar {name} could not be read ({reason})").format(
-                name=os.path.basename(side), reason=exc))
-    findings = build_findings(evidence)
+                name=name, reason=exc))
+        except Exception as exc:  # a reader bug costs this sidecar only, and says so
+            report.not_checked.append(_("sidecar {name} could not be read ({reason})").format(
+                name=name, reason=type(exc).__name__))
+        for problem in partly:
+            report.not_checked.append(_("sidecar {name} could not be read completely: "
+                                        "{reason}").format(name=name, reason=_(problem)))
+    notes: list[str] = []
+    findings = build_findings(evidence, notes)
+    report.not_checked.extend(_(note) for note in notes)
 
     stored = (extracted.width, extracted.height)
     swap = extracted.orientation in (5, 6, 7, 8)
@@ -218,12 +259,20 @@ def _inspect(report: PhotoReport, path: str, sidecars: Sequence[str], options: I
     report.findings = sort_findings(findings)
 
     if extracted.problems:
-        problem = extracted.problems[0]
-        if decode_failed is not None or not (report.width and report.height):
-            report.error = _("the file is damaged: {reason}").format(reason=problem)
+        if decode_failed is not None or extracted.no_image or not (report.width and
+                                                                  report.height):
+            if decode_failed is not None:  # the decoder's own words say most
+                report.error = _("the file is damaged: {reason}").format(reason=decode_failed)
+                rest = extracted.problems
+            else:
+                report.error = _("the file is damaged: {reason}").format(
+                    reason=_(extracted.problems[0]))
+                rest = extracted.problems[1:]
         else:
-            report.not_checked.append(_("part of the metadata could not be read: {reason}").format(
-                reason=problem))
+            rest = extracted.problems
+        for problem in rest:
+            report.not_checked.append(_("part of the metadata could not be read: {reason}")
+                                      .format(reason=_(problem)))
 
 
 def _faces(report: PhotoReport, pixels: _Pixels, detector: FaceDetector,

@@ -18,15 +18,16 @@ class SidecarError(ValueError):
     pass
 
 
-def read_sidecar(path: str) -> list[Evidence]:
-    """Evidence from one sidecar; raises SidecarError/OSError if it cannot be read."""
+def read_sidecar(path: str, problems: list[str] | None = None) -> list[Evidence]:
+    """Evidence from one sidecar; raises SidecarError/OSError if it cannot be read at
+    all, and adds to `problems` what it could only read in part."""
     name = os.path.basename(path)
     with open(path, "rb") as f:
         data = f.read(MAX_SIDECAR_BYTES + 1)
     if len(data) > MAX_SIDECAR_BYTES:
         raise SidecarError(f"{name} is too large to be a sidecar")
     if name.lower().endswith(".xmp"):
-        return read_xmp(data, f"sidecar {name} XMP")
+        return read_xmp(data, f"sidecar {name} XMP", problems)
     return read_export_json(data, f"sidecar {name}")
 
 

@@ -13,7 +13,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from .values import clean_text, rational
+from .values import MAX_TEXT_BYTES, clean_text, rational
 
 # TIFF field types -> size in bytes
 TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4,
@@ -132,6 +132,13 @@ class Tiff:
     def raw(self, e: Entry) -> bytes:
         return bytes(self.buf[e.pos:e.pos + e.size])
 
+    def raw_text(self, e: Entry) -> tuple[bytes, int | None]:
+        """The value bytes of a text tag, at most MAX_TEXT_BYTES of them, and the
+        stored size when they were cut (None: whole). A tag may point at megabytes."""
+        if e.size <= MAX_TEXT_BYTES:
+            return self.raw(e), None
+        return bytes(self.buf[e.pos:e.pos + MAX_TEXT_BYTES]), e.size
+
     def ints(self, e: Entry) -> list[int]:
         codes = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 7: "B", 13: "I", 16: "Q"}
         code = codes.get(e.type)
@@ -155,7 +162,7 @@ class Tiff:
         return [rational(nums[i], nums[i + 1]) for i in range(0, len(nums), 2)]
 
     def text(self, e: Entry) -> str | None:
-        return clean_text(self.raw(e))
+        return clean_text(*self.raw_text(e))
 
     def offset_value(self, e: Entry) -> builtins.int | None:
         """A LONG/IFD value used as an offset (sub-IFD pointers, thumbnail offsets)."""

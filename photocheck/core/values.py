@@ -7,29 +7,87 @@ the Ref tags and (0, 0) means "no location".
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Sequence
 
 _PLACEHOLDER_TEXT = re.compile(r"^[\s\x00\xff?._-]*$")
 
+# A value longer than this is kept as an excerpt (its start) with its full length: a
+# file may hold megabytes of "text", a report never does.
+MAX_TEXT_CHARS = 2000
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # raw bytes read for one value (UTF-8: <= 4 a char)
 
-def clean_text(raw: bytes | str | None) -> str | None:
-    """Decode and tidy a string value; None when nothing meaningful is left."""
+
+class Excerpt(str):
+    """The first MAX_TEXT_CHARS characters of a longer value; `full_length` is the
+    length of the whole value as stored (bytes for binary values, else characters)."""
+
+    full_length: int
+
+    def __new__(cls, text: str, full_length: int) -> Excerpt:
+        obj = super().__new__(cls, text)
+        obj.full_length = full_length
+        return obj
+
+    def __reduce__(self) -> tuple[type[Excerpt], tuple[str, int]]:
+        return (Excerpt, (str(self), self.full_length))
+
+
+def full_length(value: object) -> int | None:
+    """The stored length of a value that was cut to an excerpt (None: kept whole)."""
+    return value.full_length if isinstance(value, Excerpt) else None
+
+
+def excerpt(text: str, stored_length: int | None = None) -> str:
+    """`text`, or an Excerpt of it when it is longer than MAX_TEXT_CHARS or was cut
+    from a value of `stored_length`."""
+    if len(text) > MAX_TEXT_CHARS or stored_length is not None:
+        length = max(stored_length or 0, len(text))
+        return Excerpt(text[:MAX_TEXT_CHARS].rstrip(), length)
+    return text
+
+
+def _decode_cut(raw: bytes, cut: bool) -> str:
+    """UTF-8 (else Latin-1) text of `raw`; when `raw` was cut from a longer value, a
+    character split at the cut is dropped rather than read as Latin-1."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if cut and exc.start >= len(raw) - 3:
+            with contextlib.suppress(UnicodeDecodeError):
+                return raw[:exc.start].decode("utf-8")
+        return raw.decode("latin-1")
+
+
+def clean_text(raw: bytes | str | None, stored_length: int | None = None) -> str | None:
+    """Decode and tidy a string value; None when nothing meaningful is left. Long
+    values come back as an Excerpt; `stored_length` says `raw` was already cut from a
+    value that long."""
     if raw is None:
         return None
     if isinstance(raw, bytes):
-        raw = raw.split(b"\x00", 1)[0]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            raw = raw[:nul]
+            stored_length = None  # the value ends inside what was read
+        length = len(raw)
+        cut = length > MAX_TEXT_BYTES
+        text = _decode_cut(raw[:MAX_TEXT_BYTES] if cut else raw, cut or bool(stored_length))
     else:
-        text = raw.split("\x00", 1)[0]
+        nul = raw.find("\x00")
+        text = raw[:nul] if nul >= 0 else raw
+        length = len(text)
+        cut = length > MAX_TEXT_BYTES
+        if cut:
+            text = text[:MAX_TEXT_BYTES]
+    if stored_length is None and cut:
+        stored_length = length
     text = "".join(ch for ch in text if ch.isprintable() or ch in "\t\n").strip()
     if not text or _PLACEHOLDER_TEXT.match(text):
         return None
-    return text
+    return excerpt(text, stored_length)
 
 
 def clean_multi_text(raw: bytes) -> list[str]:
