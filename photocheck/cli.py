@@ -3,23 +3,101 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from . import __version__
 from .core.clean import CleanResult, describe_copy
-from .core.discover import display_path
 from .core.engine import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from .core.findings import kind_label, short_guidance, value_text
 from .core.i18n import _, ngettext
 from .core.model import Finding, Kind, PhotoReport, PhotoState
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+# -- text that came from files --------------------------------------------------------------
+#
+# File names and what files say (values, sidecar names, messages quoting a path) are
+# chosen by whoever made the file. Printed as they are, a name with a line break can fake
+# a result line ("nothing found"), and escape sequences can move the cursor, rewrite
+# lines or set the window title. Every such text goes through `printable`.
+
+
+def _escape_table() -> dict[int, str]:
+    named = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
+    table: dict[int, str] = {}
+    # C0 controls (ESC, BEL, line breaks...), DEL and the C1 controls (U+0080-U+009F,
+    # which some terminals take as CSI/OSC)
+    for cp in (*range(0x20), *range(0x7F, 0xA0)):
+        table[cp] = named.get(cp, f"\\x{cp:02x}")
+    # line and paragraph separators; bidirectional marks, embeddings, overrides and
+    # isolates, which reorder what is shown (a name that reads "gpj.exe" as "exe.jpg")
+    for cp in (0x2028, 0x2029, 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+               *range(0x2066, 0x206A)):
+        table[cp] = f"\\u{cp:04x}"
+    # lone surrogates: on POSIX, U+DC80-U+DCFF stand for the bytes of a name that is not
+    # valid UTF-8 (os.fsdecode): shown as those bytes
+    for cp in range(0xD800, 0xE000):
+        byte = os.name != "nt" and 0xDC80 <= cp <= 0xDCFF
+        table[cp] = f"\\x{cp - 0xDC00:02x}" if byte else f"\\u{cp:04x}"
+    return table
+
+
+_ESCAPES = _escape_table()
+
+
+def printable(text: object) -> str:
+    """Text that came from a file (a path, a name, a value, a message that quotes one),
+    safe to print on a terminal: control characters, bidirectional controls and the
+    bytes of names that are not valid UTF-8 are shown escaped ("\\n", "\\x1b", "\\u202e",
+    "\\xe9"); everything else is kept as it is."""
+    return str(text).translate(_ESCAPES)
+
+
+def _name_bytes(name: str) -> str | None:
+    """base64 of a file name's exact bytes (os.fsencode)."""
+    try:
+        return base64.b64encode(os.fsencode(name)).decode("ascii")
+    except UnicodeEncodeError:  # not a name from the file system
+        return None
+
+
+def _is_utf8(name: object) -> bool:
+    try:
+        str(name).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def with_name_bytes(entry: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """`entry` (a JSON object) with `<key>_bytes` right after each of `keys` whose file
+    name, or one of whose list of names, is not valid UTF-8: JSON can carry such a name
+    only as lone surrogates, which most JSON tools replace, so the exact bytes are added
+    (base64 of os.fsencode; for a list, of every name) and the file can be found again.
+    Entries whose names are all valid UTF-8 are unchanged."""
+    result: dict[str, Any] = {}
+    for key, value in entry.items():
+        result[key] = value
+        if key not in keys or value is None:
+            continue
+        if isinstance(value, list):
+            if not all(map(_is_utf8, value)):
+                result[key + "_bytes"] = [_name_bytes(str(v)) for v in value]
+        elif not _is_utf8(value):
+            result[key + "_bytes"] = _name_bytes(str(value))
+    return result
+
+
+def _json_problems(problems: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [with_name_bytes({"path": p, "message": m}, "path") for p, m in problems]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "clean":
             return run_clean(args)
         return run_scan(args)
+    except KeyboardInterrupt:
+        # before or after the scan itself (which reports what it did): no traceback
+        sys.stderr.write(_("photocheck: interrupted") + "\n")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (photocheck scan ... | head): stop quietly
         with contextlib.suppress(OSError):
@@ -128,54 +210,84 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
     try:
         check_output_folder(args.out, args.paths, args.allow_inside)
     except CleanError as exc:
-        err.write(_("photocheck: {reason}").format(reason=exc) + "\n")
+        err.write(_("photocheck: {reason}").format(reason=printable(exc)) + "\n")
         return EXIT_FAILED
     if options.blur != "none":
         detector, problem = load_detector()
         if detector is None:
             err.write(_("photocheck: faces cannot be blurred: {reason}").format(
-                reason=problem) + "\n")
+                reason=printable(problem)) + "\n")
             return EXIT_FAILED
     # each file is cleaned in a worker process, as it is scanned: a hostile file costs
     # only itself
     scanner = Scanner(ScanOptions(faces=options.blur != "none", jobs=args.jobs,
                                   clean=(args.out, options, tuple(args.paths))))
-    results = []
+    cancel = CancelToken()
+    results: list[CleanResult] = []
+    interrupted = False
     try:
-        for result in scanner.scan(args.paths):
-            results.append(result)
-            if not args.json:
-                _print_clean(result, out)
+        with _closed_after(scanner.scan(args.paths, None, cancel)) as scan:
+            for result in scan:
+                results.append(result)
+                if not args.json:
+                    _print_clean(result, out)
     except ScanError as exc:
-        err.write(_("photocheck: the scan could not run: {reason}").format(reason=exc) + "\n")
+        err.write(_("photocheck: the scan could not run: {reason}").format(
+            reason=printable(exc)) + "\n")
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        # Ctrl-C: the scan is already stopped (its workers, and the temporary copies of
+        # those that were writing one, are gone); say what was done
+        cancel.cancel()
+        interrupted = True
     problems = scanner.problems
     failed = sum(1 for r in results if r.error)
     if args.json:
-        json.dump({"photocheck": __version__, "copies": [r.to_dict() for r in results],
-                   "problems": [{"path": display_path(p), "message": m} for p, m in problems],
+        json.dump({"photocheck": __version__,
+                   "copies": [with_name_bytes(r.to_dict(), "source", "output", "sidecars")
+                              for r in results],
+                   "problems": _json_problems(problems),
                    "summary": {"photos": len(results), "cleaned": len(results) - failed,
-                               "failed": failed}}, out, ensure_ascii=True, indent=1)
+                               "failed": failed, "complete": not interrupted}},
+                  out, ensure_ascii=True, indent=1)
         out.write("\n")
     else:
         for path, message in problems:
             out.write(_("Could not read {path}: {message}").format(
-                path=display_path(path), message=message) + "\n")
+                path=printable(path), message=printable(message)) + "\n")
         out.write(_("{done} of {total} photos copied safely to {folder}.").format(
-            done=len(results) - failed, total=len(results), folder=args.out) + "\n")
+            done=len(results) - failed, total=len(results), folder=printable(args.out)) + "\n")
+        if interrupted:
+            out.write(_("Interrupted: the photos not listed above were not copied.") + "\n")
+    if interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_FAILED if failed or problems or not results else EXIT_OK
+
+
+@contextlib.contextmanager
+def _closed_after(scan: Iterator[Any]) -> Iterator[Iterator[Any]]:
+    """The scan, closed as soon as the loop over it ends, however it ends (Ctrl-C while
+    a result is being printed, an error): its workers are stopped, and the temporary
+    copies of those that were writing one removed, before anything else is printed."""
+    try:
+        yield scan
+    finally:
+        close = getattr(scan, "close", None)
+        if close is not None:
+            close()
 
 
 def _print_clean(result: CleanResult, out: TextIO) -> None:
     w = out.write
-    w(display_path(result.source) + "\n")
+    w(printable(result.source) + "\n")
     if result.error:
-        w("   " + _("FAILED, no copy made: {reason}").format(reason=result.error) + "\n")
+        w("   " + _("FAILED, no copy made: {reason}").format(reason=printable(result.error))
+          + "\n")
         return
     how, *notes = describe_copy(result)
-    w("   -> " + display_path(result.output or "") + f" ({how})\n")
+    w("   -> " + printable(result.output or "") + f" ({printable(how)})\n")
     for line in notes:
-        w("   " + line + "\n")
+        w("   " + printable(line) + "\n")
 
 
 def run_scan(args: argparse.Namespace, out: TextIO | None = None,
@@ -190,12 +302,15 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
     started = time.monotonic()
     interrupted = False
     try:
-        for report in scanner.scan(args.paths, bar.update if bar else None, cancel):
-            reports.append(report)
+        with _closed_after(scanner.scan(args.paths, bar.update if bar else None,
+                                        cancel)) as scan:
+            for report in scan:
+                reports.append(report)
     except ScanError as exc:
         if bar:
             bar.clear()
-        err.write(_("photocheck: the scan could not run: {reason}").format(reason=exc) + "\n")
+        err.write(_("photocheck: the scan could not run: {reason}").format(
+            reason=printable(exc)) + "\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         cancel.cancel()
@@ -255,9 +370,9 @@ def json_document(reports: Sequence[PhotoReport], scanner: Scanner, partial: boo
     summary["faces_checked"] = options.faces and scanner.detector_problem is None
     return {
         "photocheck": __version__,
-        "photos": [r.to_dict() for r in reports],
+        "photos": [with_name_bytes(r.to_dict(), "path", "sidecars") for r in reports],
         "summary": summary,
-        "problems": [{"path": p, "message": m} for p, m in scanner.problems],
+        "problems": _json_problems(scanner.problems),
     }
 
 
@@ -282,7 +397,7 @@ class _ProgressBar:
             filled = int(30 * p.done / total)
             line = "[{}{}] {}/{}".format("#" * filled, "." * (30 - filled), p.done, p.total)
             if p.current:
-                line += "  " + display_path(os.path.basename(p.current))[:40]
+                line += "  " + printable(os.path.basename(p.current))[:40]
         self.width = max(self.width, len(line))
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
@@ -302,26 +417,27 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
     for report in sorted(reports, key=lambda r: r.path):
         if report.state == PhotoState.CLEAN and not show_all:
             continue
-        w(display_path(report.path) + "\n")
+        w(printable(report.path) + "\n")
         if report.error:
-            w("   " + _("ERROR: {message}").format(message=report.error) + "\n")
+            w("   " + _("ERROR: {message}").format(message=printable(report.error)) + "\n")
         by_kind: dict[Kind, list[Finding]] = {}
         for finding in report.findings:
             by_kind.setdefault(finding.kind, []).append(finding)
         for kind, group in by_kind.items():
             mark = _MARK[max(group, key=lambda f: f.severity.rank).severity.value]
-            text = "; ".join(f"{value_text(f)} ({f.source})" for f in group)
+            text = "; ".join(f"{printable(value_text(f))} ({printable(f.source)})"
+                             for f in group)
             w(f"   {mark} {kind_label(kind)}: {text}\n")
             if kind not in (Kind.DEVICE, Kind.CAPTURE_TIME):
                 w("        -> " + short_guidance(kind) + "\n")
         for item in report.not_checked:
-            w("   " + _("not checked: {what}").format(what=item) + "\n")
+            w("   " + _("not checked: {what}").format(what=printable(item)) + "\n")
         if report.state == PhotoState.CLEAN:
             w("   " + _("nothing found") + "\n")
         w("\n")
     for path, message in scanner.problems:
-        w(_("Could not read {path}: {message}").format(path=display_path(path),
-                                                       message=message) + "\n")
+        w(_("Could not read {path}: {message}").format(path=printable(path),
+                                                       message=printable(message)) + "\n")
     counts = summary_counts(reports)
     n = counts["photos"]
     w("\n" + ngettext("Checked {n} photo in {s:.1f} s.", "Checked {n} photos in {s:.1f} s.",
@@ -347,6 +463,7 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
     if not options.faces:
         w("  " + _("Faces were not checked (--no-faces).") + "\n")
     elif scanner.detector_problem:
-        w("  " + _("Faces were not checked: {why}").format(why=scanner.detector_problem) + "\n")
+        w("  " + _("Faces were not checked: {why}").format(
+            why=printable(scanner.detector_problem)) + "\n")
     if counts["clean"]:
         w(f"  {counts['clean']:>6}  " + _("nothing found") + "\n")

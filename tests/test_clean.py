@@ -283,7 +283,7 @@ def test_cli_clean_json_and_exit_codes(tmp_path: Path, capsys) -> None:
     copies = {Path(c["source"]).name: c for c in doc["copies"]}
     assert copies["p.jpg"]["output"] and copies["p.jpg"]["sidecars"] == ["p.xmp"]
     assert copies["broken.jpg"]["error"] and copies["broken.jpg"]["output"] is None
-    assert doc["summary"] == {"photos": 2, "cleaned": 1, "failed": 1}
+    assert doc["summary"] == {"photos": 2, "cleaned": 1, "failed": 1, "complete": True}
     assert main(["clean", str(photos), "--out", str(photos)]) == 1  # inside: refused
     assert "inside" in capsys.readouterr().err
 

@@ -4,6 +4,7 @@ selection, cancel, error states, model checks. Waits on signals, never sleeps.""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -231,7 +232,9 @@ def test_models_pass_the_model_tester(qtmodeltester) -> None:
 def test_screenshot_command_renders_the_window(tmp_path: Path) -> None:
     _library(tmp_path / "photos")
     out = tmp_path / "shot.png"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(temp))
     subprocess.run([sys.executable, "-m", "photocheck", "--screenshot", str(out),
                     str(tmp_path / "photos")], check=True, env=env, timeout=120)
     from PIL import Image
@@ -239,6 +242,65 @@ def test_screenshot_command_renders_the_window(tmp_path: Path) -> None:
     with Image.open(out) as im:
         assert im.size[0] >= 800 and im.size[1] >= 500
         assert len(set(im.convert("L").resize((64, 40)).tobytes())) > 10  # not blank
+    # its throw-away settings (with the folders checked) are gone
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("photocheck-shot-")]
+
+
+def test_screenshot_run_removes_its_settings_also_on_error(
+        qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_config: str) -> None:
+    import tempfile
+
+    from photocheck.gui import app, mainwindow
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    seen: list[Path] = []
+
+    def failing_window(settings: Settings) -> MainWindow:
+        folder = Path(os.environ["PHOTOCHECK_CONFIG_DIR"])
+        Settings(folders=[str(tmp_path / "secret")]).save()  # what a run writes
+        seen.append(folder)
+        raise RuntimeError("the window could not be made")
+
+    monkeypatch.setattr(mainwindow, "MainWindow", failing_window)
+    (tmp_path / "photos").mkdir()
+    with pytest.raises(RuntimeError):
+        app.main(["--screenshot", str(tmp_path / "shot.png"), str(tmp_path / "photos")])
+    assert seen and seen[0].parent == temp and seen[0].name.startswith("photocheck-shot-")
+    assert list(temp.iterdir()) == []  # the throw-away settings folder is gone
+    assert os.environ["PHOTOCHECK_CONFIG_DIR"] == private_config  # and no longer used
+
+
+def test_file_dialog_history_stays_in_photocheck_private_folder(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_config: str) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QFileDialog
+
+    from photocheck.gui.app import keep_qt_settings_private
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    chosen = tmp_path / "holiday-private-folder"
+    chosen.mkdir()
+    keep_qt_settings_private()  # what the app does before any dialog
+    dialog = QFileDialog(None, "Choose a folder of photos", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.show()
+    dialog.setDirectory(str(chosen))
+    with qtbot.waitSignal(dialog.finished):
+        dialog.accept()
+    shiboken6.delete(dialog)  # Qt writes the dialog's history when it is destroyed
+    assert not (home / ".config" / "QtProject.conf").exists()
+    assert not [p for p in home.rglob("*") if p.is_file()]
+    stored = Path(private_config) / "qt" / "QtProject.conf"
+    assert "holiday-private-folder" in stored.read_text()  # Qt's history, now private
+    if sys.platform != "win32":
+        assert stat.S_IMODE(os.stat(stored.parent).st_mode) == 0o700
+        assert stat.S_IMODE(os.stat(private_config).st_mode) == 0o700
 
 
 def test_language_switch_without_restart(qtbot, tmp_path: Path) -> None:
@@ -293,14 +355,27 @@ def test_settings_dialog_applies_and_stores_choices(qtbot, tmp_path: Path) -> No
 
 
 def test_delete_everything_leaves_no_file_behind(qtbot, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
                                                  private_config: str) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
     window = _window(qtbot)
-    window.add_folders([str(tmp_path)])
-    assert (Path(private_config) / "settings.json").exists()
+    # a folder chosen in Qt's file dialog: Qt remembers it in photocheck's folder
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        lambda *args, **kwargs: str(tmp_path))
+    window.choose_folder()
+    assert window.folder_list() == [str(tmp_path)]
+    config = Path(private_config)
+    assert (config / "settings.json").exists() and (config / "qt").is_dir()
+    if sys.platform != "win32":
+        assert stat.S_IMODE(os.stat(config / "qt").st_mode) == 0o700
+    (config / "qt" / "QtProject.conf").write_text(f"[FileDialog]\nhistory={tmp_path}\n")
+    (config / ".settings-crash.tmp").write_text("{}")  # a save that a crash interrupted
     window.apply_settings(Settings(welcomed=True), forget=True)
     assert window.folder_list() == []
+    assert "deleted" in window.banner.text()
     window.close()  # closing must not write the settings again
-    assert not (Path(private_config) / "settings.json").exists()
+    assert not config.exists()  # nothing at all is left
 
 
 def test_keyboard_moves_through_the_grid_and_the_selection_survives_filters(

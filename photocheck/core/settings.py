@@ -2,7 +2,9 @@
 platform's config folder, readable only by the user, written atomically.
 
 `PHOTOCHECK_CONFIG_DIR` overrides the folder (tests, and the screenshot command, never
-touch the real user's settings).
+touch the real user's settings). The folder is private (0700 on POSIX); it also holds, in
+qt/, what Qt's own file dialogs remember (the folders chosen), so that it is private too
+and `forget_all` removes it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -18,6 +22,8 @@ from typing import Any
 APP_NAME = "photocheck"
 APP_ID = "io.github.photocheck.PhotoCheck"  # reverse-DNS id: desktop file, metainfo, Qt
 SETTINGS_FILE = "settings.json"
+QT_DIR = "qt"  # Qt's own settings (file dialog history), kept inside photocheck's folder
+_TEMP_PREFIX, _TEMP_SUFFIX = ".settings-", ".tmp"  # Settings.save's temporary files
 
 
 def config_dir() -> Path:
@@ -27,6 +33,23 @@ def config_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def private_folder(path: Path) -> Path:
+    """`path`, created if missing, readable only by the user (0700 on POSIX; a folder
+    that exists with wider permissions is tightened)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            if stat.S_IMODE(path.stat().st_mode) != 0o700:
+                os.chmod(path, 0o700)
+    return path
+
+
+def qt_settings_dir() -> Path:
+    """The folder for Qt's own settings inside photocheck's config folder, both private
+    (created when missing: call it before each file dialog, also after `forget_all`)."""
+    return private_folder(private_folder(config_dir()) / QT_DIR)
 
 
 def pictures_dir() -> str:
@@ -76,8 +99,8 @@ class Settings:
     def save(self, path: Path | None = None) -> None:
         """Write atomically (temporary file, then rename), readable only by the user."""
         path = path or config_dir() / SETTINGS_FILE
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+        private_folder(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(asdict(self), f, indent=2, ensure_ascii=False)
@@ -92,12 +115,34 @@ class Settings:
             raise
 
 
-def forget_all() -> None:
-    """Delete everything photocheck stored for this user (promise 5): its settings file.
-    Photos are never touched; nothing outside photocheck's own folder is deleted."""
+def forget_all() -> list[str]:
+    """Delete everything photocheck stored for this user (promise 5): its settings file,
+    the temporary files of a save that was interrupted, and Qt's file dialog history
+    (qt/); then the folder itself when nothing else is in it. Photos are never touched;
+    nothing outside photocheck's own folder is deleted (a link in it is removed, never
+    followed). Returns what could not be deleted (empty when everything went)."""
     folder = config_dir()
-    for name in (SETTINGS_FILE,):
-        with contextlib.suppress(FileNotFoundError):
-            (folder / name).unlink()
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return [str(folder)]
+    failed: list[str] = []
+    for entry in entries:
+        name = entry.name
+        ours = name == SETTINGS_FILE or (name.startswith(_TEMP_PREFIX)
+                                         and name.endswith(_TEMP_SUFFIX))
+        try:
+            if name == QT_DIR and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)  # does not follow links inside it either
+            elif ours or name == QT_DIR:
+                os.unlink(entry.path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            failed.append(entry.path)
     with contextlib.suppress(OSError):
         folder.rmdir()  # only when empty
+    return failed

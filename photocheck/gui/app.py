@@ -2,21 +2,23 @@
 
 `photocheck --screenshot out.png FOLDER...` scans the folders, renders the window to a
 PNG and exits (for the README and for checking by eye); it uses a throw-away settings
-folder so the user's own settings are not touched.
+folder so the user's own settings are not touched, and removes it when it ends.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.i18n import _, set_language
-from ..core.settings import APP_ID, APP_NAME, Settings, pictures_dir
+from ..core.settings import APP_ID, APP_NAME, Settings, pictures_dir, qt_settings_dir
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QGuiApplication
@@ -48,6 +50,43 @@ def configure_application(app: QGuiApplication) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
+def keep_qt_settings_private() -> Path:
+    """Point Qt's own settings into photocheck's private config folder (qt/, 0700).
+
+    Qt's file dialogs remember the folders chosen (history, lastVisited) in
+    ~/.config/QtProject.conf, readable by everyone and outside photocheck's folder, so
+    that "Delete everything photocheck stored" would miss it. Call before any dialog
+    opens (the folder is created again if a "delete everything" removed it). Qt's file
+    dialogs store this in the native format, an INI file on Linux and other Unix systems:
+    both the native and the INI format are redirected. On Windows and macOS the native
+    format is the registry or a plist, which Qt cannot move elsewhere."""
+    from PySide6.QtCore import QSettings
+
+    folder = qt_settings_dir()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@contextmanager
+def throwaway_config() -> Iterator[str]:
+    """A temporary settings folder for the duration of a run (the screenshot command):
+    PHOTOCHECK_CONFIG_DIR points at it, and it is removed with what was written in it
+    (the folders checked) when the run ends, also on error."""
+    before = os.environ.get("PHOTOCHECK_CONFIG_DIR")
+    folder = tempfile.mkdtemp(prefix="photocheck-shot-")
+    os.environ["PHOTOCHECK_CONFIG_DIR"] = folder
+    try:
+        yield folder
+    finally:
+        if before is None:
+            os.environ.pop("PHOTOCHECK_CONFIG_DIR", None)
+        else:
+            os.environ["PHOTOCHECK_CONFIG_DIR"] = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="photocheck", description=_(
         "Shows what your photos give away before you share them."))
@@ -64,19 +103,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot and not args.folders:
         build_parser().error(_("--screenshot needs at least one FOLDER"))
     if args.screenshot:
-        os.environ["PHOTOCHECK_CONFIG_DIR"] = tempfile.mkdtemp(prefix="photocheck-shot-")
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    elif no_display():
+        with throwaway_config():
+            return _run(args)
+    if no_display():
         sys.stderr.write(_("photocheck: there is no screen to open the window on. On a "
                            "terminal, use: photocheck scan FOLDER") + "\n")
         return 1
+    return _run(args)
 
+
+def _run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QDeadlineTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from .mainwindow import MainWindow
     from .welcome import WelcomeDialog
 
+    keep_qt_settings_private()  # before any dialog (the welcome, a folder chooser)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)

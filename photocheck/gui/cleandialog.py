@@ -27,6 +27,7 @@ from ..core.clean import CleanError, CleanOptions, CleanResult, check_output_fol
 from ..core.discover import PhotoFile, display_path
 from ..core.engine import Progress, ScanOptions
 from ..core.i18n import _, ngettext
+from .app import keep_qt_settings_private
 from .scanjob import ScanJob
 
 BLUR_CHOICES = ("none", "small", "all")
@@ -115,6 +116,7 @@ class CleanDialog(QDialog):
         self.resize(640, 480)
 
     def _browse(self) -> None:
+        keep_qt_settings_private()  # the folder chosen is remembered privately
         path = QFileDialog.getExistingDirectory(self, _("Folder for the copies"),
                                                 self.folder.text() or os.path.expanduser("~"))
         if path:

@@ -46,6 +46,7 @@ from ..core.engine import PreviewService, Progress, ScanOptions
 from ..core.i18n import _, ngettext, set_language
 from ..core.model import Kind, PhotoReport, Severity
 from ..core.settings import Settings, forget_all
+from .app import keep_qt_settings_private
 from .cleandialog import CleanDialog
 from .delegate import THUMB, GridDelegate
 from .detail import PREVIEW_SIDE, DetailPanel
@@ -393,6 +394,7 @@ class MainWindow(QMainWindow):
 
     def choose_folder(self) -> None:
         start = self.folder_list()[-1] if self.folders.count() else os.path.expanduser("~")
+        keep_qt_settings_private()  # the folder chosen is remembered privately
         path = QFileDialog.getExistingDirectory(self, _("Choose a folder of photos"), start)
         if path:
             self.add_folders([path])
@@ -678,8 +680,12 @@ class MainWindow(QMainWindow):
             self.retranslate()
         self._forgotten = forget
         if forget:
-            forget_all()
-            self.show_banner(_("photocheck's settings were deleted from this computer."))
+            left = forget_all()
+            if left:
+                self.show_banner(_("Not everything photocheck stored could be deleted: "
+                                   "{paths}").format(paths=", ".join(map(display_path, left))))
+            else:
+                self.show_banner(_("photocheck's settings were deleted from this computer."))
         else:
             self.save_settings()
         self._update_buttons()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import _
 from ..core.settings import Settings
+from .app import keep_qt_settings_private
 
 LANGUAGES = ("", "en", "nl")
 
@@ -72,6 +73,7 @@ class SettingsDialog(QDialog):
         self._base = settings
 
     def _add(self) -> None:
+        keep_qt_settings_private()  # the folder chosen is remembered privately
         path = QFileDialog.getExistingDirectory(self, _("Choose a folder of photos"),
                                                 os.path.expanduser("~"))
         if path:
