@@ -147,6 +147,23 @@ def test_never_overwrites_and_the_original_is_byte_identical(tmp_path: Path) -> 
         hashlib.sha256(data).digest()
 
 
+@pytest.mark.parametrize("hard_links", [True, False])
+def test_the_copy_appears_whole_under_a_free_name_and_nothing_else_stays(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool) -> None:
+    if not hard_links:  # a FAT USB stick: no hard links, a reserved name instead
+        def no_links(src: str, dst: str) -> None:
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "p.jpg").write_bytes(b"the user's own file")
+    result = _clean(tmp_path, "p.jpg", dirty_jpeg())
+    assert result.output == str(tmp_path / "out" / "p (2).jpg")
+    assert sorted(os.listdir(tmp_path / "out")) == ["p (2).jpg", "p.jpg"]
+    assert (tmp_path / "out" / "p (2).jpg").read_bytes()[:2] == b"\xff\xd8"
+    assert os.stat(tmp_path / "out" / "p (2).jpg").st_nlink == 1
+
+
 def test_output_folder_inside_the_scanned_folder_is_refused_unless_asked(
         tmp_path: Path) -> None:
     (tmp_path / "p.jpg").write_bytes(dirty_jpeg())

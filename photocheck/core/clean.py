@@ -26,7 +26,7 @@ import os
 import struct
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -422,12 +422,31 @@ def _target_name(out_dir: str, source: str, ext: str) -> str:
     return os.path.join(out_dir, f"{stem}{ext}")
 
 
+def _free_names(path: str) -> Iterator[str]:
+    stem, ext = os.path.splitext(path)
+    for n in range(1, 10_000):
+        yield path if n == 1 else f"{stem} ({n}){ext}"
+
+
+def _link_free_name(tmp: str, path: str) -> str | None:
+    """Give the finished file `tmp` the first free name of `path`, "name (2).ext"...
+    with a hard link, which never replaces a file and never leaves an empty one; None
+    where the file system has no hard links."""
+    for candidate in _free_names(path):
+        try:
+            os.link(tmp, candidate)
+        except FileExistsError:
+            continue
+        except (OSError, NotImplementedError):
+            return None
+        return candidate
+    raise CleanError(_("no free file name for the copy in the output folder"))
+
+
 def _reserve(path: str) -> str:
     """Create an empty file under `path`, or under "name (2).ext"... when it exists;
     return the name reserved. Never replaces an existing file."""
-    stem, ext = os.path.splitext(path)
-    for n in range(1, 10_000):
-        candidate = path if n == 1 else f"{stem} ({n}){ext}"
+    for candidate in _free_names(path):
         try:
             fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
@@ -574,9 +593,15 @@ def _write_verified(payload: bytes, target: str, options: CleanOptions,
         if problems:
             raise CleanError(_("the copy still holds identifying data ({what}); it was "
                                "deleted").format(what=", ".join(problems)))
-        reserved = _reserve(target)
-        os.replace(tmp, reserved)
-        result.output = reserved
+        linked = _link_free_name(tmp, target)
+        if linked is not None:  # the finished copy appears under its name at once
+            result.output = linked
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        else:  # a file system without hard links (FAT): reserve a name, then move
+            reserved = _reserve(target)
+            os.replace(tmp, reserved)
+            result.output = reserved
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
