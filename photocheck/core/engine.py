@@ -39,6 +39,7 @@ PREFETCH = 1
 # not enforced by the system, only by the readers' own limits). Past it, reading the
 # file fails with MemoryError and the file is reported "too large to read safely".
 MEMORY_LIMIT = 1024 * 1024 * 1024
+HEARTBEAT = 0.25  # seconds between progress reports while no file finishes
 
 
 def limit_memory(limit: int) -> bool:
@@ -205,6 +206,7 @@ class Scanner:
         self.total = 0
         self._done = 0
         self._started: list[_Worker] = []  # workers started while discovery runs
+        self._beat = 0.0  # when progress was last reported
 
     # -- public API ---------------------------------------------------------------------
 
@@ -336,6 +338,13 @@ class Scanner:
                     elif w.outstanding and time.monotonic() - w.busy_since > timeout:
                         yield from self._replace(i, workers, ctx, pending, progress, photos,
                                                  "timeout")
+                if progress is not None and time.monotonic() - self._beat >= HEARTBEAT:
+                    # while files are slow: front ends update their clock and show what
+                    # has arrived, without waiting for the next result
+                    busy = next((w.outstanding[0][1].path for w in workers if w.outstanding),
+                                None)
+                    self._beat = time.monotonic()
+                    progress(Progress("scanning", self._done, len(photos), busy))
         finally:
             self._stop(workers)
 
@@ -369,6 +378,7 @@ class Scanner:
     def _finish(self, report: Any, progress: ProgressCallback | None,
                 photos: list[PhotoFile], w: _Worker | None) -> Any:
         self._done += 1
+        self._beat = time.monotonic()
         if progress is not None:
             current = w.outstanding[0][1].path if w is not None and w.outstanding else None
             progress(Progress("scanning", self._done, len(photos), current or report.path))

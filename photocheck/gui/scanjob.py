@@ -34,11 +34,15 @@ class _Runner(QThread):
         last_batch = last_progress = 0.0
 
         def on_progress(p: Progress) -> None:
-            nonlocal last_progress
+            nonlocal last_progress, batch, last_batch
             now = time.monotonic()
             if p.phase in ("finished", "cancelled") or now - last_progress >= 0.05:
                 last_progress = now
                 self.progress.emit(p)
+            if batch and now - last_batch >= BATCH_SECONDS:
+                # reports already here are shown while a slow file is still being read
+                self.reports.emit(batch)
+                batch, last_batch = [], now
 
         try:
             results = (scanner.scan(self.roots, on_progress, self.cancel) if self.files is None
