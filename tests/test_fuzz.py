@@ -78,8 +78,8 @@ def mutated_xmp(draw: st.DrawFn) -> bytes:
 def test_mutated_xmp_never_raises_and_says_what_it_could_not_read(data: bytes) -> None:
     problems: list[str] = []
     read_xmp(data, "XMP", problems)  # the tolerant path included
-    strict_ok = parse_packet(data)[1] is None
-    assert strict_ok or problems  # an unreadable packet is always said
+    if parse_packet(data)[1] is not None:  # not read completely: always said
+        assert problems
 
 
 @settings(max_examples=200, deadline=2000)
