@@ -58,9 +58,9 @@ def build(folder: str) -> list[str]:
 
 def one(path: str) -> None:
     """Inspect one file as a worker does (faces on, memory ceiling) and print figures."""
-    from photocheck.core.engine import MEMORY_LIMIT, limit_memory
-    from photocheck.core.faces import load_detector
-    from photocheck.core.inspect import InspectOptions, inspect_file, too_large_message
+    from photocheck.core.engine.scan import MEMORY_LIMIT, limit_memory
+    from photocheck.core.faces.detect import load_detector
+    from photocheck.core.inspection import InspectOptions, inspect_file, too_large_message
 
     detector, problem = load_detector()
     limit_memory(MEMORY_LIMIT)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 
 import library  # noqa: E402
 
-from photocheck.core.engine import Scanner, ScanOptions  # noqa: E402
+from photocheck.core.engine.scan import Scanner, ScanOptions  # noqa: E402
 from photocheck.core.model import PhotoReport  # noqa: E402
 
 

@@ -15,7 +15,7 @@ decoding as a scan) on:
 - face-free photos: scikit-image's bundled pictures without people (cat, coffee,
   rocket, textures, astronomy, ...) and every has_face=false photo of the annotations.
 
-`--set FINE_SIDE=960` (any constant of photocheck.core.faces) measures a variant.
+`--set FINE_SIDE=960` (any constant of photocheck.core.faces.detect) measures a variant.
 Prints recall, detections that match no label, the share of face-free photos given a
 face, the share of photos that needed the fine pass, and milliseconds per photo.
 """
@@ -38,9 +38,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from PIL import Image  # noqa: E402
 
-from photocheck.core import faces as facemod  # noqa: E402
-from photocheck.core.containers import read_jpeg  # noqa: E402
-from photocheck.core.inspect import _Pixels  # noqa: E402
+from photocheck.core.faces import detect as facemod  # noqa: E402
+from photocheck.core.inspection import _Pixels  # noqa: E402
+from photocheck.core.metadata.containers import read_jpeg  # noqa: E402
 
 T = TypeVar("T")
 DEFAULT_ANNOTATIONS = HERE.parent.parent / "shared" / "corpus" / "faces-dev" / "annotations.json"
@@ -138,7 +138,7 @@ def main() -> int:
     parser.add_argument("--library", type=Path, default=None,
                         help="benchmark library folder (benchmarks/library.py) to include")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a constant of photocheck.core.faces")
+                        help="override a constant of photocheck.core.faces.detect")
     args = parser.parse_args()
     for item in args.set:
         name, _, value = item.partition("=")

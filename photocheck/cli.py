@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from . import __version__
-from .core.clean import CleanResult, describe_copy
-from .core.engine import CancelToken, Progress, ScanError, Scanner, ScanOptions
+from .core.clean.copy import CleanResult, describe_copy
+from .core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from .core.findings import kind_label, short_guidance, value_text
 from .core.i18n import _, ngettext
 from .core.model import Finding, Kind, PhotoReport, PhotoState
@@ -201,8 +201,8 @@ def _keep_list(text: str) -> set[str]:
 
 def run_clean(args: argparse.Namespace, out: TextIO | None = None,
               err: TextIO | None = None) -> int:
-    from .core.clean import CleanError, CleanOptions, check_output_folder
-    from .core.faces import load_detector
+    from .core.clean.copy import CleanError, CleanOptions, check_output_folder
+    from .core.faces.detect import load_detector
 
     out, err = _streams(out, err)
     options = CleanOptions(keep_date="date" in args.keep, keep_camera="camera" in args.keep,

@@ -165,7 +165,7 @@ def jpeg_gps_artist(*segments: tuple[int, bytes]) -> bytes:
 
 _SCAN_SCRIPT = """
 import json, resource, sys
-from photocheck.core.engine import Scanner, ScanOptions
+from photocheck.core.engine.scan import Scanner, ScanOptions
 if __name__ == "__main__":
     reports = [r.to_dict() for r in Scanner(ScanOptions(jobs=2)).scan([sys.argv[1]])]
     print(json.dumps({"photos": reports,

@@ -17,9 +17,9 @@ import pytest
 from PIL import Image, ImageCms, ImageOps
 
 from photocheck.cli import main
-from photocheck.core import clean as clean_mod
-from photocheck.core.clean import CleanOptions, clean_file, minimal_exif
-from photocheck.core.inspect import InspectOptions, inspect_file
+from photocheck.core.clean import copy as clean_mod
+from photocheck.core.clean.copy import CleanOptions, clean_file, minimal_exif
+from photocheck.core.inspection import InspectOptions, inspect_file
 from photocheck.core.model import Kind
 
 from . import fixtures as fx
@@ -272,7 +272,7 @@ def test_tiff_is_saved_again_without_metadata(tmp_path: Path) -> None:
 
 
 def test_blurred_faces_are_no_longer_detected(tmp_path: Path) -> None:
-    from photocheck.core.faces import load_detector
+    from photocheck.core.faces.detect import load_detector
 
     detector, why = load_detector()
     if detector is None:
@@ -322,7 +322,7 @@ def test_exiftool_finds_nothing_identifying_in_the_copy(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_file_that_crashes_its_worker_costs_only_its_own_copy(tmp_path: Path) -> None:
-    from photocheck.core.engine import Scanner, ScanOptions
+    from photocheck.core.engine.scan import Scanner, ScanOptions
 
     from . import fakes
 
@@ -347,7 +347,7 @@ def test_a_file_that_crashes_its_worker_costs_only_its_own_copy(tmp_path: Path) 
 
 @pytest.mark.slow
 def test_a_worker_dying_while_writing_leaves_no_partial_copy(tmp_path: Path) -> None:
-    from photocheck.core.engine import Scanner, ScanOptions
+    from photocheck.core.engine.scan import Scanner, ScanOptions
 
     photos = tmp_path / "photos"
     photos.mkdir()

@@ -22,7 +22,7 @@ import pytest
 
 from photocheck import cli
 from photocheck.cli import EXIT_INTERRUPTED, build_parser, main, printable, run_scan
-from photocheck.core.engine import ScanOptions
+from photocheck.core.engine.scan import ScanOptions
 
 from . import fixtures as fx
 
@@ -246,7 +246,7 @@ def test_ctrl_c_during_clean_prints_a_summary_and_leaves_no_temporary_copy(
     out_dir.mkdir()
     monkeypatch.setenv("PHOTOCHECK_TEST_OUT", str(out_dir))
     monkeypatch.setenv("PHOTOCHECK_TEST_MODE", "tell" if how == "while printing" else "signal")
-    monkeypatch.setattr("photocheck.core.faces.load_detector", interrupting_detector)
+    monkeypatch.setattr("photocheck.core.faces.detect.load_detector", interrupting_detector)
     monkeypatch.setattr(cli, "ScanOptions", functools.partial(
         ScanOptions, detector=f"{__name__}:interrupting_detector"))
     args = build_parser().parse_args(["clean", "--jobs", "1", "--blur-faces", "all",

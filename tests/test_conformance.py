@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from photocheck.core.engine import Scanner, ScanOptions
+from photocheck.core.engine.scan import Scanner, ScanOptions
 from photocheck.core.model import Kind
 
 pytestmark = pytest.mark.corpus
@@ -72,7 +72,7 @@ def test_safe_copies_of_every_real_camera_file(corpus_dir: str, tmp_path) -> Non
 
     from PIL import Image
 
-    from photocheck.core.clean import CleanOptions
+    from photocheck.core.clean.copy import CleanOptions
 
     root = os.path.join(corpus_dir, "exif-samples")
     before = {}

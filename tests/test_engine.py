@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photocheck.core.engine import CancelToken, ScanError, Scanner, ScanOptions
+from photocheck.core.engine.scan import CancelToken, ScanError, Scanner, ScanOptions
 from photocheck.core.model import PhotoState
 
 from . import fakes
@@ -149,7 +149,7 @@ def test_workers_write_their_messages_in_the_language_asked_for(tmp_path: Path) 
 def test_preview_service_survives_a_hanging_file(tmp_path: Path) -> None:
     import os
 
-    from photocheck.core.engine import PreviewError, PreviewService
+    from photocheck.core.engine.scan import PreviewError, PreviewService
 
     good = tmp_path / "good.jpg"
     good.write_bytes(fx.jpeg_bytes((200, 100)))

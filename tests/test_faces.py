@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photocheck.core.faces import load_detector
-from photocheck.core.inspect import InspectOptions, inspect_file
+from photocheck.core.faces.detect import load_detector
+from photocheck.core.inspection import InspectOptions, inspect_file
 from photocheck.core.model import Kind, PhotoState
 
 from . import fixtures as fx
@@ -129,7 +129,7 @@ class _ScriptedDetector:
 
 
 def _detect(det: _ScriptedDetector, full=(4000, 3000)):
-    from photocheck.core.faces import detect_faces
+    from photocheck.core.faces.detect import detect_faces
 
     sides: list[int] = []
     image = Image.new("RGB", (1000, 750))
@@ -142,7 +142,7 @@ def _detect(det: _ScriptedDetector, full=(4000, 3000)):
 
 
 def test_close_up_pass_runs_only_after_a_large_coarse_box() -> None:
-    from photocheck.core import faces
+    from photocheck.core.faces import detect as faces
 
     det = _ScriptedDetector([(100, 100, 50, 50, 0.95)])
     _detect(det)
@@ -154,7 +154,7 @@ def test_close_up_pass_runs_only_after_a_large_coarse_box() -> None:
 
 
 def test_fine_pass_looks_around_small_faces_with_the_pixels_already_decoded() -> None:
-    from photocheck.core import faces
+    from photocheck.core.faces import detect as faces
 
     # a confirmed 40 px face and a small, uncertain one at (320, 240) of the coarse image
     det = _ScriptedDetector([(100, 100, 40, 40, 0.95), (318, 238, 12, 12, 0.45)],
@@ -173,7 +173,7 @@ def test_fine_pass_looks_around_small_faces_with_the_pixels_already_decoded() ->
 
 
 def test_windows_merge_and_a_crowd_gets_the_whole_photo() -> None:
-    from photocheck.core.faces import _Det, _windows
+    from photocheck.core.faces.detect import _Det, _windows
 
     near = [_Det(1000, 1000, 40, 40, 0.5), _Det(1100, 1000, 40, 40, 0.5)]
     regions = _windows(near, (4000, 3000), 1280 / 4000)

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from photocheck.core.discover import SidecarIndex
-from photocheck.core.inspect import read_metadata
-from photocheck.core.xmp import parse_packet, read_xmp
+from photocheck.core.inspection import read_metadata
+from photocheck.core.metadata.xmp import parse_packet, read_xmp
 
 from . import fixtures as fx
 from . import hostile

@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photocheck.core import inspect as inspect_mod
-from photocheck.core.clean import CleanOptions, clean_file
+from photocheck.core import inspection as inspect_mod
+from photocheck.core.clean.copy import CleanOptions, clean_file
 from photocheck.core.discover import SidecarIndex, discover
-from photocheck.core.engine import Scanner, ScanOptions
+from photocheck.core.engine.scan import Scanner, ScanOptions
 from photocheck.core.findings import MAX_VALUES, build_findings
-from photocheck.core.inspect import InspectOptions, inspect_file, read_metadata
+from photocheck.core.inspection import InspectOptions, inspect_file, read_metadata
+from photocheck.core.metadata.values import MAX_TEXT_CHARS
+from photocheck.core.metadata.xmp import INCOMPLETE, TOO_DEEP, read_xmp
 from photocheck.core.model import Evidence, Kind, PhotoReport, PhotoState
-from photocheck.core.values import MAX_TEXT_CHARS
-from photocheck.core.xmp import INCOMPLETE, TOO_DEEP, read_xmp
 
 from . import fakes
 from . import fixtures as fx
@@ -151,7 +151,7 @@ def test_picture_info_segments_are_read_in_linear_time(tmp_path: Path) -> None:
 
 
 def test_picture_info_keys_and_values() -> None:
-    from photocheck.core.containers import _picture_info
+    from photocheck.core.metadata.containers import _picture_info
 
     found = _picture_info(b"[picture info]\r\nTimeDate=1\r\nx SerialNumber=AB12\r\n"
                           b"9Owner=Jan Jansen\x00Copyright=A=B\n")
@@ -268,7 +268,7 @@ def test_deep_xmp_sidecar_and_clean(tmp_path: Path) -> None:
 
 
 def test_a_failing_block_costs_only_itself(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from photocheck.core import containers
+    from photocheck.core.metadata import containers
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RecursionError("reader bug")

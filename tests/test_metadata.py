@@ -12,9 +12,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 from PIL.TiffImagePlugin import IFDRational
 
-from photocheck.core.inspect import InspectOptions, inspect_file
-from photocheck.core.model import Kind, PhotoReport, PhotoState
-from photocheck.core.values import (
+from photocheck.core.inspection import InspectOptions, inspect_file
+from photocheck.core.metadata.values import (
     clean_text,
     decode_user_comment,
     dms_to_degrees,
@@ -22,6 +21,7 @@ from photocheck.core.values import (
     rational,
     valid_position,
 )
+from photocheck.core.model import Kind, PhotoReport, PhotoState
 
 from . import fixtures as fx
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from .i18n import N_, _, ngettext
+from .metadata.values import full_length, is_boilerplate
 from .model import DEFAULT_SEVERITY, Evidence, Finding, Kind, Severity
-from .values import full_length, is_boilerplate
 
 KIND_ORDER = list(Kind)
 

@@ -7,8 +7,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model import Evidence, Kind
 from .makernotes import read_makernote
-from .model import Evidence, Kind
 from .tiff import Entry, Tiff, TiffError
 from .values import (
     clean_multi_text,

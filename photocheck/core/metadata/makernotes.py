@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Evidence, Kind
+from ..model import Evidence, Kind
 from .tiff import TYPE_SIZES, Entry, Tiff, TiffError
 from .values import clean_text
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .containers import Extracted, read_jpeg
-from .exif import ExifResult, _read_gps, read_exif
-from .makernotes import CANON, Layout, _read_maker_ifd
-from .tiff import Tiff, TiffError
+from ..metadata.containers import Extracted, read_jpeg
+from ..metadata.exif import ExifResult, _read_gps, read_exif
+from ..metadata.makernotes import CANON, Layout, _read_maker_ifd
+from ..metadata.tiff import Tiff, TiffError
 
 MAX_BOXES = 10000
 CR3_META_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from .model import Evidence, Kind
+from ..model import Evidence, Kind
 from .values import clean_text
 
 # dataset (record 2) -> (kind, name)

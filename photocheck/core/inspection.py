@@ -18,14 +18,14 @@ from typing import Any
 
 from PIL import Image
 
-from .bmff import read_cr3, read_heif
-from .containers import Extracted, read_jpeg, read_png, read_raf, read_tiff, read_webp
-from .faces import FaceDetector, detect_faces
+from .faces.detect import FaceDetector, detect_faces
 from .findings import build_findings, faces_finding, preview_finding, sort_findings
 from .formats import HEAD_BYTES, sniff
+from .formats.bmff import read_cr3, read_heif
 from .i18n import N_, _
+from .metadata.containers import Extracted, read_jpeg, read_png, read_raf, read_tiff, read_webp
+from .metadata.sidecars import SidecarError, read_sidecar
 from .model import Evidence, PhotoReport
-from .sidecars import SidecarError, read_sidecar
 
 SHAPE_DIFFERS = N_("its shape is different")
 CONTENT_DIFFERS = N_("its content is different")

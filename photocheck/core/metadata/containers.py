@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import N_
+from ..model import Evidence, Kind
 from .exif import ExifResult, read_exif
-from .i18n import N_
 from .iptc import read_iim, read_photoshop_irb
-from .model import Evidence, Kind
 from .tiff import Tiff, TiffError
 from .values import clean_text, decode_user_comment
 from .xmp import MAX_XMP_BYTES, read_xmp

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .clean import CleanOptions, CleanResult, clean_file, remove_leftovers
-from .discover import PhotoFile, discover
-from .i18n import _, set_language
-from .inspect import InspectOptions, inspect_file, too_large_message
-from .model import PhotoReport
+from ..clean.copy import CleanOptions, CleanResult, clean_file, remove_leftovers
+from ..discover import PhotoFile, discover
+from ..i18n import _, set_language
+from ..inspection import InspectOptions, inspect_file, too_large_message
+from ..model import PhotoReport
 
-DEFAULT_DETECTOR = "photocheck.core.faces:load_detector"
+DEFAULT_DETECTOR = "photocheck.core.faces.detect:load_detector"
 # Tasks handed to a worker at a time. One: a worker gets its next file only when it is
 # free, so a slow file never holds another behind it while a worker is idle (two would
 # save a round trip per file: ~15% on tiny files, nothing on photos with faces).
@@ -442,7 +442,7 @@ class Scanner:
 
 
 def _preview_main(conn: Connection) -> None:
-    from .inspect import DecodeError, render_preview
+    from ..inspection import DecodeError, render_preview
 
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)

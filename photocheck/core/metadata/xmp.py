@@ -17,8 +17,8 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from .i18n import N_
-from .model import Evidence, Kind
+from ..i18n import N_
+from ..model import Evidence, Kind
 from .values import clean_text, parse_xmp_coordinate, valid_position
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -33,8 +33,8 @@ from typing import Protocol
 
 from PIL import Image
 
-from .i18n import _
-from .model import FaceBox
+from ..i18n import _
+from ..model import FaceBox
 
 COARSE_SIDE = 640
 CLOSEUP_SIDE = 320

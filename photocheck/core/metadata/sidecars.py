@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any
 
-from .model import Evidence, Kind
+from ..model import Evidence, Kind
 from .values import clean_text, valid_position
 from .xmp import read_xmp
 

@@ -32,11 +32,10 @@ from typing import Any
 
 from PIL import Image, ImageFilter
 
-from .containers import Extracted
-from .faces import FaceDetector, box_iou
-from .formats import sniff
-from .i18n import _, ngettext
-from .inspect import (
+from ..faces.detect import FaceDetector, box_iou
+from ..formats import sniff
+from ..i18n import _, ngettext
+from ..inspection import (
     _TRANSPOSE,
     DecodeError,
     InspectOptions,
@@ -44,7 +43,8 @@ from .inspect import (
     inspect_file,
     read_metadata,
 )
-from .model import FaceBox, Kind, PhotoReport
+from ..metadata.containers import Extracted
+from ..model import FaceBox, Kind, PhotoReport
 
 MAX_INPUT = 2_000_000_000  # bytes; bigger files are refused rather than read
 
