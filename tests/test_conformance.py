@@ -83,8 +83,8 @@ def test_safe_copies_of_every_real_camera_file(corpus_dir: str, tmp_path) -> Non
                 before[path] = hashlib.sha256(f.read()).hexdigest()
     out = tmp_path / "copies"
     out.mkdir()
-    scanner = Scanner(ScanOptions(faces=False, clean=(str(out), CleanOptions(), (root,))))
-    results = list(scanner.scan([root]))
+    scanner = Scanner(ScanOptions(faces=False))
+    results = list(scanner.copy([root], str(out), CleanOptions()))
     assert len(results) >= 100
     made = [r for r in results if r.output]
     assert all(r.error for r in results if not r.output)

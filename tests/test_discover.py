@@ -69,7 +69,8 @@ def test_missing_root_is_a_problem(tmp_path: Path) -> None:
     problems: list = []
     assert list(discover([str(tmp_path / "nope")],
                          on_problem=lambda p, m: problems.append(m))) == []
-    assert problems and "cannot be opened" in problems[0]
+    assert [m.code for m in problems] == ["path.os_error"]
+    assert problems[0].text().startswith("cannot be opened: ")
 
 
 @pytest.mark.parametrize("photo,sidecar", [

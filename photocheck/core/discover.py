@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .formats import HEAD_BYTES, sniff
-from .i18n import N_, _
+from .messages import Message, msg
 
 SIDECAR_EXTS = (".xmp", ".json")
 # Photo-service exports name an edited copy "IMG_1-edited.jpg" but keep one JSON file.
@@ -32,7 +32,7 @@ class PhotoFile:
     sidecars: tuple[str, ...] = ()
 
 
-ProblemCallback = Callable[[str, str], None]
+ProblemCallback = Callable[[str, Message], None]
 
 
 # Only Windows (attributes) and macOS/BSD (flags) mark files hidden outside their name.
@@ -75,7 +75,7 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
         try:
             st = os.stat(root)
         except OSError as exc:
-            report(root, _os_message(exc, N_("cannot be opened")))
+            report(root, _os_message(exc, "path.cannot_open"))
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk(root, include_hidden, report, visited, should_stop)
@@ -84,10 +84,10 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
             try:
                 fmt = sniff_file(root)
             except OSError as exc:
-                report(root, _os_message(exc, N_("cannot be read")))
+                report(root, _os_message(exc, "path.cannot_read"))
                 continue
             if fmt is None:
-                report(root, _("not a photo in a format photocheck knows"))
+                report(root, msg("path.not_photo"))
                 continue
             directory = os.path.dirname(root) or "."
             try:
@@ -109,7 +109,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
         try:
             st = os.stat(directory)
         except OSError as exc:
-            report(directory, _os_message(exc, N_("cannot be opened")))
+            report(directory, _os_message(exc, "path.cannot_open"))
             continue
         key = (st.st_dev, st.st_ino)
         if key in visited:  # a symlink loop, or the same folder reached twice
@@ -119,7 +119,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            report(directory, _os_message(exc, N_("cannot be read")))
+            report(directory, _os_message(exc, "path.cannot_read"))
             continue
         subdirs = []
         photos: list[tuple[str, str, str]] = []  # (name, path, format)
@@ -141,7 +141,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             except FileNotFoundError:
                 continue  # vanished since the folder was listed
             except OSError as exc:
-                report(entry.path, _os_message(exc, N_("cannot be read")))
+                report(entry.path, _os_message(exc, "path.cannot_read"))
                 continue
             if fmt is not None:  # by content: a photo named .xmp or .json is a photo
                 photos.append((entry.name, entry.path, fmt))
@@ -153,9 +153,8 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
         stack.extend(reversed(subdirs))
 
 
-def _os_message(exc: OSError, what: str) -> str:
-    reason = exc.strerror or exc.__class__.__name__
-    return f"{_(what)}: {reason}"
+def _os_message(exc: OSError, what: str) -> Message:
+    return msg("path.os_error", what=msg(what), reason=exc.strerror or exc.__class__.__name__)
 
 
 _SUPPLEMENTAL = ".supplemental-metadata"
@@ -227,9 +226,3 @@ def _json_bases(stem: str, ext: str) -> list[tuple[str, str, str]]:
             base = stem[: -len(suffix)]
             out.append((base + ext, counter, base))
     return out
-
-
-def display_path(path: str) -> str:
-    """A path that can be printed even when its name is not valid UTF-8."""
-    return path.encode(sys.getfilesystemencoding(), "surrogateescape").decode(
-        "utf-8", "replace")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .i18n import N_, _, ngettext
-from .metadata.values import full_length, is_boilerplate
-from .model import DEFAULT_SEVERITY, Evidence, Finding, Kind, Severity
-
-KIND_ORDER = list(Kind)
-
+from .i18n import _, ngettext
+from .kinds import KINDS, ORDER
+from .messages import Message, msg
+from .metadata.values import full_length, is_boilerplate, parse_capture_time
+from .model import Evidence, Finding, Kind, Severity
 
 # What one report keeps, whatever a file holds (a finding lists at most MAX_VALUES
 # values and says how many more there were; a report keeps at most MAX_FINDINGS).
@@ -19,10 +18,10 @@ MAX_FINDINGS = 200
 MAX_KEPT_CHARS = 50_000  # characters of text values kept in one report
 
 
-NOT_LISTED = N_("some of the metadata is not listed: the file holds more than a report keeps")
+NOT_LISTED = msg("metadata.not_listed")
 
 
-def build_findings(evidence: Iterable[Evidence], notes: list[str] | None = None
+def build_findings(evidence: Iterable[Evidence], notes: list[Message] | None = None
                    ) -> list[Finding]:
     """One finding per kind and source, values de-duplicated, most severe first.
 
@@ -37,8 +36,8 @@ def build_findings(evidence: Iterable[Evidence], notes: list[str] | None = None
             continue
         groups.setdefault((ev.kind, ev.source), {})[ev.value] = None
     # the most telling first, so that limits drop the least telling
-    ordered = sorted(groups.items(), key=lambda g: (-DEFAULT_SEVERITY[g[0][0]].rank,
-                                                     KIND_ORDER.index(g[0][0])))
+    ordered = sorted(groups.items(), key=lambda g: (-KINDS[g[0][0]].severity.rank,
+                                                     ORDER[g[0][0]]))
     findings: list[Finding] = []
     kept_chars = 0
     dropped = False
@@ -66,54 +65,33 @@ def build_findings(evidence: Iterable[Evidence], notes: list[str] | None = None
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (-f.severity.rank, KIND_ORDER.index(f.kind)))
+    return sorted(findings, key=lambda f: (-f.severity.rank, ORDER[f.kind]))
 
 
 def location_finding(source: str, value: Any) -> Finding:
+    """A map position ((lat, lon) floats) or a place's name (text)."""
     if isinstance(value, tuple):
         lat, lon = value
         val: dict[str, Any] = {"lat": round(lat, 7), "lon": round(lon, 7)}
-        summary = _("Taken at {lat:.5f}, {lon:.5f} (a map position, {source})").format(
-            lat=lat, lon=lon, source=source)
     else:
         val = {"place": value}
-        summary = _("Names the place: {place} ({source})").format(place=value, source=source)
-    return Finding(Kind.LOCATION, Severity.HIGH, source, val, summary)
+    return Finding(Kind.LOCATION, KINDS[Kind.LOCATION].severity, source, val)
 
 
 def _text_finding(kind: Kind, source: str, values: list[str], more: int = 0) -> Finding:
+    info = KINDS[kind]
     lengths = [full_length(v) for v in values]
     values = [str(v) for v in values]  # plain strings in records (no Excerpt type)
-    joined = "; ".join(values)
-    if kind == Kind.OWNER_NAME:
-        value: dict[str, Any] = {"names": values}
-        summary = _("Names the photographer or owner: {names} ({source})")
-    elif kind == Kind.PEOPLE_NAMED:
-        value = {"names": values}
-        summary = _("Names people in the photo: {names} ({source})")
-    elif kind == Kind.DEVICE_SERIAL:
-        value = {"serials": values}
-        summary = _("Camera or lens serial number: {names} ({source})")
-    elif kind == Kind.CAPTURE_TIME:
-        value = {"datetime": values[0], "values": values}
-        summary = _("Date and time taken: {names} ({source})")
-    elif kind == Kind.UNIQUE_ID:
-        value = {"ids": values}
-        summary = _("A unique ID that links copies of this photo: {names} ({source})")
-    elif kind == Kind.DEVICE:
-        value = {"values": values}
-        summary = _("Camera, phone or software: {names} ({source})")
-    else:  # FREE_TEXT
-        value = {"texts": values}
-        summary = _("Text written into the file: {names} ({source})")
+    value: dict[str, Any] = {info.value_key: values}
+    if kind == Kind.CAPTURE_TIME:
+        # the first value as written, and as ISO 8601 (None: not a date photocheck knows)
+        value = {"datetime": values[0], "values": values, "iso": parse_capture_time(values[0])}
     if any(n is not None for n in lengths):
         # long values are kept as excerpts: their stored lengths, in order (null: whole)
         value["full_lengths"] = lengths
     if more:
         value["more"] = more  # further distinct values not kept
-    short = joined if len(joined) <= 120 else joined[:117] + "..."
-    return Finding(kind, DEFAULT_SEVERITY[kind], source, value,
-                   summary.format(names=short, source=source))
+    return Finding(kind, info.severity, source, value)
 
 
 def faces_summary(count: int, large: int) -> str:
@@ -127,8 +105,7 @@ def faces_summary(count: int, large: int) -> str:
 
 def faces_finding(count: int, large: int) -> Finding:
     severity = Severity.HIGH if large else Severity.MEDIUM
-    return Finding(Kind.FACES, severity, "image pixels", {"count": count, "large": large},
-                   faces_summary(count, large))
+    return Finding(Kind.FACES, severity, "image pixels", {"count": count, "large": large})
 
 
 def preview_summary(matches: bool | None, reason: str) -> str:
@@ -146,60 +123,42 @@ def preview_finding(source: str, width: int | None, height: int | None,
     if matches is False:
         value["reason"] = reason
         severity = Severity.HIGH
-    return Finding(Kind.HIDDEN_PREVIEW, severity, source, value,
-                   preview_summary(matches, reason))
+    return Finding(Kind.HIDDEN_PREVIEW, severity, source, value)
 
 
-def guidance(kind: Kind) -> str:
-    """What this reveals, who can see it, and what to do: plain language, 2-3 sentences."""
-    text = {
-        Kind.LOCATION: _(
-            "The file holds the place where the photo was taken, often precise enough to "
-            "find a home, school or work address. Anyone who gets the file (email, chat "
-            "apps sending it 'as a file', cloud links, forums, marketplaces) can read it. "
-            "Share a cleaned copy, and turn off location for the camera app if you do not "
-            "need it."),
-        Kind.PEOPLE_NAMED: _(
-            "Names of people in the photo are written into the file, linking their faces "
-            "to their names. Everyone who receives the file can read them. Share a cleaned "
-            "copy and ask the people shown before you share."),
-        Kind.OWNER_NAME: _(
-            "The file names its photographer or owner. Anyone who gets the file can read "
-            "the name, even when you post without it. Share a cleaned copy, or remove the "
-            "name from your camera's settings."),
-        Kind.DEVICE_SERIAL: _(
-            "The serial number of your camera or lens is in the file. It ties every photo "
-            "from this camera together, so an anonymous account can be linked to one under "
-            "your name. Share a cleaned copy."),
-        Kind.FACES: _(
-            "Faces that are large and sharp can be matched by face-search services that "
-            "copy public photos by the billion, even when someone else posts the photo. "
-            "Big social networks remove some metadata but never the faces. Ask the people "
-            "shown for consent, blur the faces of bystanders and children, and keep albums "
-            "private. Under the GDPR you can ask such a service which photos of you it holds "
-            "(access, art. 15) and have them erased (art. 17), or complain to your data "
-            "protection authority."),
-        Kind.HIDDEN_PREVIEW: _(
-            "A small copy of the photo is stored inside the file. If the photo was cropped "
-            "or edited, the hidden copy can still show the original. Share a cleaned copy, "
-            "which drops the preview."),
-        Kind.CAPTURE_TIME: _(
-            "The exact date and time the photo was taken are in the file, sometimes with "
-            "your time zone. Combined with other photos it shows your routine. Share a "
-            "cleaned copy if the time matters."),
-        Kind.FREE_TEXT: _(
-            "Descriptions, comments or keywords are written into the file and may contain "
-            "names, places or private notes. Anyone who gets the file can read them. Check "
-            "the text, or share a cleaned copy."),
-        Kind.UNIQUE_ID: _(
-            "A unique ID in the file is the same in every copy of this photo, so copies "
-            "posted on different sites can be linked to each other. Share a cleaned copy."),
-        Kind.DEVICE: _(
-            "The make and model of your camera, phone or software are in the file. On its "
-            "own this says little, but together with other details it helps tell your "
-            "photos apart from others'."),
-    }
-    return text[kind]
+def _values(finding: Finding) -> list[str]:
+    value = finding.value.get(KINDS[finding.kind].value_key, [])
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def summary(finding: Finding) -> str:
+    """The finding in one line, in the language of the moment."""
+    v = finding.value
+    if finding.kind == Kind.LOCATION:
+        if "lat" in v:
+            return _("Taken at {lat:.5f}, {lon:.5f} (a map position, {source})").format(
+                lat=v["lat"], lon=v["lon"], source=finding.source)
+        return _("Names the place: {place} ({source})").format(place=v.get("place", ""),
+                                                              source=finding.source)
+    if finding.kind == Kind.FACES:
+        return faces_summary(int(v.get("count", 0)), int(v.get("large", 0)))
+    if finding.kind == Kind.HIDDEN_PREVIEW:
+        return preview_summary(v.get("matches_photo"), str(v.get("reason", "")))
+    joined = "; ".join(_values(finding))
+    short = joined if len(joined) <= 120 else joined[:117] + "..."
+    return _(KINDS[finding.kind].summary).format(names=short, source=finding.source)
+
+
+def summary_code(finding: Finding) -> str:
+    """The summary as a code: the kind, with a variant where the wording differs."""
+    v, kind = finding.value, finding.kind.value
+    if finding.kind == Kind.LOCATION:
+        return f"{kind}.position" if "lat" in v else f"{kind}.place"
+    if finding.kind == Kind.FACES:
+        return f"{kind}.large" if v.get("large") else f"{kind}.small"
+    if finding.kind == Kind.HIDDEN_PREVIEW:
+        return f"{kind}.differs" if v.get("matches_photo") is False else kind
+    return kind
 
 
 def value_text(finding: Finding) -> str:
@@ -207,45 +166,7 @@ def value_text(finding: Finding) -> str:
     v = finding.value
     if finding.kind == Kind.LOCATION:
         return f"{v['lat']:.5f}, {v['lon']:.5f}" if "lat" in v else str(v.get("place", ""))
-    # rendered again from the values, in the language of the moment
-    if finding.kind == Kind.FACES and "count" in v:
-        return faces_summary(int(v["count"]), int(v.get("large", 0)))
-    if finding.kind == Kind.HIDDEN_PREVIEW:
-        return preview_summary(v.get("matches_photo"), str(v.get("reason", "")))
-    for key in ("names", "serials", "ids", "texts", "values"):
-        if key in v:
-            text = "; ".join(str(x) for x in v[key])
-            return text if len(text) <= 100 else text[:97] + "..."
-    return finding.summary
-
-
-def short_guidance(kind: Kind) -> str:
-    """One line: what to do about a finding of this kind."""
-    text = {
-        Kind.LOCATION: _("Share a cleaned copy; anyone with the file can find this place."),
-        Kind.PEOPLE_NAMED: _("Share a cleaned copy and ask the people named first."),
-        Kind.OWNER_NAME: _("Share a cleaned copy, or remove your name from the camera."),
-        Kind.DEVICE_SERIAL: _("Share a cleaned copy: the serial links all your photos."),
-        Kind.FACES: _("Ask consent; blur bystanders and children; keep albums private."),
-        Kind.HIDDEN_PREVIEW: _("Share a cleaned copy: the preview may show what you cut."),
-        Kind.CAPTURE_TIME: _("Share a cleaned copy if the time is private."),
-        Kind.FREE_TEXT: _("Read the text; share a cleaned copy if it is private."),
-        Kind.UNIQUE_ID: _("Share a cleaned copy so copies cannot be linked."),
-        Kind.DEVICE: _("Usually harmless; a cleaned copy removes it."),
-    }
-    return text[kind]
-
-
-def kind_label(kind: Kind) -> str:
-    return {
-        Kind.LOCATION: _("Location"),
-        Kind.PEOPLE_NAMED: _("People named"),
-        Kind.OWNER_NAME: _("Owner's name"),
-        Kind.DEVICE_SERIAL: _("Serial number"),
-        Kind.FACES: _("Faces"),
-        Kind.HIDDEN_PREVIEW: _("Hidden preview"),
-        Kind.CAPTURE_TIME: _("Date taken"),
-        Kind.FREE_TEXT: _("Text in file"),
-        Kind.UNIQUE_ID: _("Unique ID"),
-        Kind.DEVICE: _("Camera/device"),
-    }[kind]
+    if finding.kind in (Kind.FACES, Kind.HIDDEN_PREVIEW):
+        return summary(finding)
+    text = "; ".join(_values(finding))
+    return text if len(text) <= 100 else text[:97] + "..."

@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from .messages import Message
+
 
 class Kind(str, enum.Enum):
     """What a finding is about; the values are the names used in JSON output."""
@@ -33,21 +35,11 @@ class Severity(str, enum.Enum):
 
     @property
     def rank(self) -> int:
-        return {"high": 3, "medium": 2, "low": 1}[self.value]
+        """3 for high, 2 for medium, 1 for low: the one ordering of severities."""
+        return _RANK[self.value]
 
 
-DEFAULT_SEVERITY: dict[Kind, Severity] = {
-    Kind.LOCATION: Severity.HIGH,
-    Kind.PEOPLE_NAMED: Severity.HIGH,
-    Kind.OWNER_NAME: Severity.HIGH,
-    Kind.DEVICE_SERIAL: Severity.HIGH,
-    Kind.FACES: Severity.HIGH,
-    Kind.HIDDEN_PREVIEW: Severity.MEDIUM,
-    Kind.CAPTURE_TIME: Severity.LOW,
-    Kind.FREE_TEXT: Severity.MEDIUM,
-    Kind.UNIQUE_ID: Severity.LOW,
-    Kind.DEVICE: Severity.LOW,
-}
+_RANK = {"high": 3, "medium": 2, "low": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +58,28 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What one source in a file gives away. `value` holds typed values (see
+    findings.py): "lat"/"lon" floats, "names"/"serials"/... lists of text, a capture
+    time's "iso" (ISO 8601, with its offset where the file has one), face counts."""
+
     kind: Kind
     severity: Severity
     source: str
     value: dict[str, Any]
-    summary: str
+
+    @property
+    def summary(self) -> str:
+        """The finding in one line, in the language of the moment."""
+        from .findings import summary
+
+        return summary(self)
+
+    @property
+    def code(self) -> str:
+        """What the summary says, as a code: the kind, and for some kinds a variant."""
+        from .findings import summary_code
+
+        return summary_code(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,7 +88,13 @@ class Finding:
             "source": self.source,
             "value": self.value,
             "summary": self.summary,
+            "code": self.code,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(Kind(data["kind"]), Severity(data["severity"]), str(data["source"]),
+                   dict(data["value"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +115,39 @@ class FaceBox:
             "size": "large" if self.matchable else "small",
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FaceBox:
+        x, y, w, h = (int(v) for v in data["box"])
+        return cls(x, y, w, h, float(data["confidence"]), data["size"] == "large")
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayHint:
+    """What showing a photo needs from its metadata, so that a front end's thumbnail
+    does not read the metadata again: the orientation and, for RAW files, where the
+    embedded JPEG is."""
+
+    format: str
+    orientation: int = 1
+    preview_range: tuple[int, int] | None = None
+    no_image: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"orientation": self.orientation,
+                "preview": list(self.preview_range) if self.preview_range else None,
+                "no_image": self.no_image}
+
+    @classmethod
+    def from_dict(cls, fmt: str, data: dict[str, Any]) -> DisplayHint:
+        preview = data.get("preview")
+        return cls(fmt, int(data.get("orientation", 1)),
+                   (int(preview[0]), int(preview[1])) if preview else None,
+                   bool(data.get("no_image", False)))
+
 
 class PhotoState(str, enum.Enum):
     """The explicit state of one photo, for list views and summaries."""
 
-    PENDING = "pending"
-    SCANNING = "scanning"
     FLAGGED = "flagged"
     CLEAN = "clean"
     PARTLY_CHECKED = "partly_checked"
@@ -114,15 +156,19 @@ class PhotoState(str, enum.Enum):
 
 @dataclass(slots=True)
 class PhotoReport:
+    """Everything found in one photo. Messages are codes (rendered where shown);
+    `to_dict()` is the JSON form, and `from_dict()` reads it back unchanged."""
+
     path: str
     format: str | None = None
     width: int | None = None
     height: int | None = None
     findings: list[Finding] = field(default_factory=list)
     faces: list[FaceBox] = field(default_factory=list)
-    not_checked: list[str] = field(default_factory=list)
-    error: str | None = None
+    not_checked: list[Message] = field(default_factory=list)
+    error: Message | None = None
     sidecars: list[str] = field(default_factory=list)
+    display: DisplayHint | None = None  # how to show it without reading it again
     seconds: float = 0.0
 
     @property
@@ -139,6 +185,13 @@ class PhotoReport:
     def kinds(self) -> set[Kind]:
         return {f.kind for f in self.findings}
 
+    def taken(self) -> str | None:
+        """When the photo was taken, ISO 8601 (as the first source that says so)."""
+        for f in self.findings:
+            if f.kind == Kind.CAPTURE_TIME and f.value.get("iso"):
+                return str(f.value["iso"])
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -148,7 +201,27 @@ class PhotoReport:
             "state": self.state.value,
             "findings": [f.to_dict() for f in self.findings],
             "faces": [b.to_dict() for b in self.faces],
-            "not_checked": list(self.not_checked),
-            "error": self.error,
+            "not_checked": [m.text() for m in self.not_checked],
+            "error": self.error.text() if self.error is not None else None,
             "sidecars": list(self.sidecars),
+            # the messages above as codes and arguments, in the same order
+            "not_checked_codes": [m.to_dict() for m in self.not_checked],
+            "error_code": self.error.to_dict() if self.error is not None else None,
+            "display": self.display.to_dict() if self.display is not None else None,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PhotoReport:
+        fmt = data.get("format")
+        display = data.get("display")
+        error = data.get("error_code")
+        return cls(
+            path=str(data["path"]), format=fmt, width=data.get("width"),
+            height=data.get("height"),
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            faces=[FaceBox.from_dict(b) for b in data.get("faces", [])],
+            not_checked=[Message.from_dict(m) for m in data.get("not_checked_codes", [])],
+            error=Message.from_dict(error) if error is not None else None,
+            sidecars=[str(s) for s in data.get("sidecars", [])],
+            display=(DisplayHint.from_dict(str(fmt), display)
+                     if display is not None and fmt else None))

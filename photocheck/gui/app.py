@@ -117,8 +117,8 @@ def _run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QDeadlineTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from .dialogs.welcome import WelcomeDialog
     from .mainwindow import MainWindow
-    from .welcome import WelcomeDialog
 
     keep_qt_settings_private()  # before any dialog (the welcome, a folder chooser)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -8,15 +8,12 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ..core.findings import kind_label
-from ..core.model import Kind, PhotoReport, PhotoState
-from .models import BADGE_KINDS, ERROR_COLOUR, SEVERITY_COLOUR, SEVERITY_RANK, Role
+from ..core.kinds import BADGE_KINDS, KINDS
+from ..core.kinds import label as kind_label
+from ..core.model import Kind, PhotoReport, PhotoState, Severity
+from .models import ERROR_COLOUR, SEVERITY_COLOUR, Role
 
 THUMB = 128  # logical px; Qt scales with the screen's device pixel ratio
-# One or two letters per badge; the full label is in the tooltip and the list view.
-BADGE_TEXT = {Kind.LOCATION: "GPS", Kind.PEOPLE_NAMED: "N", Kind.OWNER_NAME: "O",
-              Kind.DEVICE_SERIAL: "SN", Kind.FACES: "F", Kind.HIDDEN_PREVIEW: "P",
-              Kind.FREE_TEXT: "T"}
 
 
 def badges(report: PhotoReport) -> list[tuple[str, QColor, str]]:
@@ -24,13 +21,15 @@ def badges(report: PhotoReport) -> list[tuple[str, QColor, str]]:
     out = []
     if report.state == PhotoState.ERROR:
         return [("!", ERROR_COLOUR, "")]
-    worst: dict[Kind, int] = {}
+    worst: dict[Kind, Severity] = {}
     for f in report.findings:
-        worst[f.kind] = max(worst.get(f.kind, 0), SEVERITY_RANK[f.severity])
+        if f.kind not in worst or f.severity.rank > worst[f.kind].rank:
+            worst[f.kind] = f.severity
     for kind in BADGE_KINDS:
         if kind in worst:
-            severity = next(s for s, r in SEVERITY_RANK.items() if r == worst[kind])
-            out.append((BADGE_TEXT[kind], SEVERITY_COLOUR[severity], kind_label(kind)))
+            # one or two letters; the full label is in the tooltip and the list view
+            out.append((KINDS[kind].badge or "", SEVERITY_COLOUR[worst[kind]],
+                        kind_label(kind)))
     if report.not_checked:
         out.append(("?", ERROR_COLOUR, ""))
     return out

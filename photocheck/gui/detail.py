@@ -7,7 +7,16 @@ import html
 import os
 
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.discover import display_path
-from ..core.findings import guidance, kind_label, value_text
+from ..core.findings import value_text
 from ..core.i18n import _
+from ..core.kinds import guidance
+from ..core.kinds import label as kind_label
 from ..core.model import FaceBox, PhotoReport, PhotoState
+from ..core.paths import display_path
 from .models import SEVERITY_COLOUR, state_label
 from .thumbnails import ImageCache
 
@@ -47,7 +58,7 @@ def report_html(report: PhotoReport) -> str:
         parts.append(f" &middot; {e(report.format)}")
     parts.append("</p>")
     if report.error:
-        parts.append(f"<p><b>{e(cannot)}</b> {e(report.error)}</p>")
+        parts.append(f"<p><b>{e(cannot)}</b> {e(report.error.text())}</p>")
     for f in report.findings:
         colour = SEVERITY_COLOUR[f.severity].name()
         found_in = _("Found in: {source}").format(source=f.source)
@@ -58,7 +69,7 @@ def report_html(report: PhotoReport) -> str:
             f"{e(guidance(f.kind))}</p>")
     if report.not_checked:
         parts.append(f"<p><b>{e(not_checked)}</b></p><ul>")
-        parts += [f"<li>{e(item)}</li>" for item in report.not_checked]
+        parts += [f"<li>{e(item.text())}</li>" for item in report.not_checked]
         parts.append("</ul>")
     if report.state == PhotoState.CLEAN:
         parts.append(f"<p>{e(clean)}</p>")
@@ -167,7 +178,7 @@ class DetailPanel(QWidget):
             Qt.TransformationMode.SmoothTransformation)
         self.preview.setPixmap(pixmap)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 

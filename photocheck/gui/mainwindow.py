@@ -1,81 +1,64 @@
-"""The main window: folders, the scan, the summary band, the results and the detail panel."""
+"""The main window: the folder list (left), the summary band and the results (middle)
+and the detail panel (right), the scan that fills them, the menus and the settings.
+
+What the window shows (buttons enabled, the empty page's text) is derived from its
+state (folders, model, job) by `_refresh()`, called after every change of that state,
+so that the order in which things are loaded never matters."""
 
 from __future__ import annotations
 
 import os
 import time
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import (
-    QByteArray,
-    QItemSelectionModel,
-    QModelIndex,
-    Qt,
-    QThreadPool,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
-    QFileDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QListView,
-    QListWidget,
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core.discover import PhotoFile, display_path
-from ..core.engine import PreviewService, Progress, ScanOptions
+from ..core.discover import PhotoFile
+from ..core.engine.previews import PreviewService
+from ..core.engine.scan import Progress, ScanOptions
 from ..core.i18n import _, ngettext, set_language
-from ..core.model import Kind, PhotoReport, Severity
+from ..core.model import DisplayHint, Kind, PhotoReport
+from ..core.paths import display_path
 from ..core.settings import Settings, forget_all
-from .app import keep_qt_settings_private
-from .cleandialog import CleanDialog
-from .delegate import THUMB, GridDelegate
+from .delegate import THUMB
 from .detail import PREVIEW_SIDE, DetailPanel
-from .models import Column, PhotoFilter, PhotoModel, Role, SortKey
+from .dialogs.cleandialog import CleanDialog
+from .dialogs.settingsdialog import SettingsDialog
+from .models import Column, PhotoFilter, PhotoModel
 from .scanjob import ScanJob
-from .settingsdialog import SettingsDialog
 from .thumbnails import ImageCache
+from .widgets.folderlist import FolderList
+from .widgets.resultsview import ResultsView
+from .widgets.summaryband import SummaryBand
 
-SUMMARY_KINDS = (Kind.LOCATION, Kind.PEOPLE_NAMED, Kind.OWNER_NAME, Kind.DEVICE_SERIAL,
-                 Kind.FACES)
+LANGUAGE_NAMES = {"": None, "en": "English", "nl": "Nederlands"}  # None: "System language"
 
 
-def summary_text(kind: Kind | None, n: int) -> str:
-    if kind == Kind.LOCATION:
-        return ngettext("{n} photo shows where it was taken",
-                        "{n} photos show where they were taken", n).format(n=n)
-    if kind == Kind.PEOPLE_NAMED:
-        return ngettext("{n} photo names people in it", "{n} photos name people in them",
-                        n).format(n=n)
-    if kind == Kind.OWNER_NAME:
-        return ngettext("{n} photo names its owner", "{n} photos name their owner",
-                        n).format(n=n)
-    if kind == Kind.DEVICE_SERIAL:
-        return ngettext("{n} photo carries a serial number",
-                        "{n} photos carry a serial number", n).format(n=n)
-    if kind == Kind.FACES:
-        return ngettext("{n} photo shows faces", "{n} photos show faces", n).format(n=n)
-    return ngettext("{n} photo could not be fully checked",
-                    "{n} photos could not be fully checked", n).format(n=n)
+def dropped_folders(event: QDropEvent) -> list[str]:
+    """The local folders dragged onto the window (empty unless all of them are)."""
+    urls = event.mimeData().urls()
+    paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
+    if not urls or len(paths) != len(urls) or not all(os.path.isdir(p) for p in paths):
+        return []
+    return paths
 
 
 class MainWindow(QMainWindow):
@@ -88,70 +71,47 @@ class MainWindow(QMainWindow):
         self._settings_path = settings_path
         self._base_options = scan_options or ScanOptions(low_priority=True)
         self.job: ScanJob | None = None
+        self._banner: Callable[[], str] | None = None  # a banner to render again
         self._forgotten = False
         self._started = 0.0
         self.model = PhotoModel(self)
         self.proxy = PhotoFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.sort(0)
-        pool = QThreadPool(self)
         # one decoding thread: the scan's workers have the cores, and the GUI thread
         # shares the interpreter with it
-        pool.setMaxThreadCount(1)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        # one helper process decodes thumbnails and previews (one caller at a time); the
         # thumbnails are made at the screen's pixel size: painting them is a plain copy
-        dpr = max(1.0, self.devicePixelRatioF())
-        # one helper process decodes them (the pool has one thread: one caller at a time)
         self.preview_service = PreviewService()
-        self._pool = pool
-        self.thumbs = ImageCache(round(THUMB * dpr), 1500, pool, self.preview_service, self,
-                                 pixel_ratio=dpr)
-        self.previews = ImageCache(PREVIEW_SIDE, 20, pool, self.preview_service, self)
+        dpr = max(1.0, self.devicePixelRatioF())
+        self.thumbs = ImageCache(round(THUMB * dpr), 1500, self._pool, self.preview_service,
+                                 self, pixel_ratio=dpr, hint_for=self._display_hint)
+        self.previews = ImageCache(PREVIEW_SIDE, 20, self._pool, self.preview_service, self,
+                                   hint_for=self._display_hint)
         self.model.thumbnail_for = self._thumbnail
-        # Reports and thumbnails arrive in bursts: the views are updated at most every
-        # so often, longer as the list grows (merging costs O(rows), see PhotoFilter).
-        self._pending: list[PhotoReport] = []
-        self._flush_timer = QTimer(self)
-        self._flush_timer.setSingleShot(True)
-        self._flush_timer.timeout.connect(self.flush_reports)
-        self._repaint_timer = QTimer(self)
-        self._repaint_timer.setSingleShot(True)
-        self._repaint_timer.setInterval(50)
-        self._repaint_timer.timeout.connect(self._repaint_views)
-        self.thumbs.ready.connect(self._repaint_timer.start)
         self.setAcceptDrops(True)
         self._build()
+        self._build_menus()
+        self._connect()
+        self.folders.set_folders(settings.folders)
+        self.results.set_mode(settings.view_mode)
         self.retranslate()
-        self._load_folders()
         self._restore_geometry()
 
-    # -- building -----------------------------------------------------------------------------
+    # -- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        # folders (left)
-        self.folders = QListWidget()
-        self.folders.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.add_button = QPushButton()
-        self.remove_button = QPushButton()
+        self.folders = FolderList()
         self.scan_button = QPushButton()
         self.scan_button.setDefault(True)
-        self.add_button.clicked.connect(self.choose_folder)
-        self.remove_button.clicked.connect(self.remove_selected_folders)
-        self.scan_button.clicked.connect(self.start_scan)
-        self.folders_label = QLabel()
+        self.clean_button = QPushButton()
         left = QWidget()
         lv = QVBoxLayout(left)
-        lv.addWidget(self.folders_label)
         lv.addWidget(self.folders, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
-        lv.addLayout(row)
         lv.addWidget(self.scan_button)
-        self.clean_button = QPushButton()
-        self.clean_button.clicked.connect(self.make_safe_copies)
         lv.addWidget(self.clean_button)
 
-        # banner, progress, summary, filters (top of the middle)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
@@ -160,184 +120,92 @@ class MainWindow(QMainWindow):
         self.progress = QProgressBar()
         self.progress_label = QLabel()
         self.cancel_button = QPushButton()
-        self.cancel_button.clicked.connect(self.cancel_scan)
-        progress_row = QHBoxLayout()
+        self.progress_box = QWidget()
+        progress_row = QHBoxLayout(self.progress_box)
         progress_row.addWidget(self.progress, 2)
         progress_row.addWidget(self.progress_label, 3)
         progress_row.addWidget(self.cancel_button)
-        self.progress_box = QWidget()
-        self.progress_box.setLayout(progress_row)
         self.progress_box.hide()
-
-        self.summary_buttons: dict[Kind | None, QToolButton] = {}
-        summary_grid = QGridLayout()
-        summary_grid.setContentsMargins(0, 0, 0, 0)
-        for i, kind in enumerate((*SUMMARY_KINDS, None)):
-            button = QToolButton()
-            button.setCheckable(True)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            button.toggled.connect(self._apply_filters)
-            self.summary_buttons[kind] = button
-            summary_grid.addWidget(button, i // 3, i % 3)
-        self.summary = QWidget()
-        self.summary.setLayout(summary_grid)
-
-        self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_text)
-        self.severity = QComboBox()
-        self.severity.currentIndexChanged.connect(self._apply_filters)
-        self.sort = QComboBox()
-        self.sort.currentIndexChanged.connect(
-            lambda i: self.proxy.set_sort_key(SortKey(max(0, i))))
-        self.view_mode = QComboBox()
-        self.view_mode.currentIndexChanged.connect(self._switch_view)
-        for combo in (self.severity, self.sort, self.view_mode):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        filter_row = QHBoxLayout()
-        filter_row.addWidget(self.search, 1)
-        filter_row.addWidget(self.severity)
-        filter_row.addWidget(self.sort)
-        filter_row.addWidget(self.view_mode)
-
-        # results: a grid and a list over the same filtered model
-        self.grid = QListView()
-        self.grid.setViewMode(QListView.ViewMode.IconMode)
-        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
-        self.grid.setMovement(QListView.Movement.Static)
-        self.grid.setUniformItemSizes(True)
-        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
-        self.grid.setBatchSize(500)
-        self.grid.setSpacing(4)
-        self.grid.setItemDelegate(GridDelegate(self._thumbnail, self.grid))
-        self.grid.setModel(self.proxy)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setWordWrap(False)
-        self.table.setIconSize(self.table.iconSize())
-        for view in (self.grid, self.table):
-            view.selectionModel().currentChanged.connect(self._current_changed)
-        self.views = QStackedWidget()
-        self.views.addWidget(self.grid)
-        self.views.addWidget(self.table)
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.views.addWidget(self.empty)
-
+        self.summary = SummaryBand(self.model)
+        self.results = ResultsView(self.model, self.proxy, self._thumbnail)
         middle = QWidget()
         mv = QVBoxLayout(middle)
-        mv.addWidget(self.banner)
-        mv.addWidget(self.progress_box)
-        mv.addWidget(self.summary)
-        mv.addLayout(filter_row)
-        mv.addWidget(self.views, 1)
+        for widget, stretch in ((self.banner, 0), (self.progress_box, 0), (self.summary, 0),
+                                (self.results, 1)):
+            mv.addWidget(widget, stretch)
 
         self.detail = DetailPanel(self.previews)
         self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
+        for i, (widget, stretch) in enumerate(((left, 0), (middle, 3), (self.detail, 2))):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(i, stretch)
         self.splitter.setSizes([220, 640, 420])
         self.setCentralWidget(self.splitter)
-        self.model.countsChanged.connect(self._update_summary)
-        self.model.rowsInserted.connect(self._update_empty)
-        self.proxy.rowsInserted.connect(self._update_empty)
-        self.proxy.rowsRemoved.connect(self._update_empty)
-        self.proxy.modelReset.connect(self._update_empty)
-        # a filter or sort change resets the view: the photo shown stays selected
-        self._kept_path: str | None = None
-        self.proxy.modelAboutToBeReset.connect(self._remember_current)
-        self.proxy.modelReset.connect(self._restore_current)
 
-        # menus
-        self.add_action = QAction(self)
-        self.add_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.add_action.triggered.connect(self.choose_folder)
-        self.clean_action = QAction(self)
-        self.clean_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.clean_action.triggered.connect(self.make_safe_copies)
-        self.scan_action = QAction(self)
-        self.scan_action.setShortcut(QKeySequence("F5"))
-        self.scan_action.triggered.connect(self.start_scan)
-        self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
-        self.find_action = QAction(self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(lambda: self.search.setFocus())
-        self.language_actions: dict[str, QAction] = {}
+    def _build_menus(self) -> None:
+        def action(slot: Callable[..., object],
+                   shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+                   checked: bool | None = None) -> QAction:
+            a = QAction(self)
+            if shortcut is not None:
+                a.setShortcut(shortcut)
+            if checked is not None:
+                a.setCheckable(True)
+                a.setChecked(checked)
+            a.triggered.connect(slot)
+            return a
+
+        self.add_action = action(self.choose_folder, QKeySequence.StandardKey.Open)
+        self.scan_action = action(self.start_scan, QKeySequence("F5"))
+        self.clean_action = action(self.make_safe_copies, QKeySequence("Ctrl+Shift+S"))
+        self.quit_action = action(self.close, QKeySequence.StandardKey.Quit)
+        self.find_action = action(lambda: self.results.search.setFocus(),
+                                  QKeySequence.StandardKey.Find)
+        self.faces_action = action(self._set_faces, checked=self.settings.faces)
+        self.hidden_action = action(self._set_hidden, checked=self.settings.include_hidden)
+        self.settings_action = action(self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.language_actions = {
+            code: action(lambda _checked=False, c=code: self.set_language(c),
+                         checked=self.settings.language == code) for code in LANGUAGE_NAMES}
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addActions([self.add_action, self.scan_action, self.clean_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
         self.view_menu.addAction(self.find_action)
-        self.faces_action = QAction(self)
-        self.faces_action.setCheckable(True)
-        self.faces_action.setChecked(self.settings.faces)
-        self.faces_action.toggled.connect(self._set_faces)
-        self.hidden_action = QAction(self)
-        self.hidden_action.setCheckable(True)
-        self.hidden_action.setChecked(self.settings.include_hidden)
-        self.hidden_action.toggled.connect(self._set_hidden)
         self.settings_menu = self.menuBar().addMenu("")
-        self.settings_menu.addActions([self.faces_action, self.hidden_action])
-        self.settings_action = QAction(self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.settings_action.triggered.connect(self.open_settings)
-        self.settings_menu.addAction(self.settings_action)
+        self.settings_menu.addActions([self.faces_action, self.hidden_action,
+                                       self.settings_action])
         self.language_menu = self.settings_menu.addMenu("")
-        for code in ("", "en", "nl"):
-            action = QAction(self)
-            action.setCheckable(True)
-            action.setChecked(self.settings.language == code)
-            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
-            self.language_actions[code] = action
-            self.language_menu.addAction(action)
-        self.folders.itemSelectionChanged.connect(self._update_buttons)
-        self.views.setCurrentIndex(2)
+        self.language_menu.addActions(list(self.language_actions.values()))
+
+    def _connect(self) -> None:
+        self.folders.changed.connect(self._refresh)
+        self.folders.edited.connect(self._save_folders)
+        self.scan_button.clicked.connect(self.start_scan)
+        self.clean_button.clicked.connect(self.make_safe_copies)
+        self.cancel_button.clicked.connect(self.cancel_scan)
+        self.summary.filtersChanged.connect(self._apply_kind_filters)
+        self.results.currentChanged.connect(self.detail.show_report)
+        self.results.viewModeChanged.connect(self._view_mode_changed)
+        self.thumbs.ready.connect(self.results.thumbnail_ready)
+        self.model.countsChanged.connect(self._refresh)
 
     def retranslate(self) -> None:
         """(Re)set every user-facing text: at start and after a language switch."""
         self.setWindowTitle(_("photocheck - what do your photos give away?"))
-        self.folders_label.setText(_("Folders to check"))
-        self.folders.setAccessibleName(_("Folders to check"))
-        self.add_button.setText(_("Add folder..."))
-        self.remove_button.setText(_("Remove"))
-        self.remove_button.setAccessibleName(_("Remove the selected folders from the list"))
         self.scan_button.setText(_("Check photos"))
-        self.cancel_button.setText(_("Cancel"))
-        self.progress.setAccessibleName(_("Scan progress"))
-        self.search.setPlaceholderText(_("Filter by folder or file name"))
-        self.search.setAccessibleName(_("Filter by folder or file name"))
-        self._fill_combo(self.severity, [_("Any severity"), _("High only"),
-                                         _("Medium and high")])
-        self.severity.setAccessibleName(_("Filter by severity"))
-        self._fill_combo(self.sort, [_("Sort by severity"), _("Sort by date taken"),
-                                     _("Sort by name")])
-        self.sort.setAccessibleName(_("Sort order"))
-        self._fill_combo(self.view_mode, [_("Grid"), _("List")])
-        self.view_mode.setAccessibleName(_("Show as grid or list"))
-        self.grid.setAccessibleName(_("Photos"))
-        self.table.setAccessibleName(_("Photos"))
-        self.add_action.setText(_("&Add folder..."))
-        self.scan_action.setText(_("&Check photos"))
-        self.clean_action.setText(_("Make &safe copies..."))
         self.clean_button.setText(_("Make safe copies..."))
         self.clean_button.setToolTip(_("Copies of the selected photos (or of all photos "
                                        "shown) without hidden data, faces blurred if "
                                        "you like; the originals are not changed"))
+        self.cancel_button.setText(_("Cancel"))
+        self.progress.setAccessibleName(_("Scan progress"))
+        for part in (self.folders, self.summary, self.results, self.model, self.detail):
+            part.retranslate()
+        self.add_action.setText(_("&Add folder..."))
+        self.scan_action.setText(_("&Check photos"))
+        self.clean_action.setText(_("Make &safe copies..."))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Filter..."))
         self.file_menu.setTitle(_("&File"))
@@ -347,98 +215,94 @@ class MainWindow(QMainWindow):
         self.hidden_action.setText(_("Include &hidden folders"))
         self.language_menu.setTitle(_("&Language"))
         self.settings_action.setText(_("&Settings..."))
-        self.language_actions[""].setText(_("System language"))
-        self.language_actions["en"].setText("English")
-        self.language_actions["nl"].setText("Nederlands")
-        for kind, button in self.summary_buttons.items():
-            button.setToolTip(_("Show only these photos") if kind else
-                              _("Show only photos that could not be fully checked"))
-        self.model.retranslate()
-        self.detail.retranslate()
-        self._update_summary()
-        self._update_empty()
-        self._update_buttons()
+        for code, name in LANGUAGE_NAMES.items():
+            self.language_actions[code].setText(name or _("System language"))
+        if self._banner is not None:  # a banner about the scan: in the new language
+            self.banner.setText(self._banner())
+        self._refresh()
 
-    @staticmethod
-    def _fill_combo(combo: QComboBox, texts: list[str]) -> None:
-        index = max(0, combo.currentIndex())
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItems(texts)
-        combo.setCurrentIndex(index)
-        combo.blockSignals(False)
+    # -- state shown ----------------------------------------------------------------------
 
-    # -- folders -----------------------------------------------------------------------------
+    def scanning(self) -> bool:
+        return self.job is not None and self.job.is_running()
 
-    def _load_folders(self) -> None:
-        for folder in self.settings.folders:
-            self.folders.addItem(folder)
-        self.view_mode.setCurrentIndex(1 if self.settings.view_mode == "list" else 0)
+    def _refresh(self) -> None:
+        """Buttons and the empty page, from the folders, the results and the job."""
+        running = self.scanning()
+        has_folders = bool(self.folder_list())
+        has_photos = self.model.rowCount() > 0
+        self.scan_button.setEnabled(not running and has_folders)
+        self.scan_action.setEnabled(not running)
+        self.clean_button.setEnabled(not running and has_photos)
+        self.clean_action.setEnabled(not running and has_photos)
+        self.folders.set_busy(running)
+        if has_photos:
+            text = _("No photo matches the filters.")
+        elif running:
+            text = _("Checking... results appear here as they come in.")
+        elif self.job is not None:
+            text = _("No photos were found in these folders.")
+        elif has_folders:
+            text = _("Press 'Check photos' to see what your photos give away.")
+        else:
+            text = _("Add a folder of photos to begin. Nothing leaves this computer.")
+        self.results.set_empty_text(text)
+
+    def show_banner(self, text: str | Callable[[], str]) -> None:
+        """Show `text`; a callable is asked again after a language switch."""
+        self._banner = text if callable(text) else None
+        self.banner.setText(text() if callable(text) else text)
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self._banner = None
+        self.banner.clear()
+        self.banner.hide()
+
+    # -- folders --------------------------------------------------------------------------
 
     def folder_list(self) -> list[str]:
-        return [self.folders.item(i).text() for i in range(self.folders.count())]
+        return self.folders.folders()
 
     def add_folders(self, paths: list[str]) -> None:
-        known = set(self.folder_list())
-        for path in paths:
-            path = os.path.normpath(path)
-            if path not in known:
-                self.folders.addItem(path)
-                known.add(path)
-        self._save_folders()
+        self.folders.add_folders(paths)
 
     def remove_selected_folders(self) -> None:
-        for item in self.folders.selectedItems():
-            self.folders.takeItem(self.folders.row(item))
-        self._save_folders()
+        self.folders.remove_selected()
 
     def choose_folder(self) -> None:
-        start = self.folder_list()[-1] if self.folders.count() else os.path.expanduser("~")
-        keep_qt_settings_private()  # the folder chosen is remembered privately
-        path = QFileDialog.getExistingDirectory(self, _("Choose a folder of photos"), start)
-        if path:
-            self.add_folders([path])
+        self.folders.choose_folder()
 
     def _save_folders(self) -> None:
         self.settings.folders = self.folder_list()
         self.save_settings()
-        self._update_buttons()
-
-    def save_settings(self) -> None:
-        self._forgotten = False  # the user chose something new after a "delete all"
-        try:
-            self.settings.save(self._settings_path)
-        except OSError as exc:
-            self.show_banner(_("Settings could not be saved: {reason}").format(
-                reason=exc.strerror or exc))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls and all(u.isLocalFile() and os.path.isdir(u.toLocalFile()) for u in urls):
+        if dropped_folders(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self.add_folders([u.toLocalFile() for u in event.mimeData().urls()
-                          if u.isLocalFile() and os.path.isdir(u.toLocalFile())])
-        event.acceptProposedAction()
+        folders = dropped_folders(event)
+        if folders:
+            self.add_folders(folders)
+            event.acceptProposedAction()
 
-    # -- scanning -----------------------------------------------------------------------------
+    # -- scanning -------------------------------------------------------------------------
 
     def scan_options(self) -> ScanOptions:
-        base = self._base_options
-        return ScanOptions(faces=self.settings.faces, jobs=base.jobs,
-                           include_hidden=self.settings.include_hidden, timeout=base.timeout,
-                           in_process=base.in_process, detector=base.detector,
-                           low_priority=base.low_priority,
-                           language=self.settings.language or None)
+        return replace(self._base_options, faces=self.settings.faces,
+                       include_hidden=self.settings.include_hidden,
+                       language=self.settings.language or None)
 
     def start_scan(self) -> None:
-        if self.job is not None and self.job.is_running():
+        if self.scanning():
             return
         folders = self.folder_list()
         if not folders:
             self.show_banner(_("Add a folder of photos first."))
             return
+        if self.job is not None:
+            self.job.deleteLater()  # over: its signals were all delivered
         self.model.clear()
         self.thumbs.clear()
         self.previews.clear()
@@ -446,16 +310,16 @@ class MainWindow(QMainWindow):
         self.hide_banner()
         self.job = ScanJob(folders, self.scan_options(), self)
         self.job.progress.connect(self._progress)
-        self.job.reports.connect(self._queue_reports)
+        self.job.reports.connect(self.model.add_reports)  # batched by the job
         self.job.failed.connect(self._failed)
-        self.job.finished.connect(self._finished)
+        self.job.done.connect(self._finished)
         self._started = time.monotonic()
         self.progress.setRange(0, 0)
         self.progress_label.setText(_("Looking for photos..."))
         self.progress_box.show()
         self.cancel_button.setEnabled(True)
-        self._update_buttons()
         self.job.start()
+        self._refresh()
 
     def cancel_scan(self) -> None:
         if self.job is not None:
@@ -483,50 +347,44 @@ class MainWindow(QMainWindow):
         text = _("{done} of {total} photos").format(done=p.done, total=p.total)
         self.progress_label.setText(" - ".join(t for t in (text, left, folder) if t))
 
-    def _queue_reports(self, reports: list[PhotoReport]) -> None:
-        self._pending.extend(reports)
-        if not self._flush_timer.isActive():
-            rows = self.model.rowCount()
-            self._flush_timer.start(min(1000, max(100, rows // 100)))
-
-    def flush_reports(self) -> None:
-        """Hand the reports received so far to the model (also done when a scan ends)."""
-        self._flush_timer.stop()
-        pending, self._pending = self._pending, []
-        self.model.add_reports(pending)
-
-    def _repaint_views(self) -> None:
-        self.current_view().viewport().update()
-
     def _failed(self, message: str) -> None:
         self.show_banner(_("The scan could not run: {reason}").format(reason=message))
 
     def _finished(self, cancelled: bool) -> None:
-        self.flush_reports()
         self.progress_box.hide()
         job = self.job
-        notes = []
-        if cancelled:
-            notes.append(_("The scan was cancelled: the photos below are those checked so "
-                           "far; the others were not checked."))
-        if job is not None:
-            if job.detector_problem and self.settings.faces:
-                notes.append(_("Face detection is not available: {reason}. Every photo is "
+        faces = self.settings.faces
+        detector_problem = job.detector_problem if job is not None else None
+        problems = list(job.problems) if job is not None else []
+
+        def notes() -> str:  # in the language of the moment
+            lines = []
+            if cancelled:
+                lines.append(_("The scan was cancelled: the photos below are those checked "
+                               "so far; the others were not checked."))
+            if detector_problem is not None and faces:
+                lines.append(_("Face detection is not available: {reason}. Every photo is "
                                "marked 'faces not checked'.").format(
-                                   reason=job.detector_problem))
-            for path, message in job.problems[:5]:
-                notes.append(f"{display_path(path)}: {message}")
-            if len(job.problems) > 5:
-                notes.append(ngettext("... and {n} more folder or file problem",
+                                   reason=detector_problem.text()))
+            for path, message in problems[:5]:
+                lines.append(f"{display_path(path)}: {message.text()}")
+            more = len(problems) - 5
+            if more > 0:
+                lines.append(ngettext("... and {n} more folder or file problem",
                                       "... and {n} more folder or file problems",
-                                      len(job.problems) - 5).format(n=len(job.problems) - 5))
-        if notes:
-            self.show_banner("\n".join(notes))
-        self._update_empty()
-        self._update_buttons()
+                                      more).format(n=more))
+            return "\n".join(lines)
+
+        if notes():
+            self.show_banner(notes)
+        self._refresh()
         self.scanFinished.emit(cancelled)
 
-    # -- results -------------------------------------------------------------------------------
+    def _display_hint(self, path: str) -> DisplayHint | None:
+        row = self.model.row_of(path)
+        return self.model.report(row).display if row is not None else None
+
+    # -- results --------------------------------------------------------------------------
 
     def _thumbnail(self, path: str) -> Any:
         row = self.model.row_of(path)
@@ -534,70 +392,31 @@ class MainWindow(QMainWindow):
             return None
         return self.thumbs.get(path)
 
-    def _apply_filters(self) -> None:
-        kinds = {k for k, b in self.summary_buttons.items() if k is not None and b.isChecked()}
-        self.proxy.set_kinds(kinds)
-        self.proxy.set_unchecked_only(self.summary_buttons[None].isChecked())
-        self.proxy.set_min_severity({1: Severity.HIGH, 2: Severity.MEDIUM}.get(
-            self.severity.currentIndex()))
+    def _apply_kind_filters(self) -> None:
+        self.proxy.set_kinds(self.summary.chosen_kinds())
+        self.proxy.set_unchecked_only(self.summary.unchecked_only())
 
-    def _update_summary(self) -> None:
-        counts = self.model.kind_counts
-        for kind, button in self.summary_buttons.items():
-            n = counts.get(kind, 0) if kind is not None else self.model.unchecked
-            button.setText(summary_text(kind, n))
-            button.setAccessibleName(summary_text(kind, n))
-        self.summary.setVisible(self.model.rowCount() > 0)
+    def _view_mode_changed(self, mode: str) -> None:
+        self.settings.view_mode = mode
 
-    def _update_empty(self, *_args: object) -> None:
-        if self.proxy.rowCount() > 0:
-            self.views.setCurrentIndex(1 if self.view_mode.currentIndex() == 1 else 0)
-            return
-        running = self.job is not None and self.job.is_running()
-        if self.model.rowCount() > 0:
-            text = _("No photo matches the filters.")
-        elif running:
-            text = _("Checking... results appear here as they come in.")
-        elif self.job is not None:
-            text = _("No photos were found in these folders.")
-        elif self.folders.count():
-            text = _("Press 'Check photos' to see what your photos give away.")
-        else:
-            text = _("Add a folder of photos to begin. Nothing leaves this computer.")
-        self.empty.setText(text)
-        self.views.setCurrentIndex(2)
-
-    def _switch_view(self, index: int) -> None:
-        current = self.current_index()
-        self.settings.view_mode = "list" if index == 1 else "grid"
-        self._update_empty()
-        view = self.table if index == 1 else self.grid
-        if current.isValid():
-            view.selectionModel().setCurrentIndex(
-                current, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-            view.scrollTo(current)
+    def kind_button(self, kind: Kind | None) -> QToolButton:
+        return self.summary.button(kind)
 
     def current_view(self) -> QAbstractItemView:
-        return self.table if self.views.currentWidget() is self.table else self.grid
+        return self.results.current_view()
 
     def current_index(self) -> QModelIndex:
-        return self.current_view().selectionModel().currentIndex()
+        return self.results.current_index()
 
     def select_row(self, proxy_row: int) -> None:
-        view = self.current_view()
-        index = self.proxy.index(proxy_row, 0)
-        view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+        self.results.select_row(proxy_row)
 
     def chosen_reports(self) -> list[PhotoReport]:
         """The selected photos, or every photo shown when none is selected."""
-        view = self.current_view()
-        rows = sorted({i.row() for i in view.selectionModel().selectedIndexes()})
-        if not rows:
-            rows = list(range(self.proxy.rowCount()))
-        return [self.proxy.report(r) for r in rows]
+        return self.results.chosen_reports()
+
+    def column_text(self, proxy_row: int, column: Column) -> str:
+        return self.results.column_text(proxy_row, column)
 
     def make_safe_copies(self) -> CleanDialog | None:
         reports = [r for r in self.chosen_reports() if r.error is None]
@@ -612,45 +431,15 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def _remember_current(self) -> None:
-        report = self.detail.report
-        self._kept_path = report.path if report is not None else None
+    # -- settings and language ------------------------------------------------------------
 
-    def _restore_current(self) -> None:
-        path, self._kept_path = self._kept_path, None
-        if path is None:
-            return
-        source_row = self.model.row_of(path)
-        if source_row is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if index.isValid():
-            self.select_row(index.row())
-            self.current_view().scrollTo(index)
-        else:
-            self.detail.show_report(None)
-
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        report: PhotoReport | None = current.data(Role.REPORT) if current.isValid() else None
-        self.detail.show_report(report)
-
-    # -- banners, settings, language -----------------------------------------------------
-
-    def show_banner(self, text: str) -> None:
-        self.banner.setText(text)
-        self.banner.show()
-
-    def hide_banner(self) -> None:
-        self.banner.clear()
-        self.banner.hide()
-
-    def _update_buttons(self) -> None:
-        running = self.job is not None and self.job.is_running()
-        self.scan_button.setEnabled(not running and self.folders.count() > 0)
-        self.clean_button.setEnabled(not running and self.model.rowCount() > 0)
-        self.clean_action.setEnabled(not running and self.model.rowCount() > 0)
-        self.scan_action.setEnabled(not running)
-        self.remove_button.setEnabled(bool(self.folders.selectedItems()) and not running)
+    def save_settings(self) -> None:
+        self._forgotten = False  # the user chose something new after a "delete all"
+        try:
+            self.settings.save(self._settings_path)
+        except OSError as exc:
+            self.show_banner(_("Settings could not be saved: {reason}").format(
+                reason=exc.strerror or exc))
 
     def _set_faces(self, on: bool) -> None:
         self.settings.faces = on
@@ -669,8 +458,7 @@ class MainWindow(QMainWindow):
         """Take the settings edited in the dialog (or, with `forget`, delete all)."""
         language_changed = new.language != self.settings.language
         self.settings = new
-        self.folders.clear()
-        self.folders.addItems(new.folders)
+        self.folders.set_folders(new.folders)
         self.faces_action.setChecked(new.faces)
         self.hidden_action.setChecked(new.include_hidden)
         for c, action in self.language_actions.items():
@@ -688,7 +476,6 @@ class MainWindow(QMainWindow):
                 self.show_banner(_("photocheck's settings were deleted from this computer."))
         else:
             self.save_settings()
-        self._update_buttons()
 
     def set_language(self, code: str) -> None:
         self.settings.language = code
@@ -705,20 +492,17 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.job is not None and self.job.is_running():
-            self.job.cancel()
-            self.job.wait(5000)
-        if not self._forgotten:  # after "delete all", closing stores nothing again
-            self.settings.window_geometry = bytes(
-                self.saveGeometry().toBase64().data()).decode("ascii")
-            self.save_settings()
-        self._pool.clear()
-        self._pool.waitForDone(5000)
-        self.preview_service.close()
+        try:
+            if self.job is not None and self.job.is_running():
+                self.job.cancel()
+                self.job.wait(5000)
+            if not self._forgotten:  # after "delete all", closing stores nothing again
+                self.settings.window_geometry = bytes(
+                    self.saveGeometry().toBase64().data()).decode("ascii")
+                self.save_settings()
+            self._pool.clear()
+            self._pool.waitForDone(5000)
+            self.preview_service.close()
+        except Exception:  # the window closes whatever failed (told on stderr)
+            traceback.print_exc()
         super().closeEvent(event)
-
-    def kind_button(self, kind: Kind | None) -> QToolButton:
-        return self.summary_buttons[kind]
-
-    def column_text(self, proxy_row: int, column: Column) -> str:
-        return str(self.proxy.index(proxy_row, column).data() or "")

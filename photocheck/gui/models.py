@@ -19,21 +19,18 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from ..core.discover import display_path
-from ..core.findings import kind_label
 from ..core.i18n import _
+from ..core.kinds import BADGE_KINDS
+from ..core.kinds import label as kind_label
 from ..core.model import Kind, PhotoReport, PhotoState, Severity
+from ..core.paths import display_path
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 # Colours chosen to read on light and dark palettes alike (with text, never colour alone).
 SEVERITY_COLOUR = {Severity.HIGH: QColor(211, 47, 47), Severity.MEDIUM: QColor(239, 140, 0),
                    Severity.LOW: QColor(120, 144, 156)}
 ERROR_COLOUR = QColor(123, 31, 162)
-# The kinds shown in the summary band and as badges, in this order.
-BADGE_KINDS = (Kind.LOCATION, Kind.PEOPLE_NAMED, Kind.OWNER_NAME, Kind.DEVICE_SERIAL,
-               Kind.FACES, Kind.HIDDEN_PREVIEW, Kind.FREE_TEXT)
 
 
 class Role(enum.IntEnum):
@@ -43,7 +40,6 @@ class Role(enum.IntEnum):
     SEVERITY = enum.auto()  # rank of the most severe finding: 3 high .. 0 none
     PATH = enum.auto()
     TAKEN = enum.auto()
-    SORT = enum.auto()
 
 
 class Column(enum.IntEnum):
@@ -56,25 +52,23 @@ class Column(enum.IntEnum):
 
 
 def state_label(state: PhotoState) -> str:
-    return {
-        PhotoState.PENDING: _("Waiting"),
-        PhotoState.SCANNING: _("Checking"),
+    labels = {
         PhotoState.FLAGGED: _("Gives something away"),
         PhotoState.CLEAN: _("Nothing found"),
         PhotoState.PARTLY_CHECKED: _("Partly checked"),
         PhotoState.ERROR: _("Could not be checked"),
-    }[state]
+    }
+    # (a state without a label is shown by its code: the model's data() must not raise)
+    return labels.get(state, str(state.value))
 
 
 def severity_rank(report: PhotoReport) -> int:
-    return max((SEVERITY_RANK[f.severity] for f in report.findings), default=0)
+    return max((f.severity.rank for f in report.findings), default=0)
 
 
 def taken(report: PhotoReport) -> str:
-    for f in report.findings:
-        if f.kind == Kind.CAPTURE_TIME:
-            return str(f.value.get("datetime", ""))
-    return ""
+    """When the photo was taken, ISO 8601 (sorts by time whatever the source said)."""
+    return report.taken() or ""
 
 
 class PhotoModel(QAbstractTableModel):
@@ -258,7 +252,7 @@ class PhotoFilter(QAbstractProxyModel):
         self._refilter("_kinds", frozenset(kinds))
 
     def set_min_severity(self, severity: Severity | None) -> None:
-        self._refilter("_min_rank", SEVERITY_RANK[severity] if severity else 0)
+        self._refilter("_min_rank", severity.rank if severity else 0)
 
     def set_text(self, text: str) -> None:
         self._refilter("_text", text.strip().casefold())

@@ -1,90 +1,71 @@
 """A scan running in the background: the core's Scanner driven from a QThread, its
-progress callback and streamed reports turned into queued signals for the GUI thread."""
+progress callback and streamed reports turned into queued signals for the GUI thread.
+
+This is the only place where reports are batched and progress is throttled on their way
+to the window: the GUI thread gets a handful of signals a second, however fast photos
+are read, and merges each batch into its model in one go."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from ..core.discover import PhotoFile
-from ..core.engine import CancelToken, Progress, ScanError, Scanner, ScanOptions
-from ..core.model import PhotoReport
+from ..core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
+from ..core.messages import Message
 
-BATCH_SECONDS = 0.1  # reports are handed to the GUI at most this often
+# What a job runs: a scan by default; safe copies pass Scanner.copy_files
+Work = Callable[[Scanner, Callable[[Progress], None], CancelToken], Iterable[object]]
 
-
-class _Runner(QThread):
-    progress = Signal(object)  # Progress
-    reports = Signal(list)  # list[PhotoReport]
-    failed = Signal(str)
-
-    def __init__(self, roots: list[str], options: ScanOptions, cancel: CancelToken,
-                 files: list[PhotoFile] | None) -> None:
-        super().__init__()
-        self.roots = roots
-        self.files = files
-        self.options = options
-        self.cancel = cancel
-        self.scanner: Scanner | None = None
-
-    def run(self) -> None:
-        scanner = self.scanner = Scanner(self.options)
-        batch: list[PhotoReport] = []
-        last_batch = last_progress = 0.0
-
-        def on_progress(p: Progress) -> None:
-            nonlocal last_progress, batch, last_batch
-            now = time.monotonic()
-            if p.phase in ("finished", "cancelled") or now - last_progress >= 0.05:
-                last_progress = now
-                self.progress.emit(p)
-            if batch and now - last_batch >= BATCH_SECONDS:
-                # reports already here are shown while a slow file is still being read
-                self.reports.emit(batch)
-                batch, last_batch = [], now
-
-        try:
-            results = (scanner.scan(self.roots, on_progress, self.cancel) if self.files is None
-                       else scanner.scan_files(self.files, on_progress, self.cancel))
-            for report in results:
-                batch.append(report)
-                now = time.monotonic()
-                if now - last_batch >= BATCH_SECONDS:
-                    self.reports.emit(batch)
-                    batch, last_batch = [], now
-        except ScanError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # the GUI must hear of it; the app goes on
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-        finally:
-            if batch:
-                self.reports.emit(batch)
+PROGRESS_SECONDS = 0.1  # progress is handed on at most this often (phase changes at once)
+# Reports are handed on at most this often, less often as the list grows: merging a batch
+# into a sorted view costs O(rows) (see models.PhotoFilter), so 100,000 photos get a
+# batch a second and the first thousands one every 0.1 s.
+BATCH_SECONDS = (0.1, 1.0)
+ROWS_PER_SECOND_OF_DELAY = 100_000
 
 
-class ScanJob(QObject):
-    """One scan (or, with `files` and ScanOptions.clean, one run of safe copies of those
-    files). Signals arrive in the GUI thread; `cancel()` stops it within ~0.1 s."""
+def batch_interval(shown: int) -> float:
+    """Seconds between two batches when `shown` reports were handed on so far."""
+    low, high = BATCH_SECONDS
+    return min(high, max(low, shown / ROWS_PER_SECOND_OF_DELAY))
 
-    progress = Signal(object)  # Progress
-    reports = Signal(list)  # list[PhotoReport], in completion order
+
+class ScanJob(QThread):
+    """One scan of `roots` (or of `files`; or any other `work` of a Scanner, such as safe
+    copies) on its own thread. Signals arrive queued in the thread that made the job (the
+    GUI thread); `cancel()` stops it within ~0.1 s; `done` comes after the last batch."""
+
+    progress = Signal(object)  # Progress, throttled
+    # the work's results in completion order: list[PhotoReport] for a scan,
+    # list[CleanResult] for safe copies
+    reports = Signal(list)
     failed = Signal(str)  # the scan could not run at all
-    finished = Signal(bool)  # True when cancelled
+    done = Signal(bool)  # the job is over (True when cancelled); is_running() is False
 
     def __init__(self, roots: list[str], options: ScanOptions,
-                 parent: QObject | None = None, files: list[PhotoFile] | None = None) -> None:
+                 parent: QObject | None = None, files: list[PhotoFile] | None = None,
+                 work: Work | None = None) -> None:
         super().__init__(parent)
+        self._roots = list(roots)
+        self._files = files
+        self._options = options
+        self._work = work
         self._cancel = CancelToken()
-        self._runner = _Runner(list(roots), options, self._cancel, files)
-        self._runner.progress.connect(self.progress)
-        self._runner.reports.connect(self.reports)
-        self._runner.failed.connect(self.failed)
-        self._runner.finished.connect(self._done)
-        self.problems: list[tuple[str, str]] = []
-        self.detector_problem: str | None = None
+        self.problems: list[tuple[str, Message]] = []  # (path, message), set before `done`
+        self.detector_problem: Message | None = None
+        # QThread.finished is emitted by the thread as it ends; it is delivered here, in
+        # the job's thread, where isRunning() is already False
+        self.finished.connect(self._finished)
+        # the scan thread's own state, touched only by run()
+        self._batch: list[object] = []
+        self._shown = 0
+        self._last_batch = self._last_progress = 0.0
+        self._last_phase = ""
 
-    def start(self) -> None:
-        self._runner.start()
+    # -- public API ---------------------------------------------------------------------
 
     def cancel(self) -> None:
         self._cancel.cancel()
@@ -94,14 +75,54 @@ class ScanJob(QObject):
         return self._cancel.cancelled
 
     def is_running(self) -> bool:
-        return self._runner.isRunning()
+        return self.isRunning()
 
-    def wait(self, ms: int = 10_000) -> bool:
-        return self._runner.wait(ms)
+    # -- the scan thread ----------------------------------------------------------------
 
-    def _done(self) -> None:
-        scanner = self._runner.scanner
-        if scanner is not None:
-            self.problems = list(scanner.problems)
-            self.detector_problem = scanner.detector_problem
-        self.finished.emit(self._cancel.cancelled)
+    def run(self) -> None:
+        """The scan, on the job's thread. Never raises: a failure becomes `failed`."""
+        scanner: Scanner | None = None
+        try:
+            scanner = Scanner(self._options)
+            if self._work is not None:
+                results = self._work(scanner, self._on_progress, self._cancel)
+            elif self._files is None:
+                results = scanner.scan(self._roots, self._on_progress, self._cancel)
+            else:
+                results = scanner.scan_files(self._files, self._on_progress, self._cancel)
+            for result in results:
+                self._batch.append(result)
+                self._hand_on_batch(time.monotonic())
+        except ScanError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # the GUI must hear of it; the app goes on
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+        finally:
+            self._hand_on_batch(None)
+            if scanner is not None:
+                self.problems = list(scanner.problems)
+                self.detector_problem = scanner.detector_problem
+
+    def _on_progress(self, p: Progress) -> None:
+        now = time.monotonic()
+        if (p.phase != self._last_phase or p.phase in ("finished", "cancelled")
+                or now - self._last_progress >= PROGRESS_SECONDS):
+            self._last_phase, self._last_progress = p.phase, now
+            self.progress.emit(p)
+        # the core calls this every 0.25 s while no file finishes: the reports already
+        # here are shown while a slow file is still being read
+        self._hand_on_batch(now)
+
+    def _hand_on_batch(self, now: float | None) -> None:
+        """Emit the batch when it is due (`now`), or whatever is left (None)."""
+        if not self._batch:
+            return
+        if now is not None and now - self._last_batch < batch_interval(self._shown):
+            return
+        batch, self._batch = self._batch, []
+        self._shown += len(batch)
+        self._last_batch = time.monotonic()
+        self.reports.emit(batch)
+
+    def _finished(self) -> None:
+        self.done.emit(self._cancel.cancelled)

@@ -3,12 +3,19 @@ bounded cache (least recently used first out)."""
 
 from __future__ import annotations
 
+import traceback
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from ..core.engine import PreviewError, PreviewService
+from ..core.engine.previews import PreviewError, PreviewService
+from ..core.model import DisplayHint
+
+# what the scan learnt about showing a photo (its orientation, a RAW's embedded JPEG),
+# so that its metadata is not read again for a thumbnail
+HintFor = Callable[[str], "DisplayHint | None"]
 
 
 def to_qimage(width: int, height: int, rgb: bytes) -> QImage:
@@ -22,15 +29,20 @@ class _Signals(QObject):
 
 class _Render(QRunnable):
     def __init__(self, path: str, side: int, signals: _Signals,
-                 service: PreviewService) -> None:
+                 service: PreviewService, hint: DisplayHint | None) -> None:
         super().__init__()
         self.path, self.side, self.signals, self.service = path, side, signals, service
+        self.hint = hint
 
     def run(self) -> None:
         # decoded in the core's helper process: a hostile file cannot take the window down
         try:
-            image: QImage | None = to_qimage(*self.service.render(self.path, self.side))
+            image: QImage | None = to_qimage(*self.service.render(self.path, self.side,
+                                                                     self.hint))
         except PreviewError:
+            image = None
+        except Exception:  # (a helper that cannot start): no picture, the window goes on
+            traceback.print_exc()
             image = None
         self.signals.done.emit(self.path, self.side, image)
 
@@ -43,9 +55,11 @@ class ImageCache(QObject):
     failed = Signal(str)
 
     def __init__(self, side: int, capacity: int, pool: QThreadPool, service: PreviewService,
-                 parent: QObject | None = None, pixel_ratio: float = 1.0) -> None:
+                 parent: QObject | None = None, pixel_ratio: float = 1.0,
+                 hint_for: HintFor | None = None) -> None:
         super().__init__(parent)
         self._service = service
+        self._hint_for = hint_for or (lambda path: None)
         self.side = side
         self.pixel_ratio = pixel_ratio
         self.capacity = capacity
@@ -63,7 +77,8 @@ class ImageCache(QObject):
             return image
         if path not in self._pending and path not in self._failed:
             self._pending.add(path)
-            self._pool.start(_Render(path, self.side, self._signals, self._service))
+            self._pool.start(_Render(path, self.side, self._signals, self._service,
+                                     self._hint_for(path)))
         return None
 
     @property

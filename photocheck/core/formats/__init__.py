@@ -1,57 +1,110 @@
-"""Recognising photo files by their content (magic bytes), not by their name."""
+"""Photo formats: one module per container, each recognising its files by their first
+bytes, reading their metadata (tolerant: a damaged file is read as far as it goes) and,
+where the format allows, writing a copy without it (strict: the same walk, refusing a
+damaged file). The registry below is the only place that lists them; a new format is
+one module and one line here.
+"""
 
 from __future__ import annotations
 
-import struct
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-HEAD_BYTES = 64
+from ..messages import MessageError
+from ..metadata.extracted import Extracted
 
-# ISO-BMFF brands that mean "a still image" (HEIC/HEIF/AVIF) or a Canon CR3.
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs",
-                b"mif1", b"msf1", b"mif2", b"MiHE", b"MiPr", b"miaf"}
-_AVIF_BRANDS = {b"avif", b"avis"}
+HEAD_BYTES = 64  # what `sniff` needs of a file's start
+
+
+class StructureError(MessageError):
+    """A strict walk met a damaged structure: no copy is made from it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """What a copy without metadata may still carry, when the user asks for it."""
+
+    orientation: int = 1
+    date: str | None = None  # EXIF form, "YYYY:MM:DD HH:MM:SS"
+    make: str | None = None
+    model: str | None = None
+
+
+@dataclass(slots=True)
+class Stripped:
+    data: bytes
+    removed: list[str] = field(default_factory=list)  # metadata blocks left out
+    kept: list[str] = field(default_factory=list)  # of Keep: "date", "camera"
+
+
+Sniff = Callable[[bytes], "str | None"]
+Read = Callable[[Any, str, str], Extracted]  # (buffer, sniffed format, file extension)
+Strip = Callable[[Any, Keep], Stripped]  # (buffer, what to keep) -> the copy's bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    name: str
+    formats: tuple[str, ...]  # the formats its sniff recognises
+    sniff: Sniff
+    read: Read
+    # a copy with the pixels as they are, or None: the photo is re-encoded instead
+    strip: Strip | None = None
+    # the stripped copy holds the orientation (else the pixels are turned for it)
+    keeps_orientation: bool = False
+    # the format a re-encoded copy is written in, by the file's format (default JPEG)
+    copy_as: Mapping[str, str] = field(default_factory=dict)
+
+    def copy_format(self, fmt: str) -> str:
+        return self.copy_as.get(fmt, "JPEG")
+
+
+def _handlers() -> tuple[Handler, ...]:
+    from . import bmff, jpeg, png, raf, tiff, webp
+
+    # RAF and the TIFF variants before nothing else matters: each sniff looks only at
+    # its own signatures
+    return (jpeg.HANDLER, png.HANDLER, webp.HANDLER, raf.HANDLER, tiff.HANDLER,
+            bmff.HANDLER)
+
+
+_registry: tuple[Handler, ...] | None = None
+
+
+def handlers() -> tuple[Handler, ...]:
+    global _registry
+    if _registry is None:
+        _registry = _handlers()
+    return _registry
+
+
+def identify(head: bytes) -> tuple[Handler, str] | None:
+    """The handler and the format of a file whose first bytes are `head`."""
+    for handler in handlers():
+        fmt = handler.sniff(head)
+        if fmt is not None:
+            return handler, fmt
+    return None
+
+
+def handler_for(fmt: str) -> Handler:
+    """The handler of a format `sniff` returns; KeyError for any other."""
+    for handler in handlers():
+        if fmt in handler.formats:
+            return handler
+    raise KeyError(fmt)
+
+
+def read_metadata(buf: Any, fmt: str, ext: str = "") -> Extracted:
+    """The metadata of a file of format `fmt` (as `sniff` names it) held in `buf`."""
+    return handler_for(fmt).read(buf, fmt, ext)
 
 
 def sniff(head: bytes) -> str | None:
     """The photo format of a file whose first bytes are `head`, or None if not a photo.
 
-    Returns one of: JPEG, PNG, WEBP, HEIF, AVIF, TIFF, DNG (reported as TIFF until its
-    tags are read), CR2, CR3, NEF/ARW/PEF (TIFF-based; told apart later), ORF, RW2, RAF.
-    """
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head.startswith(b"FUJIFILMCCD-RAW"):
-        return "RAF"
-    if head[:4] in (b"IIRO", b"IIRS", b"MMOR"):
-        return "ORF"
-    if head[:4] == b"IIU\x00":
-        return "RW2"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        if head[8:10] == b"CR" and head[:2] == b"II":
-            return "CR2"
-        return "TIFF"
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        return _bmff_kind(head)
-    return None
-
-
-def _bmff_kind(head: bytes) -> str | None:
-    size = struct.unpack(">I", head[:4])[0]
-    major = head[8:12]
-    brands = {major}
-    end = min(len(head), size if size >= 16 else len(head))
-    for pos in range(16, end - 3, 4):
-        brands.add(head[pos:pos + 4])
-    if b"crx " in brands:
-        return "CR3"
-    if brands & _AVIF_BRANDS and major in _AVIF_BRANDS:
-        return "AVIF"
-    if brands & _HEIF_BRANDS:
-        return "HEIF"
-    if brands & _AVIF_BRANDS:
-        return "AVIF"
-    return None
+    One of: JPEG, PNG, WEBP, HEIF, AVIF, TIFF (DNG, NEF, ARW, PEF... are told apart when
+    their tags are read), CR2, CR3, ORF, RW2, RAF."""
+    found = identify(head)
+    return found[1] if found is not None else None

@@ -7,18 +7,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..metadata.containers import Extracted, read_jpeg
-from ..metadata.exif import ExifResult, _read_gps, read_exif
-from ..metadata.makernotes import CANON, Layout, _read_maker_ifd
+from ..messages import Message, MessageError, msg
+from ..metadata.exif import ExifResult, read_exif, read_gps
+from ..metadata.extracted import Extracted
+from ..metadata.makernotes import CANON, Layout, read_maker_ifd
 from ..metadata.tiff import Tiff, TiffError
+from ..model import Evidence
+from . import Handler
+from .jpeg import read_jpeg
 
 MAX_BOXES = 10000
 CR3_META_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 CR3_PREVIEW_UUID = bytes.fromhex("eaf42b5e1c984b88b9fbb7dc406e4d16")
 
 
-class BoxError(ValueError):
-    pass
+class BoxError(MessageError, ValueError):
+    """A box that does not fit its container or declares more than it holds."""
+
+
+def _reason(exc: Exception) -> Message | str:
+    return exc.message if isinstance(exc, BoxError) else str(exc)
 
 
 def boxes(buf: Any, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
@@ -31,13 +39,13 @@ def boxes(buf: Any, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
         header = 8
         if size == 1:
             if pos + 16 > end:
-                raise BoxError("truncated box header")
+                raise BoxError(msg("bmff.box_truncated"))
             size = struct.unpack_from(">Q", buf, pos + 8)[0]
             header = 16
         elif size == 0:
             size = end - pos
         if size < header or pos + size > end:
-            raise BoxError(f"box {btype!r} runs past its container (truncated)")
+            raise BoxError(msg("bmff.box_past_end", box=repr(btype)))
         yield btype, pos + header, pos + size
         pos += size
 
@@ -63,15 +71,15 @@ def read_heif(buf: Any, fmt: str) -> Extracted:
     try:
         meta = next(((s, e) for t, s, e in boxes(buf, 0, n) if t == b"meta"), None)
     except BoxError as exc:
-        out.problems.append(str(exc))
+        out.problems.append(exc.message)
         return out
     if meta is None:
-        out.problems.append("no HEIF meta box")
+        out.problems.append(msg("heif.no_meta"))
         return out
     try:
         _read_meta(buf, meta[0] + 4, meta[1], out)
     except (BoxError, struct.error, IndexError) as exc:
-        out.problems.append(f"damaged HEIF item table ({exc})")
+        out.problems.append(msg("heif.damaged", reason=_reason(exc)))
     return out
 
 
@@ -199,11 +207,11 @@ def _iloc(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
     head = id_size + (2 if version in (1, 2) else 0) + 2 + base_size + 2  # before extents
     extent_size = idx_size + off_size + len_size
     if count * head > e - pos:
-        raise BoxError("iloc box declares more items than it holds")
+        raise BoxError(msg("bmff.iloc_items"))
     kept = 0
     for _ in range(count):
         if pos + head > e:
-            raise BoxError("iloc box is truncated")
+            raise BoxError(msg("bmff.iloc_truncated"))
         item_id = _uint(buf, pos, id_size)
         pos += id_size
         method = 0
@@ -216,13 +224,13 @@ def _iloc(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
         extents = _uint(buf, pos, 2)
         pos += 2
         if pos + extents * extent_size > e:
-            raise BoxError("iloc box is truncated")
+            raise BoxError(msg("bmff.iloc_truncated"))
         it = items.setdefault(item_id, _Item())
         it.method = method
         for _ in range(min(extents, 1) if extent_size == 0 else extents):
             kept += 1
             if kept > MAX_EXTENTS:
-                raise BoxError("iloc box declares more extents than photocheck reads")
+                raise BoxError(msg("bmff.iloc_extents"))
             pos += idx_size
             off = _uint(buf, pos, off_size)
             pos += off_size
@@ -239,16 +247,16 @@ def _ipma(buf: Any, s: int, e: int, items: dict[int, _Item]) -> None:
     id_size = 2 if version < 1 else 4
     prop_size = 2 if flags & 1 else 1
     if count * (id_size + 1) > e - pos:
-        raise BoxError("ipma box declares more items than it holds")
+        raise BoxError(msg("bmff.ipma_items"))
     for _ in range(count):
         if pos + id_size + 1 > e:
-            raise BoxError("ipma box is truncated")
+            raise BoxError(msg("bmff.ipma_truncated"))
         item_id = _uint(buf, pos, id_size)
         pos += id_size
         n = buf[pos]
         pos += 1
         if pos + n * prop_size > e:
-            raise BoxError("ipma box is truncated")
+            raise BoxError(msg("bmff.ipma_truncated"))
         it = items.setdefault(item_id, _Item())
         for _ in range(n):
             if prop_size == 2:
@@ -292,7 +300,7 @@ def read_cr3(buf: Any) -> Extracted:
     try:
         moov = next(((s, e) for t, s, e in boxes(buf, 0, n) if t == b"moov"), None)
         if moov is None:
-            out.problems.append("no CR3 movie box")
+            out.problems.append(msg("cr3.no_movie"))
             return out
         for btype, s, e in boxes(buf, *moov):
             if btype != b"uuid" or bytes(buf[s:s + 16]) != CR3_META_UUID:
@@ -313,40 +321,75 @@ def read_cr3(buf: Any) -> Extracted:
                     out.read_block("CR3 MakerNote", _cr3_makernote, data, make, model)
                 elif ctype == b"CMT4":
                     out.read_block("CR3 GPS", _cr3_gps, data)
-        out.preview = _cr3_preview(buf, n)
+        out.preview_range = _cr3_preview(buf, n)
     except (BoxError, struct.error) as exc:
-        out.problems.append(f"damaged CR3 structure ({exc})")
-    if out.preview is not None:
-        sub = read_jpeg(out.preview, Extracted("JPEG"))
+        out.problems.append(msg("cr3.damaged", reason=_reason(exc)))
+    if out.preview_range is not None:
+        start, end = out.preview_range
+        sub = read_jpeg(bytes(buf[start:end]), Extracted("JPEG"))
         out.width, out.height = sub.width, sub.height
     return out
 
 
-def _cr3_makernote(data: bytes, make: str, model: str) -> list:
+def _cr3_makernote(data: bytes, make: str, model: str) -> list[Evidence]:
     try:
         tiff = Tiff.from_header(data, 0)
     except TiffError:
         return []
     layout = Layout("Canon", CANON, 0, "note")
-    return _read_maker_ifd(tiff, tiff.first_ifd, layout, model, "CR3 MakerNote", 0, len(data))
+    return read_maker_ifd(tiff, tiff.first_ifd, layout, model, "CR3 MakerNote", 0, len(data))
 
 
-def _cr3_gps(data: bytes) -> list:
+def _cr3_gps(data: bytes) -> list[Evidence]:
     try:
         tiff = Tiff.from_header(data, 0)
         gps, _ = tiff.read_ifd(tiff.first_ifd)
     except (TiffError, struct.error):
         return []
     result = ExifResult()
-    _read_gps(tiff, gps, "EXIF GPS", result)
+    read_gps(tiff, gps, "EXIF GPS", result)
     return result.evidence
 
 
-def _cr3_preview(buf: Any, n: int) -> bytes | None:
+def _cr3_preview(buf: Any, n: int) -> tuple[int, int] | None:
+    """Where the JPEG preview in the preview box is: (start, end) in the file."""
     for btype, s, e in boxes(buf, 0, n):
         if btype == b"uuid" and bytes(buf[s:s + 16]) == CR3_PREVIEW_UUID:
-            chunk = bytes(buf[s + 16:e])
-            at = chunk.find(b"\xff\xd8\xff")
+            at = bytes(buf[s + 16:e]).find(b"\xff\xd8\xff")
             if at >= 0:
-                return chunk[at:]
+                return s + 16 + at, e
     return None
+
+
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs",
+                b"mif1", b"msf1", b"mif2", b"MiHE", b"MiPr", b"miaf"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+
+
+def sniff(head: bytes) -> str | None:
+    """HEIF, AVIF or CR3 from the brands of the file type box."""
+    if len(head) < 12 or head[4:8] != b"ftyp":
+        return None
+    size = struct.unpack(">I", head[:4])[0]
+    major = head[8:12]
+    brands = {major}
+    end = min(len(head), size if size >= 16 else len(head))
+    for pos in range(16, end - 3, 4):
+        brands.add(head[pos:pos + 4])
+    if b"crx " in brands:
+        return "CR3"
+    if brands & _AVIF_BRANDS and major in _AVIF_BRANDS:
+        return "AVIF"
+    if brands & _HEIF_BRANDS:
+        return "HEIF"
+    if brands & _AVIF_BRANDS:
+        return "AVIF"
+    return None
+
+
+def read(buf: Any, fmt: str, ext: str) -> Extracted:
+    return read_cr3(buf) if fmt == "CR3" else read_heif(buf, fmt)
+
+
+# copies of HEIF, AVIF and CR3 are re-encoded as JPEG
+HANDLER = Handler("BMFF", ("HEIF", "AVIF", "CR3"), sniff, read)

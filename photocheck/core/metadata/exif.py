@@ -173,7 +173,7 @@ def _read_ifd_tags(tiff: Tiff, ifd: dict[int, Entry], label: str, result: ExifRe
                 continue
             sub_label = f"{result_source(label)} {name}"
             if name == "GPS":
-                _read_gps(tiff, sub, sub_label, result)
+                read_gps(tiff, sub, sub_label, result)
             else:
                 _read_ifd_tags(tiff, sub, sub_label, result, seen, depth + 1)
 
@@ -207,7 +207,7 @@ def _add_tag(tiff: Tiff, e: Entry, spec: tuple[Kind, str, str], label: str,
         result.evidence.append(Evidence(kind, f"{label} {name}", value))
 
 
-def _read_gps(tiff: Tiff, gps: dict[int, Entry], label: str, result: ExifResult) -> None:
+def read_gps(tiff: Tiff, gps: dict[int, Entry], label: str, result: ExifResult) -> None:
     def text(tag: int) -> str | None:
         return tiff.text(gps[tag]) if tag in gps else None
 

@@ -113,6 +113,6 @@ def read_photoshop_irb(data: bytes) -> PhotoshopResources:
                 res.thumbnails.append(jpeg)
         elif rid == 0x0424:
             res.xmp.append(block)
-        elif rid in (0x0422, 0x0423):
+        elif rid == 0x0422:  # EXIF data 1 (0x0423, EXIF data 3, is not a TIFF structure)
             res.exif.append(block)
     return res

@@ -229,7 +229,7 @@ def read_makernote(parent: Tiff, entry: Entry, make: str, model: str,
         tiff = _open_layout(parent, note_pos, layout)
     except (TiffError, struct.error):
         return []
-    return _read_maker_ifd(tiff, tiff.first_ifd, layout, model, source, note_pos, entry.size)
+    return read_maker_ifd(tiff, tiff.first_ifd, layout, model, source, note_pos, entry.size)
 
 
 def _open_layout(parent: Tiff, note_pos: int, layout: Layout) -> Tiff:
@@ -253,7 +253,7 @@ def _open_layout(parent: Tiff, note_pos: int, layout: Layout) -> Tiff:
     return Tiff(buf, base, endian, start - base)
 
 
-def _read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source: str,
+def read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source: str,
                     note_pos: int, note_size: int) -> list[Evidence]:
     try:
         entries, _ = tiff.read_ifd(offset)

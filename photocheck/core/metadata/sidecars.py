@@ -7,6 +7,7 @@ import json
 import os
 from typing import Any
 
+from ..messages import Message, MessageError, msg
 from ..model import Evidence, Kind
 from .values import clean_text, valid_position
 from .xmp import read_xmp
@@ -14,18 +15,18 @@ from .xmp import read_xmp
 MAX_SIDECAR_BYTES = 8 * 1024 * 1024
 
 
-class SidecarError(ValueError):
-    pass
+class SidecarError(MessageError, ValueError):
+    """The sidecar cannot be read at all; `message` says why."""
 
 
-def read_sidecar(path: str, problems: list[str] | None = None) -> list[Evidence]:
+def read_sidecar(path: str, problems: list[Message] | None = None) -> list[Evidence]:
     """Evidence from one sidecar; raises SidecarError/OSError if it cannot be read at
     all, and adds to `problems` what it could only read in part."""
     name = os.path.basename(path)
     with open(path, "rb") as f:
         data = f.read(MAX_SIDECAR_BYTES + 1)
     if len(data) > MAX_SIDECAR_BYTES:
-        raise SidecarError(f"{name} is too large to be a sidecar")
+        raise SidecarError(msg("sidecar.too_large", name=name))
     if name.lower().endswith(".xmp"):
         return read_xmp(data, f"sidecar {name} XMP", problems)
     return read_export_json(data, f"sidecar {name}")
@@ -35,7 +36,7 @@ def read_export_json(data: bytes, source: str) -> list[Evidence]:
     try:
         doc = json.loads(data.decode("utf-8-sig", errors="replace"))
     except (ValueError, RecursionError) as exc:
-        raise SidecarError("not valid JSON") from exc
+        raise SidecarError(msg("sidecar.not_json")) from exc
     if not isinstance(doc, dict):
         return []
     out: list[Evidence] = []

@@ -205,3 +205,51 @@ def is_boilerplate(text: str, device_values: set[str] = frozenset()) -> bool:  #
     """True for camera/tool default text, or text that only repeats the camera model."""
     stripped = text.strip()
     return bool(_BOILERPLATE.match(stripped)) or stripped.lower() in device_values
+
+
+# -- capture times ------------------------------------------------------------------------
+
+_TIME = re.compile(
+    r"^\s*(\d{4})[:\-]?(\d{2})[:\-]?(\d{2})"  # date: EXIF 2024:05:01, ISO 2024-05-01, IPTC 20240501
+    r"(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:\.\d+)?)?)?"  # time, seconds optional
+    r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$", re.I)
+
+
+def parse_capture_time(text: str) -> str | None:
+    """A capture time as written in EXIF, XMP, IPTC, a sidecar or a PNG text, as ISO
+    8601 ("2024-05-01T14:06:45", with "+02:00" or "Z" when the file says), or a date
+    alone ("2024-05-01"); None when it is not a real date and time."""
+    match = _TIME.match(text)
+    if match is None:
+        return _rfc_time(text)
+    year, month, day, hour, minute, second, zone = match.groups()
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31) or int(year) < 1800:
+        return None
+    date = f"{year}-{month}-{day}"
+    if hour is None:
+        return date
+    if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 60:
+        return None
+    stamp = f"{date}T{hour}:{minute}:{second or '00'}"
+    if zone is None:
+        return stamp
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        return stamp + "Z"
+    digits = zone.replace(":", "")
+    return f"{stamp}{digits[:3]}:{digits[3:]}"
+
+
+def _rfc_time(text: str) -> str | None:
+    """PNG "Creation Time" is often RFC 1123: "Sat, 01 Jan 2000 12:00:00 GMT"."""
+    import email.utils
+
+    try:
+        when = email.utils.parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        return when.strftime("%Y-%m-%dT%H:%M:%S")
+    stamp = when.isoformat(timespec="seconds")
+    return stamp[:-6] + "Z" if stamp.endswith("+00:00") else stamp

@@ -17,7 +17,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from ..i18n import N_
+from ..messages import Message, msg
 from ..model import Evidence, Kind
 from .values import clean_text, parse_xmp_coordinate, valid_position
 
@@ -95,10 +95,10 @@ def _qname(tag: str) -> str:
 MAX_DEPTH = 64
 MAX_VALUES = 20_000
 MAX_REGIONS = 1000
-INCOMPLETE = N_("XMP could not be read completely")
-TOO_DEEP = N_("XMP nests deeper than photocheck reads")
-TOO_MANY = N_("XMP holds more values than photocheck reads")
-TOO_LARGE = N_("XMP is too large to read")
+INCOMPLETE = msg("xmp.incomplete")
+TOO_DEEP = msg("xmp.too_deep")
+TOO_MANY = msg("xmp.too_many")
+TOO_LARGE = msg("xmp.too_large")
 
 
 def _packet_body(data: bytes) -> bytes | None:
@@ -119,7 +119,7 @@ def _packet_body(data: bytes) -> bytes | None:
 _ERRORS = (SafeET.ParseError, DefusedXmlException, ValueError, UnicodeDecodeError)
 
 
-def parse_packet(data: bytes) -> tuple[Element | None, str | None]:
+def parse_packet(data: bytes) -> tuple[Element | None, Message | None]:
     """The root element of an XMP packet, and a problem (None: read completely).
 
     A packet that is not well-formed XML (a stray "&", an undeclared entity, a packet
@@ -182,7 +182,7 @@ def _parse_partial(body: bytes) -> Element | None:
     return keeper.root
 
 
-def flatten(elem: Element, path: Path = (), notes: list[str] | None = None
+def flatten(elem: Element, path: Path = (), notes: list[Message] | None = None
             ) -> Iterator[tuple[Path, str]]:
     """(path of property qnames, text value) for every value in an RDF tree.
 
@@ -265,11 +265,11 @@ def _scan_properties(body: bytes) -> list[tuple[Path, str]]:
     return out
 
 
-def read_xmp(data: bytes, source: str = "XMP", problems: list[str] | None = None
+def read_xmp(data: bytes, source: str = "XMP", problems: list[Message] | None = None
              ) -> list[Evidence]:
     """Evidence from one XMP packet. What could not be read is added to `problems`
     (a packet that is not well-formed is read tolerantly, and said so)."""
-    notes: list[str] = []
+    notes: list[Message] = []
     root, problem = parse_packet(data)
     pairs: list[tuple[Path, str]] = list(flatten(root, (), notes)) if root is not None else []
     if problem is not None:
@@ -323,7 +323,7 @@ def _classify(pairs: list[tuple[Path, str]], source: str) -> list[Evidence]:
     return out
 
 
-def _regions(root: Element, source: str, notes: list[str]) -> list[Evidence]:
+def _regions(root: Element, source: str, notes: list[Message]) -> list[Evidence]:
     """Named regions: MWG (mwg-rs:RegionList) and Microsoft (MPRI:Regions)."""
     out: list[Evidence] = []
     regions = 0

@@ -6,8 +6,8 @@ import os
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from ..core.discover import display_path
-from ..core.i18n import _
+from ...core.i18n import _
+from ...core.paths import display_path
 
 
 class WelcomeDialog(QDialog):

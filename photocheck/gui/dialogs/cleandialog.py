@@ -4,6 +4,8 @@ was removed from each copy (or why there is none), and the output folder to open
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -23,12 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.clean import CleanError, CleanOptions, CleanResult, check_output_folder, describe_copy
-from ..core.discover import PhotoFile, display_path
-from ..core.engine import Progress, ScanOptions
-from ..core.i18n import _, ngettext
-from .app import keep_qt_settings_private
-from .scanjob import ScanJob
+from ...core.clean.copy import (
+    CleanError,
+    CleanOptions,
+    CleanResult,
+    check_output_folder,
+    describe_copy,
+)
+from ...core.discover import PhotoFile
+from ...core.engine.scan import CancelToken, Progress, Scanner, ScanOptions
+from ...core.i18n import _, ngettext
+from ...core.paths import display_path
+from ..app import keep_qt_settings_private
+from ..scanjob import ScanJob
 
 BLUR_CHOICES = ("none", "small", "all")
 
@@ -36,7 +45,7 @@ BLUR_CHOICES = ("none", "small", "all")
 def result_line(result: CleanResult) -> str:
     name = display_path(os.path.basename(result.source))
     if result.error:
-        return _("{name}: no copy made - {reason}").format(name=name, reason=result.error)
+        return _("{name}: no copy made - {reason}").format(name=name, reason=result.error.text())
     parts = [display_path(os.path.basename(result.output or "")), *describe_copy(result)]
     return f"{name} -> " + " - ".join(parts)
 
@@ -138,22 +147,25 @@ class CleanDialog(QDialog):
             self.message.setText(str(exc))
             return
         options = self.options()
-        base = self.base_options
-        scan_options = ScanOptions(faces=options.blur != "none", jobs=base.jobs,
-                                   timeout=base.timeout, detector=base.detector,
-                                   low_priority=base.low_priority, language=base.language,
-                                   clean=(out, options, tuple(self.scanned)))
+        # faces are looked for only to blur them
+        scan_options = replace(self.base_options, faces=options.blur != "none")
+        photos, scanned = list(self.photos), tuple(self.scanned)
+
+        def copies(scanner: Scanner, progress: Callable[[Progress], None],
+                   cancel: CancelToken) -> Iterator[CleanResult]:
+            return scanner.copy_files(photos, out, options, scanned, progress, cancel)
+
         self.message.setText(_("Making copies..."))
         self.start_button.setEnabled(False)
         for widget in (self.folder, self.browse, self.blur, self.keep_date, self.keep_camera):
             widget.setEnabled(False)
         self.progress.show()
         self.results_list.show()
-        self.job = ScanJob([], scan_options, self, files=self.photos)
+        self.job = ScanJob([], scan_options, self, work=copies)
         self.job.progress.connect(self._progress)
         self.job.reports.connect(self._results)
         self.job.failed.connect(self.message.setText)
-        self.job.finished.connect(self._done)
+        self.job.done.connect(self._done)
         self.job.start()
 
     def _progress(self, p: Progress) -> None:

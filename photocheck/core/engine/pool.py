@@ -1,0 +1,388 @@
+"""A pool of worker processes that runs one kind of job over many files.
+
+A `Job` is a picklable object: `start()` runs once in each worker (loading the face
+detector, say), `run(item)` does one file's work there, and `failure(item, message)`
+makes the result for a file whose work could not finish. The pool gives each file
+to a free worker, streams the results in the order they finish, and isolates every
+file: one that crashes its worker (a decoder fault), hangs (the per-file timeout) or
+needs too much memory becomes a failure result for that file, the worker is replaced
+and the run goes on. Cancelling stops it within a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, Protocol, TypeVar
+
+from ..i18n import set_language
+from ..messages import Message, MessageError, msg
+
+# Tasks handed to a worker at a time. One: a worker gets its next file only when it is
+# free, so a slow file never holds another behind it while a worker is idle (two would
+# save a round trip per file: ~15% on tiny files, nothing on photos with faces).
+PREFETCH = 1
+# The most memory one worker may use (Linux: its data segment, RLIMIT_DATA; elsewhere
+# not enforced by the system, only by the readers' own limits). Past it, reading the
+# file fails with MemoryError and the file is reported "too large to read safely".
+MEMORY_LIMIT = 1024 * 1024 * 1024
+HEARTBEAT = 0.25  # seconds between progress reports while no file finishes
+
+
+class Item(Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+ItemT = TypeVar("ItemT", bound=Item)
+ResultT = TypeVar("ResultT")
+ItemIn = TypeVar("ItemIn", bound=Item, contravariant=True)
+ResultOut = TypeVar("ResultOut", covariant=True)
+
+
+class Job(Protocol[ItemIn, ResultOut]):
+    def start(self) -> Message | None:
+        """Prepare this worker; a message when part of the work cannot be done here."""
+
+    def run(self, item: ItemIn) -> ResultOut:
+        """One file's work (in a worker process, or in-process)."""
+
+    def failure(self, item: ItemIn, message: Message) -> ResultOut:
+        """The result for a file whose work did not finish."""
+
+    def after_crash(self, pid: int) -> None:
+        """Clean up after a worker that was killed (in the parent)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PoolOptions:
+    jobs: int = 0  # 0: one worker per core
+    timeout: float = 60.0  # seconds one file may take before it is given up on
+    in_process: bool = False  # no worker processes (tests with fakes; no crash isolation)
+    low_priority: bool = False  # workers at a lower CPU priority (a window stays responsive)
+    language: str | None = None  # of any text a worker writes; None: the system's
+    memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
+
+    def worker_count(self) -> int:
+        if self.jobs > 0:
+            return self.jobs
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:
+            return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    phase: str  # "discovering", "scanning", "finished", "cancelled"
+    done: int
+    total: int  # files found so far (final once phase is "scanning")
+    current: str | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class CancelToken:
+    """Set from any thread; the run stops within a fraction of a second."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+class PoolError(MessageError, RuntimeError):
+    """The run could not go on at all (no worker could start); `message` says why."""
+
+
+def limit_memory(limit: int) -> bool:
+    """Cap this process's memory at `limit` bytes where the system can (Linux); True
+    when a cap is in force."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return False
+    which = getattr(resource, "RLIMIT_DATA", None) if sys.platform == "linux" else None
+    if which is None or limit <= 0:
+        return False
+    _soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(which, (limit, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def quiet_worker() -> None:
+    """What every helper process does first: Ctrl-C in a terminal reaches the whole
+    process group, so the parent decides and stops its workers itself (no traceback
+    from each); decoder warnings belong in reports, not on stderr."""
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.simplefilter("ignore")
+
+
+def tasks(conn: Connection) -> Iterator[Any]:
+    """The tasks the parent sends, until it sends None or goes away."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        yield task
+
+
+def _run_one(job: Job[Any, Any], item: Any) -> Any:
+    try:
+        return job.run(item)
+    except MemoryError:
+        return job.failure(item, msg("file.too_large"))
+    except Exception as exc:  # last resort: the parent must always get an answer
+        return job.failure(item, msg("internal", reason=type(exc).__name__))
+
+
+def _worker_main(conn: Connection, job: Job[Any, Any], options: PoolOptions) -> None:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    quiet_worker()
+    if options.language:
+        set_language(options.language)
+    if options.low_priority and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(5)
+    problem = job.start()
+    limit_memory(options.memory_limit)  # after start-up: the cap is for what a file costs
+    conn.send(("ready", problem))
+    for index, item in tasks(conn):
+        conn.send((index, _run_one(job, item)))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    outstanding: collections.deque[tuple[int, Any]] = field(default_factory=collections.deque)
+    busy_since: float = 0.0
+    ready: bool = False
+
+
+class Pool(Generic[ItemT, ResultT]):
+    """Runs `job` over files; reusable, one run at a time, driven from one thread."""
+
+    def __init__(self, job: Job[ItemT, ResultT], options: PoolOptions | None = None) -> None:
+        self.job = job
+        self.options = options or PoolOptions()
+        self.problem: Message | None = None  # from the workers' start (job.start())
+        self.cancelled = False
+        self.done = 0
+        self._started: list[_Worker] = []
+        self._beat = 0.0  # when progress was last reported
+
+    def warm_up(self) -> None:
+        """Start the workers now (their start-up overlaps what the caller does next,
+        such as walking through folders)."""
+        if not self.options.in_process and not self._started:
+            ctx = mp.get_context("spawn")
+            self._started = [self._start_worker(ctx)
+                             for _ in range(self.options.worker_count())]
+
+    def close(self) -> None:
+        self._stop(self._started)
+        self._started = []
+
+    def run(self, items: Sequence[ItemT], progress: ProgressCallback | None = None,
+            cancel: CancelToken | None = None) -> Iterator[ResultT]:
+        """One result per item, in the order they finish."""
+        cancel = cancel or CancelToken()
+        self.cancelled = False
+        self.done = 0
+        if cancel.cancelled:
+            self.cancelled = True
+            return
+        if progress is not None:
+            progress(Progress("scanning", 0, len(items)))
+        if self.options.in_process:
+            yield from self._run_in_process(items, progress, cancel)
+        else:
+            yield from self._run_with_workers(items, progress, cancel)
+        if progress is not None:
+            phase = "cancelled" if self.cancelled else "finished"
+            progress(Progress(phase, self.done, len(items)))
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _run_in_process(self, items: Sequence[ItemT], progress: ProgressCallback | None,
+                        cancel: CancelToken) -> Iterator[ResultT]:
+        self.problem = self.job.start()
+        for item in items:
+            if cancel.cancelled:
+                self.cancelled = True
+                return
+            yield self._finish(_run_one(self.job, item), item.path, progress, len(items))
+
+    def _start_worker(self, ctx: Any) -> _Worker:
+        parent, child = ctx.Pipe(duplex=True)
+        process = ctx.Process(target=_worker_main, args=(child, self.job, self.options),
+                              daemon=True, name="photocheck-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _run_with_workers(self, items: Sequence[ItemT], progress: ProgressCallback | None,
+                          cancel: CancelToken) -> Iterator[ResultT]:
+        ctx = mp.get_context("spawn")
+        pending: collections.deque[tuple[int, ItemT]] = collections.deque(enumerate(items))
+        count = min(self.options.worker_count(), max(1, len(items)))
+        if not items:
+            return
+        started, self._started = self._started, []
+        workers = started[:count]
+        self._stop(started[count:])
+        workers += [self._start_worker(ctx) for _ in range(count - len(workers))]
+        timeout = self.options.timeout
+        total = len(items)
+        try:
+            while pending or any(w.outstanding for w in workers):
+                if cancel.cancelled:
+                    self.cancelled = True
+                    return
+                now = time.monotonic()
+                for w in workers:
+                    self._feed(w, pending, now)
+                deadline = min((w.busy_since + timeout for w in workers if w.outstanding),
+                               default=now + 0.1)
+                waits = [w.conn for w in workers] + [w.process.sentinel for w in workers]
+                ready = wait(waits, timeout=max(0.0, min(0.1, deadline - now)))
+                for i, w in enumerate(workers):
+                    crashed = False
+                    if w.conn in ready:
+                        try:
+                            message = w.conn.recv()
+                        except (EOFError, OSError):
+                            crashed = True
+                        else:
+                            result = self._handle(w, message)
+                            # the next file goes out before this result is handed on:
+                            # the worker never waits while the front end prints
+                            self._feed(w, pending, time.monotonic())
+                            if result is not None:
+                                current = w.outstanding[0][1].path if w.outstanding else None
+                                yield self._finish(result[1], current or result[0],
+                                                   progress, total)
+                            continue
+                    if crashed or (w.process.sentinel in ready and not w.process.is_alive()):
+                        yield from self._replace(i, workers, ctx, pending, progress, total,
+                                                 "crash")
+                    elif w.outstanding and time.monotonic() - w.busy_since > timeout:
+                        yield from self._replace(i, workers, ctx, pending, progress, total,
+                                                 "timeout")
+                if progress is not None and time.monotonic() - self._beat >= HEARTBEAT:
+                    # while files are slow: front ends update their clock and show what
+                    # has arrived, without waiting for the next result
+                    busy = next((w.outstanding[0][1].path for w in workers if w.outstanding),
+                                None)
+                    self._beat = time.monotonic()
+                    progress(Progress("scanning", self.done, total, busy))
+        finally:
+            self._stop(workers)
+
+    @staticmethod
+    def _feed(w: _Worker, pending: collections.deque[tuple[int, ItemT]], now: float) -> None:
+        """Hand a ready worker files until it holds PREFETCH of them."""
+        if not w.ready:
+            return
+        while pending and len(w.outstanding) < PREFETCH:
+            index, item = pending.popleft()
+            if not w.outstanding:
+                w.busy_since = now
+            w.outstanding.append((index, item))
+            try:
+                w.conn.send((index, item))
+            except (OSError, ValueError):
+                return  # the worker died; the run loop notices
+
+    def _handle(self, w: _Worker, message: Any) -> tuple[str, ResultT] | None:
+        if message[0] == "ready":
+            w.ready = True
+            self.problem = message[1]
+            return None
+        index, result = message
+        path = ""
+        if w.outstanding and w.outstanding[0][0] == index:
+            path = w.outstanding.popleft()[1].path
+        w.busy_since = time.monotonic()
+        return path, result
+
+    def _finish(self, result: ResultT, current: str, progress: ProgressCallback | None,
+                total: int) -> ResultT:
+        self.done += 1
+        self._beat = time.monotonic()
+        if progress is not None:
+            progress(Progress("scanning", self.done, total, current))
+        return result
+
+    def _replace(self, i: int, workers: list[_Worker], ctx: Any,
+                 pending: collections.deque[tuple[int, ItemT]],
+                 progress: ProgressCallback | None, total: int,
+                 why: str) -> Iterator[ResultT]:
+        w = workers[i]
+        code = w.process.exitcode
+        self._kill(w)
+        self.job.after_crash(w.process.pid)
+        if w.outstanding:
+            _index, item = w.outstanding.popleft()
+            if why == "timeout":
+                message = msg("file.timeout", seconds=f"{self.options.timeout:g}")
+            else:
+                message = msg("file.crashed", code=code)
+            # the other files this worker held are tried again by a fresh worker
+            pending.extendleft(reversed(w.outstanding))
+            yield self._finish(self.job.failure(item, message), item.path, progress, total)
+        elif not w.ready:
+            raise PoolError(msg("worker.start", code=code))
+        workers[i] = self._start_worker(ctx)
+
+    @staticmethod
+    def _kill(w: _Worker) -> None:
+        if w.process.is_alive():
+            w.process.kill()
+        w.process.join(timeout=5)
+        w.conn.close()
+
+    def _stop(self, workers: list[_Worker]) -> None:
+        for w in workers:
+            if w.process.is_alive():
+                if self.cancelled or w.outstanding:
+                    w.process.kill()
+                else:
+                    try:
+                        w.conn.send(None)
+                    except (OSError, ValueError):
+                        w.process.kill()
+        for w in workers:
+            w.process.join(timeout=5)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=5)
+            w.conn.close()
+            if w.process.pid is not None:
+                self.job.after_crash(w.process.pid)  # what a stopped worker left

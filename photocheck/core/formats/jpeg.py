@@ -1,0 +1,412 @@
+"""JPEG: segments walked once, both to read the metadata and to write a copy without it.
+
+`walk` is the one pass over a JPEG's segments. Tolerant (reading, `problems` given) it
+looks past garbage between segments, notes what is damaged and stops at the first scan.
+Strict (copying, no `problems`) it follows the structure exactly, through every scan
+to the end of the image, and raises StructureError on the first fault: a damaged file
+is never copied. `block_of` names the metadata block a segment holds, for both.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..i18n import N_
+from ..messages import Message, msg
+from ..metadata.extracted import OVER_LIMIT, Extracted
+from ..metadata.tiff import Tiff, TiffError
+from ..metadata.values import clean_text, decode_user_comment
+from ..metadata.xmp import MAX_XMP_BYTES
+from ..model import Evidence, Kind
+from . import Handler, Keep, Stripped, StructureError
+
+MAX_SEGMENTS = 4096  # read: segments looked at before the first scan
+MAX_STRICT_SEGMENTS = 1 << 20  # copy: segments (scans included) of one image
+MAX_GAP = 1024 * 1024  # read: bytes of garbage between two segments looked through
+
+_XMP_ID = b"http://ns.adobe.com/xap/1.0/\x00"
+_XMP_EXT_ID = b"http://ns.adobe.com/xmp/extension/\x00"
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_SOS, _EOI = 0xDA, 0xD9
+
+# names of metadata blocks, as a copy's "removed" lists them (translated when shown)
+EXTENDED_XMP = N_("extended XMP")
+PHOTOSHOP = N_("IPTC/Photoshop")
+COMMENT = N_("JPEG comment")
+MPF = N_("multi-picture data (embedded previews)")
+AFTER_END = N_("data after the end of the image")
+# blocks a copy keeps: how the colours are to be shown
+KEEP_BLOCKS = {"JFIF", "ICC profile", "Adobe"}
+
+
+def sniff(head: bytes) -> str | None:
+    return "JPEG" if head.startswith(b"\xff\xd8\xff") else None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    marker: int
+    start: int  # the 0xFF before the marker
+    body: int  # the first byte after the length field (== end for markers without one)
+    end: int  # past the segment; for a scan in a strict walk, past its coded data
+
+
+def walk(buf: Any, problems: list[Message] | None = None,
+         scans: bool = False) -> Iterator[Segment]:
+    """The segments of the JPEG in `buf`, in order (see the module's docstring).
+
+    With `scans`, each scan segment ends after its entropy-coded data and the walk goes
+    on to the end of the image; without, it ends after the first scan's header."""
+    strict = problems is None
+
+    def fail(message: Message) -> None:
+        if problems is None:
+            raise StructureError(message)
+        problems.append(message)
+
+    n = len(buf)
+    if n < 4 or bytes(buf[:2]) != b"\xff\xd8":
+        fail(msg("jpeg.not_jpeg"))
+        return
+    yield Segment(0xD8, 0, 2, 2)
+    pos = 2
+    for _ in range(MAX_STRICT_SEGMENTS if strict else MAX_SEGMENTS):
+        if strict:
+            if pos >= n or buf[pos] != 0xFF:
+                fail(msg("jpeg.no_marker"))
+            found = pos
+        else:
+            # skip fill bytes; find the next marker, looking no further than MAX_GAP: a
+            # header followed by gigabytes of zeros is not read to its end
+            found = buf.find(b"\xff", pos, min(n, pos + MAX_GAP))
+            if found < 0:
+                fail(msg("jpeg.truncated") if n - pos <= MAX_GAP else msg("jpeg.no_marker"))
+                return
+        pos = found
+        while pos < n and buf[pos] == 0xFF:
+            pos += 1
+        if pos >= n:
+            fail(msg("jpeg.truncated"))
+            return
+        marker = buf[pos]
+        pos += 1
+        start = pos - 2
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == _EOI:
+            yield Segment(marker, start, pos, pos)
+            if marker == _EOI:
+                return
+            continue
+        if pos + 2 > n:
+            fail(msg("jpeg.segment_truncated"))
+            return
+        (length,) = struct.unpack_from(">H", buf, pos)
+        if length < 2:
+            fail(msg("jpeg.bad_length"))
+            return
+        end = pos + length
+        if end > n:
+            fail(msg("jpeg.segment_past_end"))
+            end = n
+        body, pos = pos + 2, end
+        if marker == _SOS and scans:
+            pos = end = _scan_end(buf, end, fail)
+        yield Segment(marker, start, body, end)
+        if marker == _SOS and not scans:
+            return
+    if strict:  # more segments than any image has: not copied
+        fail(msg("jpeg.no_marker"))
+
+
+def _scan_end(buf: Any, pos: int, fail: Any) -> int:
+    """Where a scan's entropy-coded data ends: the next marker that is not a stuffed
+    0xFF00, a restart marker or a fill byte."""
+    n = len(buf)
+    while True:
+        pos = buf.find(b"\xff", pos)
+        if pos < 0 or pos + 1 >= n:
+            fail(msg("jpeg.scan_no_end"))
+            return n
+        following = buf[pos + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            pos += 1 if following == 0xFF else 2
+            continue
+        return int(pos)
+
+
+def block_of(marker: int, head: bytes) -> str | None:
+    """The metadata block a segment holds, from its marker and first bytes (after the
+    length); None for the segments that make up the image itself."""
+    if marker == 0xE1:
+        if head.startswith(b"Exif\x00"):
+            return "EXIF"
+        if head.startswith(_XMP_EXT_ID):
+            return EXTENDED_XMP
+        if head.startswith(_XMP_ID) or b"ns.adobe.com/xap" in head[:40]:
+            return "XMP"
+    elif marker == 0xE0:
+        if head.startswith(b"JFIF\x00"):
+            return "JFIF"
+        if head.startswith(b"JFXX\x00"):
+            return "JFXX"  # JFIF extension: a thumbnail
+        if head[6:14] == b"HEAPJPGM":
+            return "CIFF"
+    elif marker == 0xE2:
+        if head.startswith(b"ICC_PROFILE\x00"):
+            return "ICC profile"
+        if head.startswith(b"MPF\x00"):
+            return MPF
+    elif marker == 0xE3 and head[:6] in (b"Meta\x00\x00", b"META\x00\x00", b"Exif\x00\x00"):
+        return "Kodak Meta"
+    elif marker == 0xEC and (b"[picture info]" in head[:64] or head[:5] == b"Type="):
+        return "PictureInfo"
+    elif marker == 0xED:
+        return PHOTOSHOP
+    elif marker == 0xEE and head.startswith(b"Adobe"):
+        return "Adobe"
+    elif marker == 0xFE:
+        return COMMENT
+    if 0xE0 <= marker <= 0xEF:
+        return f"APP{marker - 0xE0}"
+    return None
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def read(buf: Any, fmt: str = "JPEG", ext: str = "") -> Extracted:
+    return read_jpeg(buf)
+
+
+def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Extracted:
+    out = out or Extracted("JPEG")
+    extended: dict[bytes, dict[int, bytes]] = {}
+    extended_bytes = 0
+    saw_exif = saw_scan = False
+    for seg in walk(buf, out.problems):
+        marker = seg.marker
+        if marker == _SOS:
+            saw_scan = True
+            break
+        if marker == _EOI:
+            break
+        if seg.body == seg.end and marker != 0xFE:
+            continue
+        data = buf[seg.body:seg.end]
+        if marker in _SOF:
+            if len(data) >= 5 and out.width is None:
+                out.height, out.width = struct.unpack_from(">HH", data, 1)
+            continue
+        head = bytes(data[:64])
+        block = block_of(marker, head)
+        if block == "EXIF" and not saw_exif:
+            saw_exif = True
+            out.add_exif_at(bytes(data[6:]), 0, label)
+        elif block == "XMP" and head.startswith(_XMP_ID):
+            out.add_xmp(bytes(data[len(_XMP_ID):]))
+        elif block == EXTENDED_XMP and len(data) > len(_XMP_EXT_ID) + 40:
+            body = bytes(data[len(_XMP_EXT_ID):])
+            guid, offset = body[:32], struct.unpack(">I", body[36:40])[0]
+            extended_bytes += len(body)
+            if extended_bytes <= MAX_XMP_BYTES:
+                extended.setdefault(guid, {})[offset] = body[40:]
+            else:
+                out.problem(OVER_LIMIT["xmp"])
+        elif block == "JFXX" and len(data) > 6:
+            # JFIF extension: a thumbnail, JPEG-coded (0x10) or as raw pixels (0x11, 0x13)
+            if data[5] == 0x10:
+                out.add_thumbnail("JFXX thumbnail (APP0)", bytes(data[6:]))
+            else:
+                width, height = (data[6], data[7]) if len(data) > 7 else (None, None)
+                out.add_preview_item("JFXX thumbnail (APP0)", width or None, height or None)
+        elif block == "CIFF" and len(data) > 14:
+            out.read_block("CIFF", read_ciff, bytes(data))
+        elif block == "Kodak Meta":
+            out.read_block("Kodak Meta", _kodak_meta, bytes(data[6:]))
+        elif block == "PictureInfo":
+            out.read_block("PictureInfo", _picture_info, bytes(data))
+        elif block == PHOTOSHOP and head.startswith(b"Photoshop 3.0\x00"):
+            out.add_photoshop(bytes(data[14:]))
+        elif block == COMMENT:
+            out.add_text(Kind.FREE_TEXT, "JPEG comment", clean_text(bytes(data)))
+    if not saw_scan or out.width is None:
+        # no frame header or no image data: there is nothing a decoder could show
+        out.no_image = True
+        if not out.problems:
+            out.problems.append(msg("jpeg.no_image"))
+    for chunks in extended.values():
+        joined = b"".join(chunks[k] for k in sorted(chunks))
+        out.add_xmp(joined, "XMP (extended)")
+    return out
+
+
+def _kodak_meta(data: bytes) -> list[Evidence]:
+    try:
+        tiff = Tiff.from_header(data, 0)
+        entries, _ = tiff.read_ifd(tiff.first_ifd)
+    except (TiffError, struct.error):
+        return []
+    out = []
+    for tag, kind, name in ((0xC353, Kind.OWNER_NAME, "CameraOwner"),
+                            (0xC354, Kind.DEVICE_SERIAL, "SerialNumber")):
+        if tag in entries:
+            e = entries[tag]
+            # UNDEFINED values carry a UserComment-style character-code prefix
+            value = decode_user_comment(tiff.raw(e)) if e.type == 7 else tiff.text(e)
+            if value:
+                out.append(Evidence(kind, f"Kodak Meta {name}", value))
+    return out
+
+
+_PICTURE_INFO_TAIL = re.compile(r"[\w#]*")
+_PICTURE_INFO_KEY = re.compile(r"^[^A-Za-z#]*")
+
+
+def _picture_info(data: bytes) -> list[Evidence]:
+    """APP12 "Picture Info": ASCII key=value lines (older Olympus, Agfa, Polaroid).
+
+    Read line by line with partition(), never with a regex that can backtrack: the
+    work is linear in the segment's size, whatever it holds."""
+    out = []
+    text = data.decode("latin-1")
+    for line in re.split(r"[\r\n\x00]", text):
+        head, sep, value = line.partition("=")
+        if not sep:
+            continue
+        # the key is the run of word characters right before "=", from its first letter
+        tail = _PICTURE_INFO_TAIL.match(head[::-1])
+        key = _PICTURE_INFO_KEY.sub("", tail.group(0)[::-1]) if tail else ""
+        if not key:
+            continue
+        lower = key.lower()
+        clean = clean_text(value)
+        if not clean:
+            continue
+        if "serial" in lower:
+            out.append(Evidence(Kind.DEVICE_SERIAL, f"PictureInfo {key}", clean))
+        elif lower in ("owner", "ownername", "artist", "copyright"):
+            out.append(Evidence(Kind.OWNER_NAME, f"PictureInfo {key}", clean))
+    return out
+
+
+def read_ciff(data: bytes) -> list[Evidence]:
+    """Canon CIFF heap (CRW files; APP0 of early PowerShot JPEGs): OwnerName, serial."""
+    if len(data) < 14 or data[:2] not in (b"II", b"MM"):
+        return []
+    endian = "<" if data[:2] == b"II" else ">"
+    (header_len,) = struct.unpack_from(endian + "I", data, 2)
+    out: list[Evidence] = []
+    _ciff_heap(data, header_len, len(data), endian, out, 0, set())
+    return out
+
+
+def _ciff_heap(data: bytes, start: int, end: int, endian: str, out: list[Evidence],
+               depth: int, seen: set[int]) -> None:
+    if depth > 8 or end - start < 6 or end > len(data) or start < 0:
+        return
+    (table,) = struct.unpack_from(endian + "I", data, end - 4)
+    table += start
+    if table in seen or table + 2 > end:
+        return
+    seen.add(table)
+    (count,) = struct.unpack_from(endian + "H", data, table)
+    for i in range(min(count, 512)):
+        p = table + 2 + 10 * i
+        if p + 10 > end:
+            break
+        tag, size, offset = struct.unpack_from(endian + "HII", data, p)
+        kind_bits = (tag >> 8) & 0x38
+        in_entry = tag & 0x4000
+        tag_id = tag & 0x3FFF
+        if in_entry:
+            continue
+        vstart, vend = start + offset, start + offset + size
+        if vend > end or vstart < start:
+            continue
+        if kind_bits in (0x28, 0x30):
+            _ciff_heap(data, vstart, vend, endian, out, depth + 1, seen)
+        elif tag_id == 0x0810:
+            name = clean_text(data[vstart:vend])
+            if name:
+                out.append(Evidence(Kind.OWNER_NAME, "CIFF OwnerName", name))
+
+
+# -- copying without metadata -------------------------------------------------------------
+
+
+def strip(buf: Any, keep: Keep) -> Stripped:
+    """The JPEG without its metadata segments, the compressed pixels copied as they are;
+    a minimal EXIF holds the orientation and what `keep` asks for."""
+    date = keep.date
+    exif = (minimal_exif(keep.orientation, date, keep.make, keep.model)
+            if keep.orientation != 1 or date or keep.make or keep.model else None)
+    out = bytearray()
+    removed: list[str] = []
+    end_of_image = len(buf)
+    for seg in walk(buf, None, scans=True):
+        marker = seg.marker
+        block = (block_of(marker, bytes(buf[seg.body:seg.body + 64]))
+                 if 0xE0 <= marker <= 0xEF or marker == 0xFE else None)
+        if block is None or block in KEEP_BLOCKS:
+            out += buf[seg.start:seg.end]
+        elif block not in removed:
+            removed.append(block)
+        if marker == 0xD8 and seg.start == 0 and exif is not None:
+            out += b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+        if marker == _EOI:
+            end_of_image = seg.end
+    if bytes(buf[end_of_image:]).strip(b"\x00"):
+        removed.append(AFTER_END)
+    kept = (["date"] if date else []) + (["camera"] if keep.make or keep.model else [])
+    return Stripped(bytes(out), removed, kept)
+
+
+def minimal_exif(orientation: int, date: str | None = None, make: str | None = None,
+                 model: str | None = None) -> bytes:
+    """An EXIF APP1 payload with only what is asked for (Orientation always when not 1)."""
+    entries: list[tuple[int, int, bytes]] = []  # tag, type, value bytes (big-endian)
+    if make:
+        entries.append((0x010F, 2, make.encode("ascii", "replace") + b"\x00"))
+    if model:
+        entries.append((0x0110, 2, model.encode("ascii", "replace") + b"\x00"))
+    if orientation != 1:
+        entries.append((0x0112, 3, struct.pack(">H", orientation) + b"\x00\x00"))
+    exif_ifd: list[tuple[int, int, bytes]] = []
+    if date:
+        exif_ifd.append((0x9003, 2, date.encode("ascii", "replace")[:19] + b"\x00"))
+    if exif_ifd:
+        entries.append((0x8769, 4, b"\x00\x00\x00\x00"))  # patched below
+    entries.sort()
+
+    def ifd(items: list[tuple[int, int, bytes]], start: int) -> tuple[bytes, bytes, int]:
+        table = struct.pack(">H", len(items))
+        extra = b""
+        data_at = start + 2 + 12 * len(items) + 4
+        pointer_at = -1
+        for tag, typ, value in items:
+            count = len(value) if typ == 2 else 1
+            if len(value) <= 4:
+                if tag == 0x8769:
+                    pointer_at = len(table) + 8
+                table += struct.pack(">HHI", tag, typ, count) + value.ljust(4, b"\x00")
+            else:
+                table += struct.pack(">HHII", tag, typ, count, data_at + len(extra))
+                extra += value + (b"\x00" if len(value) % 2 else b"")
+        table += b"\x00\x00\x00\x00"
+        return table, extra, pointer_at
+
+    table0, extra0, pointer_at = ifd(entries, 8)
+    body = table0 + extra0
+    if exif_ifd:
+        sub_at = 8 + len(body)
+        table1, extra1, _ = ifd(exif_ifd, sub_at)
+        body = body[:pointer_at] + struct.pack(">I", sub_at) + body[pointer_at + 4:]
+        body += table1 + extra1
+    return b"Exif\x00\x00MM\x00*\x00\x00\x00\x08" + body
+
+
+HANDLER = Handler("JPEG", ("JPEG",), sniff, read, strip, keeps_orientation=True,
+                  copy_as={"JPEG": "JPEG"})

@@ -1,0 +1,97 @@
+"""WebP: RIFF chunks walked once, both to read the metadata and to write a copy without
+it (tolerant when reading, strict when copying: see jpeg.py)."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..messages import Message, msg
+from ..metadata.extracted import Extracted
+from . import Handler, Keep, Stripped, StructureError
+
+MAX_CHUNKS = 10_000  # read: chunks looked at
+METADATA = {b"EXIF": "EXIF", b"XMP ": "XMP"}
+
+
+def sniff(head: bytes) -> str | None:
+    return "WEBP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    type: bytes
+    start: int  # the chunk's header
+    data: int  # its data: buf[data:data_end]
+    data_end: int
+    end: int  # past the padding byte
+
+
+def chunks(buf: Any, problems: list[Message] | None = None) -> Iterator[Chunk]:
+    """The chunks inside the RIFF container (up to its declared end)."""
+    n = len(buf)
+    if problems is None and (n < 12 or bytes(buf[:4]) != b"RIFF"
+                             or bytes(buf[8:12]) != b"WEBP"):
+        raise StructureError(msg("webp.not_webp"))
+    riff_end = min(n, 8 + struct.unpack_from("<I", buf, 4)[0]) if n >= 12 else n
+    pos = 12
+    for _ in range(MAX_CHUNKS if problems is not None else 1 << 30):
+        if pos + 8 > riff_end:
+            return
+        ctype, size = struct.unpack_from("<4sI", buf, pos)
+        start, end = pos + 8, pos + 8 + size
+        if end > n:
+            if problems is None:
+                raise StructureError(msg("webp.chunk_past_end"))
+            problems.append(msg("webp.chunk_past_end"))
+            return
+        padded = end + (size & 1)
+        yield Chunk(bytes(ctype), pos, start, end, padded)
+        pos = padded
+
+
+def read(buf: Any, fmt: str = "WEBP", ext: str = "") -> Extracted:
+    out = Extracted("WEBP")
+    for chunk in chunks(buf, out.problems):
+        ctype, size = chunk.type, chunk.data_end - chunk.data
+        data = buf[chunk.data:chunk.data_end]
+        if ctype == b"VP8X" and size >= 10:
+            w = int.from_bytes(bytes(data[4:7]), "little") + 1
+            h = int.from_bytes(bytes(data[7:10]), "little") + 1
+            out.width, out.height = w, h
+        elif ctype == b"VP8 " and size >= 10 and out.width is None:
+            w, h = struct.unpack_from("<HH", data, 6)
+            out.width, out.height = w & 0x3FFF, h & 0x3FFF
+        elif ctype == b"VP8L" and size >= 5 and out.width is None:
+            bits = int.from_bytes(bytes(data[1:5]), "little")
+            out.width, out.height = (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        elif ctype == b"EXIF":
+            blob = bytes(data)
+            start_at = 6 if blob.startswith(b"Exif\x00\x00") else 0
+            out.add_exif_at(blob, start_at, "EXIF")
+        elif ctype == b"XMP ":
+            out.add_xmp(bytes(data))
+    return out
+
+
+def strip(buf: Any, keep: Keep) -> Stripped:
+    """The WebP without its EXIF and XMP chunks (ICC kept), the VP8X flags updated."""
+    parts: list[bytes] = []
+    removed: list[str] = []
+    for chunk in chunks(buf):
+        name = METADATA.get(chunk.type)
+        if name is not None:
+            if name not in removed:
+                removed.append(name)
+            continue
+        data = bytearray(buf[chunk.start:chunk.end])
+        if chunk.type == b"VP8X" and chunk.data_end > chunk.data:
+            data[8] &= ~(0x08 | 0x04) & 0xFF  # no EXIF, no XMP
+        parts.append(bytes(data))
+    body = b"WEBP" + b"".join(parts)
+    return Stripped(b"RIFF" + struct.pack("<I", len(body)) + body, removed)
+
+
+HANDLER = Handler("WEBP", ("WEBP",), sniff, read, strip, copy_as={"WEBP": "WEBP"})

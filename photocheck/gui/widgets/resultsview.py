@@ -1,0 +1,215 @@
+"""The results: a filter row (text, severity, sort, grid or list) over a stack of the
+grid, the list and a page that says why nothing is shown. Both views show the same
+filtered model; the photo shown in the detail panel stays selected across filter and
+sort changes and across switching views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.i18n import _
+from ...core.model import PhotoReport, Severity
+from ..delegate import GridDelegate
+from ..models import Column, PhotoFilter, PhotoModel, Role, SortKey
+
+VIEW_MODES = ("grid", "list")  # in the order of the view-mode combo box
+MIN_SEVERITY = (None, Severity.HIGH, Severity.MEDIUM)  # in the order of the severity combo
+
+
+def fill_combo(combo: QComboBox, texts: list[str]) -> None:
+    """Replace a combo box's texts (a language switch), keeping its choice and silent."""
+    index = max(0, combo.currentIndex())
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItems(texts)
+    combo.setCurrentIndex(index)
+    combo.blockSignals(False)
+
+
+class ResultsView(QWidget):
+    currentChanged = Signal(object)  # PhotoReport | None: the photo to show in detail
+    viewModeChanged = Signal(str)  # "grid" or "list"
+
+    def __init__(self, model: PhotoModel, proxy: PhotoFilter,
+                 thumbnail_for: Callable[[str], QImage | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.proxy = proxy
+        self._kept_path: str | None = None  # the current photo across a reset of the view
+        self._build_filters()
+        self._build_views(thumbnail_for)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._filter_row)
+        layout.addWidget(self.views, 1)
+        # thumbnails arrive in bursts: the view is repainted at most every 50 ms
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setSingleShot(True)
+        self._repaint_timer.setInterval(50)
+        self._repaint_timer.timeout.connect(lambda: self.current_view().viewport().update())
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset):
+            signal.connect(self._update_page)
+        # a filter or sort change resets the view: the photo shown stays selected
+        proxy.modelAboutToBeReset.connect(self._remember_current)
+        proxy.modelReset.connect(self._restore_current)
+        self.retranslate()
+        self._update_page()
+
+    def _build_filters(self) -> None:
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.severity = QComboBox()
+        self.severity.currentIndexChanged.connect(
+            lambda i: self.proxy.set_min_severity(MIN_SEVERITY[max(0, i)]))
+        self.sort = QComboBox()
+        self.sort.currentIndexChanged.connect(
+            lambda i: self.proxy.set_sort_key(SortKey(max(0, i))))
+        self.view_mode = QComboBox()
+        self.view_mode.currentIndexChanged.connect(self._switch_view)
+        self._filter_row = row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        for combo in (self.severity, self.sort, self.view_mode):
+            # as wide as their texts, but a narrow window may cut them: they can shrink
+            # to the size of an empty combo box
+            combo.setMinimumWidth(combo.minimumSizeHint().width())
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            row.addWidget(combo)
+
+    def _build_views(self, thumbnail_for: Callable[[str], QImage | None]) -> None:
+        self.grid = grid = QListView()
+        grid.setViewMode(QListView.ViewMode.IconMode)
+        grid.setResizeMode(QListView.ResizeMode.Adjust)
+        grid.setMovement(QListView.Movement.Static)
+        grid.setUniformItemSizes(True)
+        grid.setLayoutMode(QListView.LayoutMode.Batched)
+        grid.setBatchSize(500)
+        grid.setSpacing(4)
+        grid.setItemDelegate(GridDelegate(thumbnail_for, grid))
+        grid.setModel(self.proxy)
+        self.table = table = QTableView()
+        table.setModel(self.proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setWordWrap(False)
+        for view in (grid, table):
+            view.selectionModel().currentChanged.connect(self._current_changed)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.views = QStackedWidget()
+        for widget in (grid, table, self.empty):
+            self.views.addWidget(widget)
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(_("Filter by folder or file name"))
+        self.search.setAccessibleName(_("Filter by folder or file name"))
+        fill_combo(self.severity, [_("Any severity"), _("High only"), _("Medium and high")])
+        self.severity.setAccessibleName(_("Filter by severity"))
+        fill_combo(self.sort, [_("Sort by severity"), _("Sort by date taken"),
+                               _("Sort by name")])
+        self.sort.setAccessibleName(_("Sort order"))
+        fill_combo(self.view_mode, [_("Grid"), _("List")])
+        self.view_mode.setAccessibleName(_("Show as grid or list"))
+        self.grid.setAccessibleName(_("Photos"))
+        self.table.setAccessibleName(_("Photos"))
+
+    # -- what is shown ------------------------------------------------------------------
+
+    def set_empty_text(self, text: str) -> None:
+        """What the page says when no photo is shown (the window knows why)."""
+        self.empty.setText(text)
+
+    def mode(self) -> str:
+        return VIEW_MODES[max(0, self.view_mode.currentIndex())]
+
+    def set_mode(self, mode: str) -> None:
+        self.view_mode.setCurrentIndex(VIEW_MODES.index(mode) if mode in VIEW_MODES else 0)
+
+    def _update_page(self, *_args: object) -> None:
+        shown = self.current_view() if self.proxy.rowCount() else self.empty
+        self.views.setCurrentWidget(shown)
+
+    def _switch_view(self, _index: int) -> None:
+        view = self.current_view()
+        current = (self.grid if view is self.table else self.table).currentIndex()
+        self._update_page()
+        if current.isValid():
+            view.selectionModel().setCurrentIndex(
+                current, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            view.scrollTo(current)
+        self.viewModeChanged.emit(self.mode())
+
+    def thumbnail_ready(self, _path: str = "") -> None:
+        """A thumbnail arrived: repaint soon (bursts are painted once)."""
+        self._repaint_timer.start()
+
+    # -- selection ----------------------------------------------------------------------
+
+    def current_view(self) -> QAbstractItemView:
+        """The grid or the list, as chosen (also while the empty page is shown)."""
+        return self.table if self.mode() == "list" else self.grid
+
+    def current_index(self) -> QModelIndex:
+        return self.current_view().selectionModel().currentIndex()
+
+    def select_row(self, proxy_row: int) -> None:
+        index = self.proxy.index(proxy_row, 0)
+        self.current_view().selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+
+    def chosen_reports(self) -> list[PhotoReport]:
+        """The selected photos, or every photo shown when none is selected."""
+        view = self.current_view()
+        rows = sorted({i.row() for i in view.selectionModel().selectedIndexes()})
+        if not rows:
+            rows = list(range(self.proxy.rowCount()))
+        return [self.proxy.report(r) for r in rows]
+
+    def column_text(self, proxy_row: int, column: Column) -> str:
+        return str(self.proxy.index(proxy_row, column).data() or "")
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        report: PhotoReport | None = current.data(Role.REPORT) if current.isValid() else None
+        self.currentChanged.emit(report)
+
+    def _remember_current(self) -> None:
+        index = self.current_index()
+        self._kept_path = index.data(Role.PATH) if index.isValid() else None
+
+    def _restore_current(self) -> None:
+        path, self._kept_path = self._kept_path, None
+        if path is None:
+            return
+        source_row = self._model.row_of(path)
+        if source_row is None:
+            return
+        index = self.proxy.mapFromSource(self._model.index(source_row, 0))
+        if index.isValid():
+            self.select_row(index.row())
+            self.current_view().scrollTo(index)
+        else:
+            self.currentChanged.emit(None)
