@@ -13,7 +13,7 @@ import pytest
 from photocheck.core.settings import APP_ID
 from photocheck.gui.app import icon_path
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = Path(__file__).resolve().parent.parent / "photocheck" / "resources"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -26,7 +26,7 @@ def test_desktop_file_uses_the_app_id_and_a_real_command() -> None:
     assert entry["Type"] == "Application" and entry["Icon"] == APP_ID
     assert entry["Exec"].split()[0] == "photocheck-gui"
     assert "Comment[nl]" in entry and "GenericName[nl]" in entry
-    pyproject = (RESOURCES.parent / "pyproject.toml").read_text()
+    pyproject = (RESOURCES.parent.parent / "pyproject.toml").read_text()
     assert 'photocheck-gui = "photocheck.gui.app:main"' in pyproject
     if shutil.which("desktop-file-validate"):
         subprocess.run(["desktop-file-validate", str(path)], check=True)

@@ -67,7 +67,6 @@ class Settings:
     include_hidden: bool = False
     welcomed: bool = False  # the first-run welcome was shown
     window_geometry: str = ""  # opaque, for the GUI (base64 of Qt's saveGeometry)
-    window_state: str = ""
     view_mode: str = "grid"  # "grid" or "list"
 
     @classmethod

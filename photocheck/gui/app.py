@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 
 def icon_path() -> Path | None:
-    """The app icon in the source tree's resources/ (an editable install, the README's);
-    None when photocheck runs from a wheel without it."""
-    path = Path(__file__).resolve().parents[2] / "resources" / f"{APP_ID}.svg"
+    """The app icon, shipped in the package (photocheck/resources/); None if it went
+    missing."""
+    path = Path(__file__).resolve().parents[1] / "resources" / f"{APP_ID}.svg"
     return path if path.exists() else None
 
 

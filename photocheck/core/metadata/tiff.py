@@ -172,11 +172,3 @@ class Tiff:
             return self.u16(e.pos)
         return None
 
-    def sub_ifd(self, e: Entry) -> dict[builtins.int, Entry] | None:
-        off = self.offset_value(e)
-        if off is None:
-            return None
-        try:
-            return self.read_ifd(off)[0]
-        except TiffError:
-            return None
