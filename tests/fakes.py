@@ -42,6 +42,23 @@ def fast() -> tuple[_Fast, None]:
     return _Fast(), None
 
 
+class _Fixed:
+    """Finds the same faces in every image, placed as fractions of its size."""
+
+    name = "fixed"
+
+    def __init__(self, faces: list[tuple[float, float, float, float]]) -> None:
+        self.faces = faces
+
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
+        return [(x * width, y * height, w * width, h * height, 0.99)
+                for x, y, w, h in self.faces]
+
+
+def boxes_at(faces: list[tuple[float, float, float, float]]) -> tuple[_Fixed, None]:
+    return _Fixed(faces), None
+
+
 def unavailable() -> tuple[None, Message]:
     return None, msg("faces.unavailable")
 

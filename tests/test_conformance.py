@@ -8,7 +8,7 @@ import os
 import pytest
 
 from photocheck.core.engine.scan import Scanner, ScanOptions
-from photocheck.core.model import Kind
+from photocheck.core.model import Kind, PhotoReport
 
 pytestmark = pytest.mark.corpus
 
@@ -16,6 +16,19 @@ pytestmark = pytest.mark.corpus
 def _close(a: str, b: str) -> bool:
     a, b = a.strip(), b.strip()
     return a == b or a in b or b in a
+
+
+@pytest.mark.parametrize("corpus", ["exif-samples", "exiv2-samples"])
+def test_every_real_report_round_trips_through_json(corpus_dir: str, corpus: str) -> None:
+    # what the cache and the HTML report will store: read back, it is the same report
+    reports = list(Scanner(ScanOptions(faces=False)).scan([os.path.join(corpus_dir, corpus)]))
+    assert len(reports) > 100
+    for report in reports:
+        data = json.loads(json.dumps(report.to_dict()))
+        again = PhotoReport.from_dict(data)
+        assert again.to_dict() == data, report.path
+        assert again.findings == report.findings and again.error == report.error
+        assert again.not_checked == report.not_checked and again.display == report.display
 
 
 def test_every_gps_name_and_serial_exiftool_reports_is_found(corpus_dir: str) -> None:

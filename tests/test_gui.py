@@ -390,12 +390,23 @@ def test_language_switch_without_restart(qtbot: QtBot, tmp_path: Path) -> None:
     from photocheck.core import i18n
 
     _library(tmp_path / "photos")
-    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    gone = tmp_path / "unplugged-disk"
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos"), str(gone)])
     _scan(qtbot, window)
     window.results.sort.setCurrentIndex(2)
     window.select_row(2)  # holiday.jpg, with a location
+    assert "cannot be opened" in window.banner.text()
     try:
         window.set_language("nl")
+        # every message the scan made is shown again in the new language: the
+        # findings, what was not checked, and the banner about the missing folder
+        detail = window.detail.text.toPlainText()
+        assert "Locatie (hoog)" in detail and "Gevonden in: EXIF GPS" in detail
+        assert "gezichten zijn niet gecontroleerd (uitgezet)" in detail
+        assert "kan niet geopend worden" in window.banner.text()
+        assert "cannot be opened" not in window.banner.text()
+        window.select_row(0)  # broken.jpg
+        assert "het bestand is beschadigd" in window.detail.text.toPlainText()
         assert window.windowTitle() == "photocheck - wat geven je foto's prijs?"
         assert window.kind_button(Kind.LOCATION).text() == (
             "1 foto laat zien waar die gemaakt is")
@@ -403,11 +414,11 @@ def test_language_switch_without_restart(qtbot: QtBot, tmp_path: Path) -> None:
             "4 foto's konden niet volledig gecontroleerd worden")
         assert window.model.headerData(0, Qt.Orientation.Horizontal) == "Naam"
         assert window.results.sort.currentText() == "Sorteren op naam"  # the choice is kept
-        assert "Locatie" in window.detail.text.toPlainText()
         assert Settings.load().language == "nl"
         window.set_language("en")
         assert window.kind_button(Kind.LOCATION).text() == "1 photo shows where it was taken"
-        assert "Location" in window.detail.text.toPlainText()
+        assert "the file is damaged" in window.detail.text.toPlainText()
+        assert "cannot be opened" in window.banner.text()
     finally:
         i18n.set_language("en")
 
@@ -657,3 +668,20 @@ def test_safe_copies_can_be_cancelled(qtbot: QtBot, tmp_path: Path) -> None:
     assert "Cancelled" in dialog.message.text()
     made = list(out.iterdir())
     assert 2 <= len(made) < 60 and all(not p.name.startswith(".") for p in made)
+
+
+def test_sort_by_date_taken_follows_time_whatever_the_source(qtbot: QtBot,
+                                                              tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    # June, written by an editor into XMP; May, by the camera into EXIF: as text, the
+    # June date sorted first ("2024-06-01T..." < "2024:05:01 ...")
+    (folder / "a-june.jpg").write_bytes(fx.insert_segments(fx.jpeg_bytes(), fx.xmp_app1(
+        fx.xmp_packet("<exif:DateTimeOriginal>2024-06-01T09:00:00</exif:DateTimeOriginal>"))))
+    (folder / "b-may.jpg").write_bytes(fx.jpeg_bytes(exif=fx.pillow_exif(
+        exif_ifd={0x9003: "2024:05:01 10:00:00"}).tobytes()))
+    window = _window(qtbot, faces=False, folders=[str(folder)])
+    _scan(qtbot, window)
+    window.results.sort.setCurrentIndex(1)  # by date taken
+    assert [window.column_text(r, Column.NAME) for r in range(2)] == ["b-may.jpg",
+                                                                      "a-june.jpg"]
