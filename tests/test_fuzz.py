@@ -10,6 +10,7 @@ from PIL import Image
 
 from photocheck.core.discover import SidecarIndex
 from photocheck.core.formats import read_metadata
+from photocheck.core.messages import Message
 from photocheck.core.metadata.xmp import parse_packet, read_xmp
 
 from . import fixtures as fx
@@ -76,7 +77,7 @@ def mutated_xmp(draw: st.DrawFn) -> bytes:
 @settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(data=mutated_xmp())
 def test_mutated_xmp_never_raises_and_says_what_it_could_not_read(data: bytes) -> None:
-    problems: list[str] = []
+    problems: list[Message] = []
     read_xmp(data, "XMP", problems)  # the tolerant path included
     if parse_packet(data)[1] is not None:  # not read completely: always said
         assert problems

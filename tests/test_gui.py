@@ -22,6 +22,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from photocheck.core.engine.scan import ScanOptions
+from photocheck.core.messages import msg
 from photocheck.core.model import Kind, PhotoReport, PhotoState
 from photocheck.core.settings import Settings
 from photocheck.gui.mainwindow import MainWindow
@@ -302,7 +303,7 @@ def test_remembered_folders_can_be_checked_at_once(qtbot: QtBot, tmp_path: Path)
 def test_models_pass_the_model_tester(qtmodeltester: ModelTester) -> None:
     model = PhotoModel()
     reports = [PhotoReport(path=f"/p/{n}.jpg", format="JPEG") for n in "abc"]
-    reports[1].error = "broken"
+    reports[1].error = msg("file.empty")
     model.add_reports(reports)
     qtmodeltester.check(model)
     proxy = PhotoFilter()

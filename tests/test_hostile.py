@@ -42,7 +42,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(path)
 
 
-def _peak_mib(fn) -> float:  # type: ignore[no-untyped-def]
+def _peak_mib(fn) -> float:
     """Peak Python memory (MiB) while fn() runs."""
     tracemalloc.start()
     try:
@@ -52,7 +52,7 @@ def _peak_mib(fn) -> float:  # type: ignore[no-untyped-def]
         tracemalloc.stop()
 
 
-def _cpu(fn) -> float:  # type: ignore[no-untyped-def]
+def _cpu(fn) -> float:
     started = time.process_time()
     fn()
     return time.process_time() - started
@@ -178,8 +178,8 @@ def test_export_folder_pairing_costs_a_few_lookups_per_photo() -> None:
     photos, expected = _export_names(8000)
     examined = 0  # sidecar names looked at, over all look-ups
 
-    class CountingDict(dict):  # type: ignore[type-arg]
-        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+    class CountingDict(dict[str, object]):
+        def get(self, key, default=None):
             nonlocal examined
             found = super().get(key, default)
             examined += 1 + len(found or ())
@@ -236,7 +236,7 @@ def test_unreadable_xmp_alone_is_never_clean(tmp_path: Path) -> None:
         fx.jpeg_bytes(), fx.xmp_app1(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><<<<<")))
     report = inspect_file(path, (), NO_FACES)
     assert report.state == PhotoState.PARTLY_CHECKED
-    problems: list[str] = []
+    problems: list[Message] = []
     read_xmp(b"<x:xmpmeta><<<<<", "XMP", problems)
     assert problems == [INCOMPLETE]
 
@@ -269,10 +269,10 @@ def test_deep_xmp_sidecar_and_clean(tmp_path: Path) -> None:
     assert TOO_DEEP in problems
 
 
-def test_a_failing_block_costs_only_itself(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_block_costs_only_itself(tmp_path: Path, monkeypatch) -> None:
     from photocheck.core.metadata import extracted as containers
 
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise RecursionError("reader bug")
 
     monkeypatch.setattr(containers, "read_xmp", broken)
@@ -292,13 +292,13 @@ class _NoFaces:
         return []
 
 
-def test_a_decoder_runtime_error_keeps_the_metadata(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_decoder_runtime_error_keeps_the_metadata(tmp_path: Path, monkeypatch) -> None:
     path = _write(tmp_path, "p.jpg", h.jpeg_gps_artist())
 
-    def security_limit(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def security_limit(*args, **kwargs):
         raise RuntimeError("Security limit exceeded")  # as pi-heif raises on fuzz files
 
-    monkeypatch.setattr(photo_mod.Image, "open", security_limit)
+    monkeypatch.setattr(Image, "open", security_limit)
     report = inspect_file(path, (), InspectOptions(faces=True), _NoFaces())
     assert report.error is None
     assert _gps(report) and "Exif Artist" in _names(report)
@@ -306,11 +306,11 @@ def test_a_decoder_runtime_error_keeps_the_metadata(tmp_path: Path, monkeypatch)
                for n in report.not_checked)
 
 
-def test_a_jpeg_header_followed_by_zeros_is_not_decoded(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_jpeg_header_followed_by_zeros_is_not_decoded(tmp_path: Path, monkeypatch) -> None:
     path = str(tmp_path / "zeros.jpg")
     h.jpeg_then_zeros(path, zeros=1024 * 1024 * 1024)  # sparse: 1 GB costs no disk
 
-    def no_decoding(self):  # type: ignore[no-untyped-def]
+    def no_decoding(self):
         raise AssertionError("a file known to be broken was handed to a decoder")
 
     monkeypatch.setattr(photo_mod.Pixels, "_open", no_decoding)
@@ -356,7 +356,7 @@ def test_a_worker_past_the_memory_ceiling_reports_the_file_and_goes_on(tmp_path:
 
 @pytest.mark.slow
 def test_a_slow_file_never_holds_another_while_a_worker_is_idle(
-        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, monkeypatch) -> None:
     rendezvous = tmp_path / "rendezvous"
     rendezvous.mkdir()
     monkeypatch.setenv("PHOTOCHECK_TEST_RENDEZVOUS", str(rendezvous))

@@ -27,11 +27,12 @@ def source_messages() -> set[tuple[str, str | None]]:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
             args = node.args
-            if node.func.id in ("_", "N_") and args and isinstance(args[0], ast.Constant):
-                found.add((args[0].value, None))
-            elif node.func.id == "ngettext" and len(args) >= 2 and all(
-                    isinstance(a, ast.Constant) for a in args[:2]):
-                found.add((args[0].value, args[1].value))
+            texts = [a.value for a in args[:2]
+                     if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if node.func.id in ("_", "N_") and texts:
+                found.add((texts[0], None))
+            elif node.func.id == "ngettext" and len(texts) == 2:
+                found.add((texts[0], texts[1]))
     return found
 
 

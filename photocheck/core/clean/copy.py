@@ -27,6 +27,9 @@ from ..photo import Opened, PhotoError, open_photo
 from .image import ENCODINGS, LOSSLESS, blur_faces, encode
 from .write import CleanError, check_output_folder, write_verified
 
+__all__ = ["CleanError", "CleanOptions", "CleanResult", "check_output_folder", "clean_file",
+           "describe_copy", "sidecar_note"]
+
 MAX_INPUT = 2_000_000_000  # bytes; bigger files are refused rather than read
 
 

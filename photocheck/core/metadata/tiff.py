@@ -72,10 +72,10 @@ class Tiff:
         return cls(buf, start, endian, first)
 
     def u16(self, pos: int) -> int:
-        return struct.unpack_from(self.endian + "H", self.buf, pos)[0]
+        return int(struct.unpack_from(self.endian + "H", self.buf, pos)[0])
 
     def u32(self, pos: int) -> int:
-        return struct.unpack_from(self.endian + "I", self.buf, pos)[0]
+        return int(struct.unpack_from(self.endian + "I", self.buf, pos)[0])
 
     def read_ifd(self, offset: int) -> tuple[dict[int, Entry], int]:
         """Entries of the IFD at `offset` (relative to base) and the next IFD's offset.

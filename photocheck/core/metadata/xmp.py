@@ -164,7 +164,7 @@ class _Keeper(TreeBuilder):
         super().__init__()
         self.root: Element | None = None
 
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
         elem = super().start(tag, attrs)
         if self.root is None:
             self.root = elem
