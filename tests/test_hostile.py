@@ -178,7 +178,7 @@ def test_export_folder_pairing_costs_a_few_lookups_per_photo() -> None:
     photos, expected = _export_names(8000)
     examined = 0  # sidecar names looked at, over all look-ups
 
-    class CountingDict(dict[str, object]):
+    class CountingDict(dict[str, list[tuple[str, str]]]):
         def get(self, key, default=None):
             nonlocal examined
             found = super().get(key, default)
