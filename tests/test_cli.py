@@ -37,7 +37,10 @@ def test_json_document_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert kinds["owner_name"]["value"]["names"] == ["Cli Owner"]
     assert kinds["device_serial"]["value"]["serials"] == ["SN-1"]
     assert isinstance(good["faces"], list) and good["error"] is None
-    assert photos["broken.jpg"]["error"] or photos["broken.jpg"]["not_checked"]
+    broken = photos["broken.jpg"]
+    assert broken["state"] == "error"
+    assert broken["error"].startswith("the file is damaged: ")
+    assert broken["error_code"]["code"] == "file.damaged"
     assert doc["summary"]["photos"] == 2
     assert doc["summary"]["with_findings"]["location"] == 1
 

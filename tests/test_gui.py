@@ -498,7 +498,7 @@ def test_keyboard_moves_through_the_grid_and_the_selection_survives_filters(
     for view in (window.results.grid, window.results.table, window.results.search):
         assert view.accessibleName()
     for button in (window.scan_button, window.folders.add_button, window.detail.open_folder):
-        assert button.accessibleName() or button.text()
+        assert button.text()  # what a screen reader says when there is no accessible name
 
 
 def test_window_geometry_is_remembered(qtbot: QtBot) -> None:

@@ -38,8 +38,10 @@ class InspectOptions:
 
 def inspect_file(path: str, sidecars: Sequence[str] = (), options: InspectOptions | None = None,
                  detector: FaceDetector | None = None,
-                 detector_problem: Message | None = None) -> PhotoReport:
-    """Everything photocheck can tell about the photo at `path`."""
+                 detector_problem: Message | None = None,
+                 fmt: str | None = None) -> PhotoReport:
+    """Everything photocheck can tell about the photo at `path` (`fmt`: its format, when
+    discovery already recognised it)."""
     started = time.perf_counter()
     report = PhotoReport(path=path, sidecars=[os.path.basename(s) for s in sidecars])
     try:
@@ -47,7 +49,7 @@ def inspect_file(path: str, sidecars: Sequence[str] = (), options: InspectOption
             # decoder warnings ("Corrupt EXIF data", "Truncated File Read"...) concern
             # Pillow's own reading, not photocheck's: never onto the terminal
             warnings.simplefilter("ignore")
-            with open_photo(path) as photo:
+            with open_photo(path, fmt=fmt) as photo:
                 inspect_opened(report, photo, sidecars, options or InspectOptions(),
                                detector, detector_problem)
     except PhotoError as exc:

@@ -20,7 +20,7 @@ from typing import IO, Any, cast
 
 from PIL import Image
 
-from .formats import HEAD_BYTES, Handler, identify
+from .formats import HEAD_BYTES, Handler, handler_for, identify
 from .messages import MessageError, msg
 from .metadata.extracted import Extracted
 from .model import DisplayHint
@@ -260,13 +260,14 @@ def map_file(path: str) -> tuple[Any, os.stat_result]:
         os.close(fd)
 
 
-def open_photo(path: str, read_metadata: bool = True) -> Opened:
+def open_photo(path: str, read_metadata: bool = True, fmt: str | None = None) -> Opened:
     """The photo at `path`, opened once; raises PhotoError when it cannot be opened or
     is not a photo. Without `read_metadata`, only its format is known (a front end's
-    preview with a DisplayHint from the scan)."""
+    preview with a DisplayHint from the scan). `fmt`: the format discovery already
+    recognised (not sniffed again)."""
     buf, stat = map_file(path)
     try:
-        found = identify(bytes(buf[:HEAD_BYTES]))
+        found = (handler_for(fmt), fmt) if fmt else identify(bytes(buf[:HEAD_BYTES]))
         if found is None:
             raise PhotoError(msg("file.unknown_format"))
         handler, fmt = found

@@ -38,13 +38,13 @@ from ..core.i18n import _, ngettext, set_language
 from ..core.model import DisplayHint, Kind, PhotoReport
 from ..core.paths import display_path
 from ..core.settings import Settings, forget_all
-from .delegate import THUMB
-from .detail import PREVIEW_SIDE, DetailPanel
 from .dialogs.cleandialog import CleanDialog
 from .dialogs.settingsdialog import SettingsDialog
 from .models import Column, PhotoFilter, PhotoModel
 from .scanjob import ScanJob
 from .thumbnails import ImageCache
+from .widgets.delegate import THUMB
+from .widgets.detail import PREVIEW_SIDE, DetailPanel
 from .widgets.folderlist import FolderList
 from .widgets.resultsview import ResultsView
 from .widgets.summaryband import SummaryBand

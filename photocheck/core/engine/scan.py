@@ -83,7 +83,7 @@ class InspectJob:
 
     def run(self, item: PhotoFile) -> PhotoReport:
         return inspect_file(item.path, item.sidecars, InspectOptions(faces=self.faces),
-                            self.detector, self.problem)
+                            self.detector, self.problem, item.format)
 
     def failure(self, item: PhotoFile, message: Message) -> PhotoReport:
         return PhotoReport(path=item.path, format=item.format, error=message,

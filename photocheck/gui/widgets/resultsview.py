@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from ...core.i18n import _
 from ...core.model import PhotoReport, Severity
-from ..delegate import GridDelegate
 from ..models import Column, PhotoFilter, PhotoModel, Role, SortKey
+from .delegate import GridDelegate
 
 VIEW_MODES = ("grid", "list")  # in the order of the view-mode combo box
 MIN_SEVERITY = (None, Severity.HIGH, Severity.MEDIUM)  # in the order of the severity combo

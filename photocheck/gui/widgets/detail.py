@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.findings import value_text
-from ..core.i18n import _
-from ..core.kinds import guidance
-from ..core.kinds import label as kind_label
-from ..core.model import FaceBox, PhotoReport, PhotoState
-from ..core.paths import display_path
-from .models import SEVERITY_COLOUR, state_label
-from .thumbnails import ImageCache
+from ...core.findings import value_text
+from ...core.i18n import _
+from ...core.kinds import guidance
+from ...core.kinds import label as kind_label
+from ...core.model import FaceBox, PhotoReport, PhotoState
+from ...core.paths import display_path
+from ..models import SEVERITY_COLOUR, state_label
+from ..thumbnails import ImageCache
 
 PREVIEW_SIDE = 640
 
