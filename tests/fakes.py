@@ -47,16 +47,18 @@ class _Fixed:
 
     name = "fixed"
 
-    def __init__(self, faces: list[tuple[float, float, float, float]]) -> None:
+    def __init__(self, faces: list[tuple[float, float, float, float]], score: float) -> None:
         self.faces = faces
+        self.score = score
 
     def detect(self, rgb: bytes, width: int, height: int) -> list[Face]:
-        return [(x * width, y * height, w * width, h * height, 0.99)
+        return [(x * width, y * height, w * width, h * height, self.score)
                 for x, y, w, h in self.faces]
 
 
-def boxes_at(faces: list[tuple[float, float, float, float]]) -> tuple[_Fixed, None]:
-    return _Fixed(faces), None
+def boxes_at(faces: list[tuple[float, float, float, float]],
+             score: float = 0.99) -> tuple[_Fixed, None]:
+    return _Fixed(faces, score), None
 
 
 def unavailable() -> tuple[None, Message]:

@@ -91,8 +91,9 @@ def test_jpeg_copy_has_no_identifying_data_and_the_same_pixels(tmp_path: Path) -
     assert (tmp_path / "in" / "p.jpg").read_bytes() == data  # original untouched
     # where each thing was found, and every metadata block that went
     assert {"XMP dc:creator", "EXIF IFD0 Artist", "IPTC By-line"} <= set(result.removed)
-    assert {"EXIF", "XMP", "IPTC/Photoshop", "JPEG comment",
-            "data after the end of the image"} <= set(result.removed_blocks)
+    assert {"EXIF", "XMP", "Photoshop", "COM", "trailer"} <= set(result.removed_blocks)
+    assert describe_copy(result)[2] == ("metadata blocks removed: XMP, IPTC/Photoshop, JPEG "
+                                        "comment, EXIF, data after the end of the image")
 
 
 def _kinds_of(tmp_path: Path, data: bytes) -> set[Kind]:
@@ -205,15 +206,19 @@ def test_huge_app_segments_are_dropped(tmp_path: Path) -> None:
     assert result.output and os.path.getsize(result.output) < len(data) - 20 * 65000
 
 
-def test_a_photo_changing_during_cleaning_is_not_copied(tmp_path: Path,
-                                                        monkeypatch) -> None:
+@pytest.mark.parametrize("change", ["grows", "is cut short"])
+def test_a_photo_changing_during_cleaning_is_not_copied(tmp_path: Path, monkeypatch,
+                                                        change: str) -> None:
     from photocheck.core.inspection import inspect_opened as real
     src = tmp_path / "in" / "p.jpg"
 
     def touching(report, photo, *args, **kwargs):
         real(report, photo, *args, **kwargs)
-        with open(src, "ab") as f:
-            f.write(b"more")
+        if change == "grows":
+            with open(src, "ab") as f:
+                f.write(b"more")
+        else:  # read from memory, not from a mapping that now ends early
+            os.truncate(src, 100)
 
     monkeypatch.setattr(clean_mod, "inspect_opened", touching)
     result = _clean(tmp_path, "p.jpg", dirty_jpeg())

@@ -23,7 +23,7 @@ from photocheck.core.kinds import KINDS, removed_by_copy
 from photocheck.core.messages import CATALOG, Message, msg
 from photocheck.core.metadata.values import parse_capture_time
 from photocheck.core.model import Kind, PhotoReport
-from photocheck.core.photo import render_preview
+from photocheck.core.photo import open_photo, render_preview
 
 from . import fakes
 from . import fixtures as fx
@@ -94,7 +94,7 @@ def test_reports_round_trip_through_json_unchanged(tmp_path: Path) -> None:
     sidecar = tmp_path / "p.jpg.json"
     sidecar.write_text("{not json")
     reports = [inspect_file(str(_dirty(tmp_path)), (str(sidecar),), InspectOptions(),
-                            *fakes.boxes_at([(0.2, 0.2, 0.4, 0.5)])),
+                            *fakes.boxes_at([(0.2, 0.2, 0.4, 0.5)], score=0.987654)),
                inspect_file(str(broken), (), NO_FACES),
                inspect_file(str(tmp_path / "gone.jpg"), (), NO_FACES)]
     assert reports[0].faces and reports[0].findings and reports[0].not_checked
@@ -169,6 +169,41 @@ def test_exif_kept_by_photoshop_is_read(tmp_path: Path) -> None:
     owners = [f for f in report.findings if f.kind == Kind.OWNER_NAME]
     assert [(f.source, f.value["names"]) for f in owners] == [
         ("EXIF (Photoshop) IFD0 Artist", ["Photoshop Artist"])]
+
+
+def test_an_orientation_kept_by_photoshop_does_not_turn_the_photo(tmp_path: Path) -> None:
+    # decoders turn a JPEG by its own EXIF only: so does photocheck
+    tiff = fx.pillow_exif(ifd0={0x0112: 6}).tobytes()[6:]
+    resource = b"8BIM" + struct.pack(">H", 0x0422) + b"\x00\x00" + struct.pack(
+        ">I", len(tiff)) + tiff + (b"\x00" if len(tiff) % 2 else b"")
+    path = tmp_path / "ps.jpg"
+    path.write_bytes(fx.insert_segments(fx.jpeg_bytes((64, 48)),
+                                        (0xED, b"Photoshop 3.0\x00" + resource)))
+    report = inspect_file(str(path), (), NO_FACES)
+    assert (report.width, report.height) == (64, 48)
+    assert report.display is not None and report.display.orientation == 1
+
+
+def test_the_time_taken_is_the_cameras_clock_before_the_gps_time_stamp(
+        tmp_path: Path) -> None:
+    gps = fx.gps_ifd(52.0, 5.0)
+    gps[0x0007] = (9.0, 0.0, 0.0)  # GPSTimeStamp
+    gps[0x001D] = "2024:05:01"  # GPSDateStamp
+    path = tmp_path / "g.jpg"
+    path.write_bytes(fx.jpeg_bytes(exif=fx.pillow_exif(
+        exif_ifd={0x9003: "2024:05:01 11:00:00"}, gps=gps).tobytes()))
+    report = inspect_file(str(path), (), NO_FACES)
+    sources = {f.source for f in report.findings if f.kind == Kind.CAPTURE_TIME}
+    assert sources == {"EXIF GPS time stamp", "EXIF ExifIFD DateTimeOriginal"}
+    assert report.taken() == "2024-05-01T11:00:00"
+
+
+def test_a_format_named_wrongly_is_recognised_by_the_files_first_bytes(
+        tmp_path: Path) -> None:
+    path = _dirty(tmp_path)
+    for said in ("NEF", "PNG", "TIFF"):  # a report's format, another format, a stale one
+        with open_photo(str(path), fmt=said) as photo:
+            assert photo.format == "JPEG" and photo.extracted.evidence
 
 
 # -- kinds ---------------------------------------------------------------------------------

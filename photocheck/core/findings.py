@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 from .kinds import KINDS, ORDER
 from .messages import Message, msg
 from .metadata.values import full_length, is_boilerplate, parse_capture_time
@@ -108,10 +108,22 @@ def faces_finding(count: int, large: int) -> Finding:
     return Finding(Kind.FACES, severity, "image pixels", {"count": count, "large": large})
 
 
+# why a hidden preview differs from the photo: the finding's "reason" (these English
+# words are its values) and how it is said
+SHAPE_DIFFERS = "its shape is different"
+CONTENT_DIFFERS = "its content is different"
+_REASONS = {SHAPE_DIFFERS: N_("its shape is different"),
+            CONTENT_DIFFERS: N_("its content is different")}
+
+
 def preview_summary(matches: bool | None, reason: str) -> str:
-    if matches is False:
+    if matches is False and reason in _REASONS:
         return _("A hidden preview image that differs from the photo ({reason}); "
-                 "it may show what was cropped or edited away").format(reason=_(reason))
+                 "it may show what was cropped or edited away").format(
+                     reason=_(_REASONS[reason]))
+    if matches is False:
+        return _("A hidden preview image that differs from the photo; it may show what "
+                 "was cropped or edited away")
     return _("A hidden preview copy of the photo is stored inside the file")
 
 

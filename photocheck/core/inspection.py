@@ -17,18 +17,19 @@ from dataclasses import dataclass
 from PIL import Image
 
 from .faces.detect import FaceDetector, detect_faces
-from .findings import build_findings, faces_finding, preview_finding, sort_findings
-from .i18n import N_
+from .findings import (
+    CONTENT_DIFFERS,
+    SHAPE_DIFFERS,
+    build_findings,
+    faces_finding,
+    preview_finding,
+    sort_findings,
+)
 from .messages import Message, msg
 from .metadata.extracted import Extracted
 from .metadata.sidecars import SidecarError, read_sidecar
 from .model import Evidence, Finding, PhotoReport
 from .photo import DecodeError, Opened, PhotoError, Pixels, open_photo
-
-# why a hidden preview differs from the photo: stored in the finding as these English
-# words (its "reason"), translated where shown
-SHAPE_DIFFERS = N_("its shape is different")
-CONTENT_DIFFERS = N_("its content is different")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,7 @@ def _previews(extracted: Extracted, pixels: Pixels) -> list[Finding]:
             out.append(preview_finding(source, width, height, False, SHAPE_DIFFERS))
         else:
             out.append(preview_finding(source, width, height, None, ""))
-    if extracted.preview_range is not None and extracted.format not in ("JPEG",):
+    if extracted.preview_range is not None:
         out.append(preview_finding(f"{extracted.format} embedded preview", None, None, None,
                                    ""))
     return out

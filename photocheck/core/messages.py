@@ -110,6 +110,8 @@ CATALOG: dict[str, str] = {
     "clean.cannot_blur": N_("faces cannot be blurred: face detection is not available"),
     "clean.changed": N_("the photo changed while it was being cleaned; try again"),
     "clean.face_left": N_("a blurred face is still detected"),
+    "clean.faces_unchecked": N_("faces could not be looked for, so none could be blurred: "
+                                "{reason}"),
     "clean.left_over": N_("the copy still holds identifying data ({what}); it was deleted"),
 }
 

@@ -186,11 +186,11 @@ class PhotoReport:
         return {f.kind for f in self.findings}
 
     def taken(self) -> str | None:
-        """When the photo was taken, ISO 8601 (as the first source that says so)."""
-        for f in self.findings:
-            if f.kind == Kind.CAPTURE_TIME and f.value.get("iso"):
-                return str(f.value["iso"])
-        return None
+        """When the photo was taken, ISO 8601: as the first source that says so, the
+        camera's own clock before the GPS time stamp (which is UTC)."""
+        times = [f for f in self.findings if f.kind == Kind.CAPTURE_TIME and f.value.get("iso")]
+        times.sort(key=lambda f: "GPS" in f.source)
+        return str(times[0].value["iso"]) if times else None
 
     def to_dict(self) -> dict[str, Any]:
         return {

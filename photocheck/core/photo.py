@@ -43,22 +43,6 @@ class DecodeError(PhotoError):
     """The pixels cannot be decoded; `message` says why."""
 
 
-_heif_registered = False
-
-
-def _register_heif() -> bool:
-    global _heif_registered
-    if not _heif_registered:
-        try:
-            import pi_heif
-
-            pi_heif.register_heif_opener()
-            _heif_registered = True
-        except ImportError:
-            return False
-    return True
-
-
 class MappedFile(io.RawIOBase):
     """A read-only file over bytes already in memory (the photo's mapping), so that a
     decoder reads them without a copy. Unlike an mmap, it may seek past the end (as
@@ -103,9 +87,10 @@ class Pixels:
     """Decodes the photo on demand at a reduced scale, orientation applied, from the
     opened file's bytes (or, for RAW files, from their embedded JPEG)."""
 
-    def __init__(self, buf: Any, hint: DisplayHint, name: str = "") -> None:
+    def __init__(self, buf: Any, hint: DisplayHint, handler: Handler, name: str = "") -> None:
         self.buf = buf
         self.hint = hint
+        self.handler = handler  # of the file's format: how its decoder behaves
         self.name = name
         self.icc: bytes | None = None  # the colour profile, once decoded
         self._cache: Image.Image | None = None
@@ -121,8 +106,10 @@ class Pixels:
         if self.hint.preview_range is not None:
             start, end = self.hint.preview_range
             return Image.open(io.BytesIO(bytes(self.buf[start:end])))
-        if self.hint.format in ("HEIF", "AVIF") and not _register_heif():
-            raise DecodeError(msg("decode.no_heif", format=self.hint.format))
+        if self.handler.prepare_decoder is not None:
+            problem = self.handler.prepare_decoder(self.hint.format)
+            if problem is not None:
+                raise DecodeError(problem)
         self._file = MappedFile(self.buf, self.name)
         return Image.open(cast(IO[bytes], self._file))
 
@@ -180,7 +167,9 @@ class Pixels:
                     self._file.close()
                     self._file = None
         transpose = TRANSPOSE.get(self.hint.orientation)
-        if transpose is not None and im.format != "HEIF":
+        # the file's own decoder may have turned it already (not so a RAW's preview)
+        turned = self.hint.preview_range is None and self.handler.decoder_orients()
+        if transpose is not None and not turned:
             im = im.transpose(transpose)
         return im
 
@@ -209,7 +198,7 @@ class Opened:
         self.sniffed = sniffed  # the format by the first bytes (TIFF for a DNG...)
         self.extracted = extracted
         self.read_failure = read_failure  # a metadata reader's crash (its exception)
-        self.pixels = Pixels(buf, self.hint, path)
+        self.pixels = Pixels(buf, self.hint, handler, path)
 
     @property
     def format(self) -> str:
@@ -240,8 +229,14 @@ def _extension(path: str) -> str:
     return name.rsplit(".", 1)[-1] if "." in name else ""
 
 
-def map_file(path: str) -> tuple[Any, os.stat_result]:
-    """The file's bytes, mapped read-only, and its status; raises PhotoError."""
+def _read_all(fd: int) -> bytes:
+    with open(fd, "rb", buffering=0, closefd=False) as f:  # sized once from fstat
+        return f.read() or b""
+
+
+def map_file(path: str, snapshot: bool = False) -> tuple[Any, os.stat_result]:
+    """The file's bytes, mapped read-only (with `snapshot`: read into memory), and its
+    status; raises PhotoError."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except FileNotFoundError as exc:
@@ -253,6 +248,8 @@ def map_file(path: str) -> tuple[Any, os.stat_result]:
         if stat.st_size == 0:
             raise PhotoError(msg("file.empty"))
         try:
+            if snapshot:
+                return _read_all(fd), stat
             return mmap.mmap(fd, 0, access=mmap.ACCESS_READ), stat
         except (OSError, ValueError) as exc:
             raise PhotoError(msg("file.cannot_read", reason=str(exc))) from exc
@@ -260,14 +257,30 @@ def map_file(path: str) -> tuple[Any, os.stat_result]:
         os.close(fd)
 
 
-def open_photo(path: str, read_metadata: bool = True, fmt: str | None = None) -> Opened:
+def _known(fmt: str | None, head: bytes) -> tuple[Handler, str] | None:
+    """The handler of the format discovery found, if the file still starts like one
+    (only that format's signature is checked)."""
+    if not fmt:
+        return None
+    try:
+        handler = handler_for(fmt)
+    except KeyError:
+        return None
+    return (handler, fmt) if handler.sniff(head) == fmt else None
+
+
+def open_photo(path: str, read_metadata: bool = True, fmt: str | None = None,
+               snapshot: bool = False) -> Opened:
     """The photo at `path`, opened once; raises PhotoError when it cannot be opened or
     is not a photo. Without `read_metadata`, only its format is known (a front end's
     preview with a DisplayHint from the scan). `fmt`: the format discovery already
-    recognised (not sniffed again)."""
-    buf, stat = map_file(path)
+    recognised (only its signature is checked again). With `snapshot`, the file is read
+    into memory instead of mapped: another program truncating it meanwhile cannot
+    fault the process (safe copies, which read every byte)."""
+    buf, stat = map_file(path, snapshot)
     try:
-        found = (handler_for(fmt), fmt) if fmt else identify(bytes(buf[:HEAD_BYTES]))
+        head = bytes(buf[:HEAD_BYTES])
+        found = _known(fmt, head) or identify(head)
         if found is None:
             raise PhotoError(msg("file.unknown_format"))
         handler, fmt = found
@@ -295,7 +308,8 @@ def render_preview(path: str, side: int,
     previews. With the scan's `hint`, the metadata is not read again. Raises PhotoError
     (DecodeError) when the file cannot be shown."""
     with open_photo(path, read_metadata=hint is None) as photo:
-        pixels = Pixels(photo.buf, hint, path) if hint is not None else photo.pixels
+        pixels = (Pixels(photo.buf, hint, photo.handler, path) if hint is not None
+                  else photo.pixels)
         image = pixels.load(side)
         if max(image.size) > side:
             image = image.copy()

@@ -35,6 +35,7 @@ from ..core.discover import PhotoFile
 from ..core.engine.previews import PreviewService
 from ..core.engine.scan import Progress, ScanOptions
 from ..core.i18n import _, ngettext, set_language
+from ..core.messages import Message
 from ..core.model import DisplayHint, Kind, PhotoReport
 from ..core.paths import display_path
 from ..core.settings import Settings, forget_all
@@ -248,10 +249,10 @@ class MainWindow(QMainWindow):
             text = _("Add a folder of photos to begin. Nothing leaves this computer.")
         self.results.set_empty_text(text)
 
-    def show_banner(self, text: str | Callable[[], str]) -> None:
-        """Show `text`; a callable is asked again after a language switch."""
-        self._banner = text if callable(text) else None
-        self.banner.setText(text() if callable(text) else text)
+    def show_banner(self, text: Callable[[], str]) -> None:
+        """Show what `text()` says; it is asked again after a language switch."""
+        self._banner = text
+        self.banner.setText(text())
         self.banner.show()
 
     def hide_banner(self) -> None:
@@ -291,15 +292,14 @@ class MainWindow(QMainWindow):
 
     def scan_options(self) -> ScanOptions:
         return replace(self._base_options, faces=self.settings.faces,
-                       include_hidden=self.settings.include_hidden,
-                       language=self.settings.language or None)
+                       include_hidden=self.settings.include_hidden)
 
     def start_scan(self) -> None:
         if self.scanning():
             return
         folders = self.folder_list()
         if not folders:
-            self.show_banner(_("Add a folder of photos first."))
+            self.show_banner(lambda: _("Add a folder of photos first."))
             return
         if self.job is not None:
             self.job.deleteLater()  # over: its signals were all delivered
@@ -347,8 +347,9 @@ class MainWindow(QMainWindow):
         text = _("{done} of {total} photos").format(done=p.done, total=p.total)
         self.progress_label.setText(" - ".join(t for t in (text, left, folder) if t))
 
-    def _failed(self, message: str) -> None:
-        self.show_banner(_("The scan could not run: {reason}").format(reason=message))
+    def _failed(self, message: Message) -> None:
+        self.show_banner(lambda: _("The scan could not run: {reason}").format(
+            reason=message.text()))
 
     def _finished(self, cancelled: bool) -> None:
         self.progress_box.hide()
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
     def make_safe_copies(self) -> CleanDialog | None:
         reports = [r for r in self.chosen_reports() if r.error is None]
         if not reports:
-            self.show_banner(_("There is no photo to copy: check some photos first."))
+            self.show_banner(lambda: _("There is no photo to copy: check some photos first."))
             return None
         photos = [PhotoFile(r.path, r.format or "",
                             tuple(os.path.join(os.path.dirname(r.path), s) for s in r.sidecars))
@@ -438,8 +439,9 @@ class MainWindow(QMainWindow):
         try:
             self.settings.save(self._settings_path)
         except OSError as exc:
-            self.show_banner(_("Settings could not be saved: {reason}").format(
-                reason=exc.strerror or exc))
+            reason = exc.strerror or str(exc)  # the system's words
+            self.show_banner(lambda: _("Settings could not be saved: {reason}").format(
+                reason=reason))
 
     def _set_faces(self, on: bool) -> None:
         self.settings.faces = on
@@ -470,10 +472,12 @@ class MainWindow(QMainWindow):
         if forget:
             left = forget_all()
             if left:
-                self.show_banner(_("Not everything photocheck stored could be deleted: "
-                                   "{paths}").format(paths=", ".join(map(display_path, left))))
+                paths = ", ".join(map(display_path, left))
+                self.show_banner(lambda: _("Not everything photocheck stored could be "
+                                           "deleted: {paths}").format(paths=paths))
             else:
-                self.show_banner(_("photocheck's settings were deleted from this computer."))
+                self.show_banner(lambda: _("photocheck's settings were deleted from this "
+                                           "computer."))
         else:
             self.save_settings()
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from ..core.discover import PhotoFile
 from ..core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
-from ..core.messages import Message
+from ..core.messages import Message, msg
 
 # What a job runs: a scan by default; safe copies pass Scanner.copy_files
 Work = Callable[[Scanner, Callable[[Progress], None], CancelToken], Iterable[object]]
@@ -42,7 +42,7 @@ class ScanJob(QThread):
     # the work's results in completion order: list[PhotoReport] for a scan,
     # list[CleanResult] for safe copies
     reports = Signal(list)
-    failed = Signal(str)  # the scan could not run at all
+    failed = Signal(object)  # Message: the scan could not run at all
     done = Signal(bool)  # the job is over (True when cancelled); is_running() is False
 
     def __init__(self, roots: list[str], options: ScanOptions,
@@ -94,9 +94,9 @@ class ScanJob(QThread):
                 self._batch.append(result)
                 self._hand_on_batch(time.monotonic())
         except ScanError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(exc.message)
         except Exception as exc:  # the GUI must hear of it; the app goes on
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            self.failed.emit(msg("internal", reason=f"{type(exc).__name__}: {exc}"))
         finally:
             self._hand_on_batch(None)
             if scanner is not None:

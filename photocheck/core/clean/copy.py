@@ -18,11 +18,11 @@ from typing import Any
 
 from ..faces.detect import FaceDetector
 from ..formats import Keep, StructureError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..inspection import InspectOptions, inspect_opened
 from ..kinds import removed_by_copy
 from ..messages import Message, msg
-from ..model import PhotoReport
+from ..model import Kind, PhotoReport
 from ..photo import Opened, PhotoError, open_photo
 from .image import ENCODINGS, LOSSLESS, blur_faces, encode
 from .write import CleanError, check_output_folder, write_verified
@@ -52,7 +52,10 @@ class CleanResult:
     faces_blurred: int = 0
     sidecars: list[str] = field(default_factory=list)  # next to the original, still holding data
     error: Message | None = None
-    removed_blocks: list[str] = field(default_factory=list)  # metadata blocks of the file left out
+    # the metadata blocks of the file left out, as codes ("EXIF", "XMP", PNG chunk names,
+    # "trailer"...; "*": all of them, the picture was encoded anew)
+    removed_blocks: list[str] = field(default_factory=list)
+    reencoded: bool = False  # the pixels were decoded and encoded again
 
     @property
     def path(self) -> str:
@@ -64,13 +67,29 @@ class CleanResult:
                 "faces_blurred": self.faces_blurred, "sidecars": self.sidecars,
                 "error": self.error.text() if self.error is not None else None,
                 "error_code": self.error.to_dict() if self.error is not None else None,
-                "removed_blocks": self.removed_blocks}
+                "removed_blocks": self.removed_blocks, "reencoded": self.reencoded}
 
 
 # -- words for a copy (both front ends) --------------------------------------------------
 
 def kept_text(item: str) -> str:
     return {"date": _("date taken"), "camera": _("camera make and model")}.get(item, item)
+
+
+# metadata blocks shown in words (the others by their own names: EXIF, XMP, tEXt...)
+BLOCK_NAMES = {
+    "XMP-extended": N_("extended XMP"),
+    "Photoshop": N_("IPTC/Photoshop"),
+    "COM": N_("JPEG comment"),
+    "MPF": N_("multi-picture data (embedded previews)"),
+    "trailer": N_("data after the end of the image"),
+    "*": N_("all metadata (the picture was encoded anew)"),
+}
+
+
+def block_text(code: str) -> str:
+    name = BLOCK_NAMES.get(code)
+    return _(name) if name is not None else code
 
 
 def sidecar_note(name: str) -> str:
@@ -87,17 +106,18 @@ def describe_copy(result: CleanResult) -> list[str]:
     """How a copy was made and what it left out, one item per line."""
     if result.converted:
         how = _("converted to {format}").format(format=result.converted)
-    elif result.lossless and not result.faces_blurred:
+    elif not result.reencoded:
         how = _("pixels untouched")
+    elif result.lossless:
+        how = _("re-encoded without loss")
     else:
         how = _("re-encoded")
     lines = [how]
-    if result.removed:
-        lines.append(_("removed: {what}").format(
-            what="; ".join(_(item) for item in result.removed)))
-    extra = [_(b) for b in result.removed_blocks if b not in result.removed]
-    if extra:
-        lines.append(_("metadata blocks removed: {what}").format(what=", ".join(extra)))
+    if result.removed:  # where things were found: the names of fields, in any language
+        lines.append(_("removed: {what}").format(what="; ".join(result.removed)))
+    if result.removed_blocks:
+        lines.append(_("metadata blocks removed: {what}").format(
+            what=", ".join(block_text(b) for b in result.removed_blocks)))
     if result.faces_blurred:
         lines.append(ngettext("{n} face blurred", "{n} faces blurred",
                               result.faces_blurred).format(n=result.faces_blurred))
@@ -118,7 +138,7 @@ def clean_file(path: str, out_dir: str, options: CleanOptions | None = None,
     result = CleanResult(source=path, sidecars=[os.path.basename(s) for s in sidecars])
     try:
         check_output_folder(out_dir, list(scanned) or [path], options.allow_inside)
-        with open_photo(path) as photo:
+        with open_photo(path, snapshot=True) as photo:
             _clean(photo, out_dir, options, detector, result, sidecars)
     except (CleanError, PhotoError, StructureError) as exc:
         result.error = exc.message
@@ -144,9 +164,11 @@ def _clean(photo: Opened, out_dir: str, options: CleanOptions, detector: FaceDet
                    detector, None if detector else msg("faces.not_checked"))
     if original.error:
         raise CleanError(original.error)
-    result.removed = [f.source for f in original.findings
-                      if removed_by_copy(f.kind, options.keep_date, options.keep_camera)
-                      and not f.source.startswith("sidecar ")]
+    if options.blur != "none":
+        unchecked = next((m for m in original.not_checked if m.code == "faces.failed"), None)
+        if unchecked is not None:  # never a copy that only seems to have blurred faces
+            raise CleanError(msg("clean.faces_unchecked",
+                                 reason=unchecked.arguments["reason"]))
     # the sidecars that hold something identifying stay next to the original: say so
     result.sidecars = [name for name in result.sidecars
                        if any(f"sidecar {name}" in f.source for f in original.findings)]
@@ -172,6 +194,8 @@ def _clean(photo: Opened, out_dir: str, options: CleanOptions, detector: FaceDet
         ext = ENCODINGS[out_fmt][0]
         result.converted = out_fmt if out_fmt != extracted.format else None
         result.lossless = out_fmt in LOSSLESS and not faces
+        result.reencoded = True
+        result.removed_blocks = ["*"]
     else:
         keep = Keep(orientation=extracted.orientation,
                     date=_exif_date(original.taken()) if options.keep_date else None,
@@ -180,7 +204,6 @@ def _clean(photo: Opened, out_dir: str, options: CleanOptions, detector: FaceDet
         stripped = handler.strip(photo.buf, keep)
         payload = stripped.data
         result.removed_blocks = stripped.removed
-        result.removed = result.removed or list(stripped.removed)
         result.kept = stripped.kept
         result.lossless = True
         ext = os.path.splitext(path)[1] or ENCODINGS[handler.copy_format(extracted.format)][0]
@@ -194,5 +217,11 @@ def _clean(photo: Opened, out_dir: str, options: CleanOptions, detector: FaceDet
                 if removed_by_copy(f.kind, options.keep_date, options.keep_camera)]
 
     stem = os.path.splitext(os.path.basename(path))[0]
-    result.output = write_verified(payload, os.path.join(out_dir, f"{stem}{ext.lower()}"),
-                                   left_over, detector, faces)
+    result.output, check = write_verified(
+        payload, os.path.join(out_dir, f"{stem}{ext.lower()}"), left_over, detector, faces)
+    # what the copy lost, by where it was found: all the original showed (faces aside,
+    # sidecars stay next to it) that the checked copy no longer shows
+    still = {f.source for f in check.findings}
+    result.removed = [f.source for f in original.findings
+                      if f.kind != Kind.FACES and not f.source.startswith("sidecar ")
+                      and f.source not in still]

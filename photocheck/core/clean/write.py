@@ -89,11 +89,13 @@ def _reserve(path: str) -> str:
 
 
 def write_verified(payload: bytes, target: str, left_over: Callable[[PhotoReport], list[str]],
-                   detector: FaceDetector | None, faces: list[FaceBox]) -> str:
+                   detector: FaceDetector | None,
+                   faces: list[FaceBox]) -> tuple[str, PhotoReport]:
     """Write `payload` as a new file named like `target` ("name (2).ext" when that is
     taken), after checking it: inspected again, it must show nothing of
-    `left_over(report)` and none of the `faces` it blurred. Returns the name written;
-    raises CleanError (and leaves nothing behind) when the check fails."""
+    `left_over(report)` and none of the `faces` it blurred. Returns the name written
+    and what the check found in it; raises CleanError (and leaves nothing behind) when
+    the check fails."""
     out_dir = os.path.dirname(target)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(os.getpid()),
                                suffix=os.path.splitext(target)[1], dir=out_dir)
@@ -121,12 +123,12 @@ def write_verified(payload: bytes, target: str, left_over: Callable[[PhotoReport
         if linked is not None:  # the finished copy appears under its name at once
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            return linked
+            return linked, check
         else:  # a file system without hard links (FAT): reserve a name, then move
             reserved = _reserve(target)
             os.replace(tmp, reserved)
             done = True
-            return reserved
+            return reserved, check
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

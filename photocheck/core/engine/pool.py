@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..i18n import set_language
 from ..messages import Message, MessageError, msg
 
 # Tasks handed to a worker at a time. One: a worker gets its next file only when it is
@@ -70,7 +69,6 @@ class PoolOptions:
     timeout: float = 60.0  # seconds one file may take before it is given up on
     in_process: bool = False  # no worker processes (tests with fakes; no crash isolation)
     low_priority: bool = False  # workers at a lower CPU priority (a window stays responsive)
-    language: str | None = None  # of any text a worker writes; None: the system's
     memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
 
     def worker_count(self) -> int:
@@ -164,8 +162,6 @@ def _run_one(job: Job[Any, Any], item: Any) -> Any:
 def _worker_main(conn: Connection, job: Job[Any, Any], options: PoolOptions) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
     quiet_worker()
-    if options.language:
-        set_language(options.language)
     if options.low_priority and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(5)

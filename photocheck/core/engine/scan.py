@@ -43,12 +43,11 @@ class ScanOptions:
     detector: str = DEFAULT_DETECTOR  # "module:function" returning (detector, problem)
     # workers at a lower CPU priority, so that a window stays responsive (the GUI)
     low_priority: bool = False
-    language: str | None = None  # of any text a worker writes; None: the system's
     memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
 
     def pool(self) -> PoolOptions:
         return PoolOptions(self.jobs, self.timeout, self.in_process, self.low_priority,
-                           self.language, self.memory_limit)
+                           self.memory_limit)
 
     def worker_count(self) -> int:
         return self.pool().worker_count()

@@ -203,6 +203,7 @@ def detect_faces(load: Callable[[int], Image.Image], full: tuple[int, int],
         h = min(round(d.h), full[1] - y)
         if w <= 0 or h <= 0:
             continue
-        boxes.append(FaceBox(x, y, w, h, d.conf, min(w, h) >= MATCHABLE_MIN_PX))
+        # the confidence as a report keeps it (3 decimals): read back, the same box
+        boxes.append(FaceBox(x, y, w, h, round(d.conf, 3), min(w, h) >= MATCHABLE_MIN_PX))
     boxes.sort(key=lambda b: (b.y, b.x))
     return boxes

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..messages import MessageError
+from ..messages import Message, MessageError
 from ..metadata.extracted import Extracted
 
 HEAD_BYTES = 64  # what `sniff` needs of a file's start
@@ -43,6 +43,10 @@ Read = Callable[[Any, str, str], Extracted]  # (buffer, sniffed format, file ext
 Strip = Callable[[Any, Keep], Stripped]  # (buffer, what to keep) -> the copy's bytes
 
 
+def _never() -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Handler:
     name: str
@@ -55,6 +59,11 @@ class Handler:
     keeps_orientation: bool = False
     # the format a re-encoded copy is written in, by the file's format (default JPEG)
     copy_as: Mapping[str, str] = field(default_factory=dict)
+    # run before the file's own pixels are decoded (a decoder plugin to load): a
+    # message when they cannot be, by format
+    prepare_decoder: Callable[[str], Message | None] | None = None
+    # the decoder already turns the pixels by the file's orientation
+    decoder_orients: Callable[[], bool] = _never
 
     def copy_format(self, fmt: str) -> str:
         return self.copy_as.get(fmt, "JPEG")

@@ -391,5 +391,24 @@ def read(buf: Any, fmt: str, ext: str) -> Extracted:
     return read_cr3(buf) if fmt == "CR3" else read_heif(buf, fmt)
 
 
-# copies of HEIF, AVIF and CR3 are re-encoded as JPEG
-HANDLER = Handler("BMFF", ("HEIF", "AVIF", "CR3"), sniff, read)
+_heif_registered = False
+
+
+def prepare_decoder(fmt: str) -> Message | None:
+    """HEIF and AVIF pixels are decoded by pi-heif (decode only), registered once."""
+    global _heif_registered
+    if not _heif_registered:
+        try:
+            import pi_heif
+
+            pi_heif.register_heif_opener()
+            _heif_registered = True
+        except ImportError:
+            return msg("decode.no_heif", format=fmt)
+    return None
+
+
+# copies of HEIF, AVIF and CR3 are re-encoded as JPEG; a HEIF's orientation is in its
+# irot/imir properties, which the decoder applies (its EXIF orientation is not read)
+HANDLER = Handler("BMFF", ("HEIF", "AVIF", "CR3"), sniff, read,
+                  prepare_decoder=prepare_decoder, decoder_orients=lambda: True)

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import N_
 from ..messages import Message, msg
 from ..metadata.extracted import OVER_LIMIT, Extracted
 from ..metadata.tiff import Tiff, TiffError
@@ -33,14 +32,19 @@ _XMP_EXT_ID = b"http://ns.adobe.com/xmp/extension/\x00"
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _SOS, _EOI = 0xDA, 0xD9
 
-# names of metadata blocks, as a copy's "removed" lists them (translated when shown)
-EXTENDED_XMP = N_("extended XMP")
-PHOTOSHOP = N_("IPTC/Photoshop")
-COMMENT = N_("JPEG comment")
-MPF = N_("multi-picture data (embedded previews)")
-AFTER_END = N_("data after the end of the image")
-# blocks a copy keeps: how the colours are to be shown
-KEEP_BLOCKS = {"JFIF", "ICC profile", "Adobe"}
+# The names of metadata blocks (codes: the same in every language; a front end shows
+# some in words, see clean/copy.py), as `block_of` gives them and a copy lists them.
+EXTENDED_XMP = "XMP-extended"
+PHOTOSHOP = "Photoshop"  # IPTC and Photoshop image resources (APP13)
+COMMENT = "COM"
+MPF = "MPF"  # multi-picture data: more images after this one
+TRAILER = "trailer"  # data after the end of the image
+# The segments a copy keeps: the image itself (frame, tables, scans, restart markers)
+# and how its colours are to be shown. Everything else goes (APPn, COM, JPGn...).
+_IMAGE_MARKERS = {0xD8, 0xD9, 0x01, *range(0xC0, 0xD0), *range(0xD0, 0xD8), 0xDA, 0xDB,
+                  0xDC, 0xDD, 0xDE, 0xDF}
+_JFIF_HEAD = 14  # "JFIF\0", version, units, densities, thumbnail size (then its pixels)
+_ADOBE_HEAD = 12  # "Adobe", version, flags, colour transform
 
 
 def sniff(head: bytes) -> str | None:
@@ -156,7 +160,7 @@ def block_of(marker: int, head: bytes) -> str | None:
             return "CIFF"
     elif marker == 0xE2:
         if head.startswith(b"ICC_PROFILE\x00"):
-            return "ICC profile"
+            return "ICC"
         if head.startswith(b"MPF\x00"):
             return MPF
     elif marker == 0xE3 and head[:6] in (b"Meta\x00\x00", b"META\x00\x00", b"Exif\x00\x00"):
@@ -215,6 +219,11 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
                 extended.setdefault(guid, {})[offset] = body[40:]
             else:
                 out.problem(OVER_LIMIT["xmp"])
+        elif block == "JFIF" and len(data) >= _JFIF_HEAD and data[12] and data[13]:
+            # a JFIF header may carry a small uncompressed thumbnail
+            out.add_preview_item("JFIF thumbnail (APP0)", data[12], data[13])
+        elif block == MPF:
+            out.read_block("MPF", _mpf_images, bytes(data[4:]), out)
         elif block == "JFXX" and len(data) > 6:
             # JFIF extension: a thumbnail, JPEG-coded (0x10) or as raw pixels (0x11, 0x13)
             if data[5] == 0x10:
@@ -348,20 +357,59 @@ def strip(buf: Any, keep: Keep) -> Stripped:
     end_of_image = len(buf)
     for seg in walk(buf, None, scans=True):
         marker = seg.marker
-        block = (block_of(marker, bytes(buf[seg.body:seg.body + 64]))
-                 if 0xE0 <= marker <= 0xEF or marker == 0xFE else None)
-        if block is None or block in KEEP_BLOCKS:
+        if marker in _IMAGE_MARKERS:
             out += buf[seg.start:seg.end]
-        elif block not in removed:
-            removed.append(block)
+        else:
+            block = block_of(marker, bytes(buf[seg.body:seg.body + 64]))
+            copied = _kept_segment(marker, block, buf, seg)
+            if copied is not None:
+                out += copied
+            else:
+                name = block or f"marker {marker:02X}"
+                if name not in removed:
+                    removed.append(name)
         if marker == 0xD8 and seg.start == 0 and exif is not None:
             out += b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
         if marker == _EOI:
             end_of_image = seg.end
-    if bytes(buf[end_of_image:]).strip(b"\x00"):
-        removed.append(AFTER_END)
+    if _NONZERO.search(buf, end_of_image):
+        removed.append(TRAILER)
     kept = (["date"] if date else []) + (["camera"] if keep.make or keep.model else [])
     return Stripped(bytes(out), removed, kept)
+
+
+_NONZERO = re.compile(rb"[^\x00]")
+
+
+def _kept_segment(marker: int, block: str | None, buf: Any, seg: Segment) -> bytes | None:
+    """The bytes a copy keeps of a segment that is not image data: the colour profile
+    whole, the JFIF and Adobe headers without anything appended (a JFIF thumbnail, data
+    hidden after the fields); None for the rest."""
+    body = bytes(buf[seg.body:seg.end])
+    if block == "ICC":
+        return bytes(buf[seg.start:seg.end])
+    if block == "JFIF" and len(body) >= _JFIF_HEAD:
+        head = body[:12] + b"\x00\x00"  # no thumbnail
+    elif block == "Adobe" and len(body) >= _ADOBE_HEAD:
+        head = body[:_ADOBE_HEAD]
+    else:
+        return None
+    return bytes([0xFF, marker]) + struct.pack(">H", len(head) + 2) + head
+
+
+def _mpf_images(data: bytes, out: Extracted) -> None:
+    """Multi-picture data (APP2 "MPF"): the images stored after this one (a camera's
+    preview, the other half of a stereo pair, a depth map)."""
+    try:
+        tiff = Tiff.from_header(data, 0)
+        entries, _ = tiff.read_ifd(tiff.first_ifd)
+    except (TiffError, struct.error):
+        return
+    number = tiff.int(entries[0xB001]) if 0xB001 in entries else None
+    if number is None and 0xB002 in entries:
+        number = entries[0xB002].count // 16
+    for _ in range(max(0, min(number or 0, 64) - 1)):
+        out.add_preview_item("MPF image (APP2)", None, None)
 
 
 def minimal_exif(orientation: int, date: str | None = None, make: str | None = None,

@@ -23,6 +23,7 @@ from . import Handler, Keep, Stripped, StructureError
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT_CHUNK = 4 * 1024 * 1024  # decompressed text of one chunk is capped (zlib bombs)
 MAX_CHUNKS = 100_000  # read: chunks looked at
+_NONZERO = re.compile(rb"[^\x00]")
 # chunks a copy keeps: the image, its colours, transparency and animation
 KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP",
         b"sBIT", b"sRGB", b"cICP", b"mDCv", b"cLLi", b"bKGD", b"pHYs", b"acTL",
@@ -187,13 +188,17 @@ def strip(buf: Any, keep: Keep) -> Stripped:
     """The PNG with only the chunks that make up the image (the pixels as they are)."""
     out = bytearray(SIGNATURE)
     removed: list[str] = []
+    end = 8
     for chunk in chunks(buf):
+        end = chunk.end
         if chunk.type in KEEP:
             out += buf[chunk.start:chunk.end]
         else:
             name = chunk.type.decode("latin-1")
             if name not in removed:
                 removed.append(name)
+    if _NONZERO.search(buf, end):
+        removed.append("trailer")  # data after IEND
     return Stripped(bytes(out), removed)
 
 

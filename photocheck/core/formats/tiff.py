@@ -3,8 +3,11 @@ TIFF structure read by the EXIF reader; RAW files show their largest embedded JP
 
 from __future__ import annotations
 
+import io
 import struct
 from typing import Any
+
+from PIL import Image
 
 from ..messages import msg
 from ..metadata.exif import ExifResult, read_exif
@@ -73,5 +76,25 @@ def read(buf: Any, fmt: str, ext: str) -> Extracted:
     return out
 
 
-# TIFF copies are re-encoded losslessly as TIFF; RAW copies become JPEG
-HANDLER = Handler("TIFF", ("TIFF", "CR2", "ORF", "RW2"), sniff, read, copy_as={"TIFF": "TIFF"})
+_pillow_orients: bool | None = None
+
+
+def pillow_orients() -> bool:
+    """Whether this Pillow turns a TIFF by its Orientation tag as it loads it (13 does;
+    10.4 does not): a 2 x 1 TIFF that says "turned 90 degrees" is asked, once."""
+    global _pillow_orients
+    if _pillow_orients is None:
+        out = io.BytesIO()
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        Image.new("L", (2, 1)).save(out, "TIFF", exif=exif)
+        with Image.open(out) as im:
+            im.load()
+            _pillow_orients = im.size == (1, 2)
+    return _pillow_orients
+
+
+# TIFF copies are re-encoded losslessly as TIFF; RAW copies become JPEG (their pixels
+# come from the embedded JPEG, which the decoder does not turn)
+HANDLER = Handler("TIFF", ("TIFF", "CR2", "ORF", "RW2"), sniff, read, copy_as={"TIFF": "TIFF"},
+                  decoder_orients=pillow_orients)

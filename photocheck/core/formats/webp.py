@@ -3,6 +3,7 @@ it (tolerant when reading, strict when copying: see jpeg.py)."""
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,7 +14,9 @@ from ..metadata.extracted import Extracted
 from . import Handler, Keep, Stripped, StructureError
 
 MAX_CHUNKS = 10_000  # read: chunks looked at
-METADATA = {b"EXIF": "EXIF", b"XMP ": "XMP"}
+# the chunks a copy keeps: the image, its alpha, animation and colour profile
+KEEP = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
+_NONZERO = re.compile(rb"[^\x00]")
 
 
 def sniff(head: bytes) -> str | None:
@@ -80,9 +83,11 @@ def strip(buf: Any, keep: Keep) -> Stripped:
     """The WebP without its EXIF and XMP chunks (ICC kept), the VP8X flags updated."""
     parts: list[bytes] = []
     removed: list[str] = []
+    end = 12
     for chunk in chunks(buf):
-        name = METADATA.get(chunk.type)
-        if name is not None:
+        end = chunk.end
+        if chunk.type not in KEEP:
+            name = chunk.type.decode("latin-1").strip()
             if name not in removed:
                 removed.append(name)
             continue
@@ -90,6 +95,8 @@ def strip(buf: Any, keep: Keep) -> Stripped:
         if chunk.type == b"VP8X" and chunk.data_end > chunk.data:
             data[8] &= ~(0x08 | 0x04) & 0xFF  # no EXIF, no XMP
         parts.append(bytes(data))
+    if _NONZERO.search(buf, end):
+        removed.append("trailer")  # data after the last chunk
     body = b"WEBP" + b"".join(parts)
     return Stripped(b"RIFF" + struct.pack("<I", len(body)) + body, removed)
 

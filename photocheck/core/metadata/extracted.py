@@ -116,7 +116,8 @@ class Extracted:
         self.add_evidence(result.evidence)
         self.make = self.make or result.make
         self.model = self.model or result.model
-        if result.orientation != 1:
+        if result.orientation != 1 and not self.nesting:
+            # (EXIF kept inside another block, by Photoshop, is not what decoders turn by)
             self.orientation = result.orientation
         if result.thumbnail is not None:
             blob = result.thumbnail

@@ -164,7 +164,7 @@ class CleanDialog(QDialog):
         self.job = ScanJob([], scan_options, self, work=copies)
         self.job.progress.connect(self._progress)
         self.job.reports.connect(self._results)
-        self.job.failed.connect(self.message.setText)
+        self.job.failed.connect(lambda message: self.message.setText(message.text()))
         self.job.done.connect(self._done)
         self.job.start()
 
