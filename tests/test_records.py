@@ -293,3 +293,37 @@ def test_a_thumbnail_with_the_scans_hint_does_not_read_the_metadata_again(
     width, height, _rgb = render_preview(str(path), 64, report.display)
     assert (width, height) == (32, 64)  # turned upright, as the scan said
     assert counter.reads == 0 and counter.opens == 1
+
+
+def test_a_safe_copy_uses_the_scans_report_while_the_file_is_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from photocheck.core.clean import copy as copy_mod
+
+    (tmp_path / "in").mkdir()
+    src = tmp_path / "in" / "face.png"
+    image = Image.new("RGB", (160, 120), "white")
+    for x in range(60, 100):
+        for y in range(40, 80):
+            if (x // 8 + y // 8) % 2:
+                image.putpixel((x, y), (255, 0, 0))
+    image.save(src)
+    detector, _ = fakes.red_face()
+    scanned = inspect_file(str(src), (), InspectOptions(), detector)
+    assert len(scanned.faces) == 1 and scanned.file is not None
+    inspected: list[str] = []
+    from photocheck.core.inspection import inspect_opened as real
+
+    def counting(report: PhotoReport, photo: Any, *args: Any, **kwargs: Any) -> None:
+        inspected.append(photo.path)
+        real(report, photo, *args, **kwargs)
+
+    monkeypatch.setattr(copy_mod, "inspect_opened", counting)
+    for n in (1, 2):
+        (tmp_path / f"out{n}").mkdir()
+    first = clean_file(str(src), str(tmp_path / "out1"), CleanOptions(blur="all"), detector,
+                       known=scanned)
+    assert first.output and first.faces_blurred == 1 and inspected == []
+    os.utime(src, ns=(0, 0))  # touched since the scan: read again
+    second = clean_file(str(src), str(tmp_path / "out2"), CleanOptions(blur="all"),
+                        detector, known=scanned)
+    assert second.output and second.faces_blurred == 1 and inspected == [str(src)]

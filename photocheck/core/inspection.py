@@ -28,7 +28,7 @@ from .findings import (
 from .messages import Message, msg
 from .metadata.extracted import Extracted
 from .metadata.sidecars import SidecarError, read_sidecar
-from .model import Evidence, Finding, PhotoReport
+from .model import Evidence, FileStamp, Finding, PhotoReport
 from .photo import DecodeError, Opened, PhotoError, Pixels, open_photo
 
 
@@ -68,6 +68,7 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
     extracted = photo.extracted
     report.format = extracted.format
     report.display = photo.hint
+    report.file = FileStamp(photo.stat.st_size, photo.stat.st_mtime_ns)
     if photo.read_failure is not None:
         report.not_checked.append(msg("metadata.failed", reason=photo.read_failure))
     evidence: list[Evidence] = list(extracted.evidence)

@@ -145,6 +145,22 @@ class DisplayHint:
                    bool(data.get("no_image", False)))
 
 
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """The file a report was made from, as the system describes it: a report is only
+    used again (a safe copy, a cache) while the file still matches."""
+
+    size: int
+    mtime_ns: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"size": self.size, "mtime_ns": self.mtime_ns}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileStamp:
+        return cls(int(data["size"]), int(data["mtime_ns"]))
+
+
 class PhotoState(str, enum.Enum):
     """The explicit state of one photo, for list views and summaries."""
 
@@ -169,6 +185,7 @@ class PhotoReport:
     error: Message | None = None
     sidecars: list[str] = field(default_factory=list)
     display: DisplayHint | None = None  # how to show it without reading it again
+    file: FileStamp | None = None  # the file as it was read
     seconds: float = 0.0
 
     @property
@@ -208,6 +225,7 @@ class PhotoReport:
             "not_checked_codes": [m.to_dict() for m in self.not_checked],
             "error_code": self.error.to_dict() if self.error is not None else None,
             "display": self.display.to_dict() if self.display is not None else None,
+            "file": self.file.to_dict() if self.file is not None else None,
         }
 
     @classmethod
@@ -215,6 +233,7 @@ class PhotoReport:
         fmt = data.get("format")
         display = data.get("display")
         error = data.get("error_code")
+        stamp = data.get("file")
         return cls(
             path=str(data["path"]), format=fmt, width=data.get("width"),
             height=data.get("height"),
@@ -224,4 +243,5 @@ class PhotoReport:
             error=Message.from_dict(error) if error is not None else None,
             sidecars=[str(s) for s in data.get("sidecars", [])],
             display=(DisplayHint.from_dict(str(fmt), display)
-                     if display is not None and fmt else None))
+                     if display is not None and fmt else None),
+            file=FileStamp.from_dict(stamp) if stamp is not None else None)

@@ -427,7 +427,10 @@ class MainWindow(QMainWindow):
         photos = [PhotoFile(r.path, r.format or "",
                             tuple(os.path.join(os.path.dirname(r.path), s) for s in r.sidecars))
                   for r in reports]
-        dialog = CleanDialog(photos, self.folder_list(), self.scan_options(), self)
+        # the scan's reports go along: a photo unchanged since is not read again for
+        # faces to blur
+        dialog = CleanDialog(photos, self.folder_list(), self.scan_options(), self,
+                             known={r.path: r for r in reports})
         dialog.setModal(True)
         dialog.show()
         return dialog

@@ -132,14 +132,16 @@ def describe_copy(result: CleanResult) -> list[str]:
 
 def clean_file(path: str, out_dir: str, options: CleanOptions | None = None,
                detector: FaceDetector | None = None, sidecars: Sequence[str] = (),
-               scanned: Sequence[str] = ()) -> CleanResult:
-    """Write a verified safe copy of the photo at `path` into `out_dir`."""
+               scanned: Sequence[str] = (), known: PhotoReport | None = None) -> CleanResult:
+    """Write a verified safe copy of the photo at `path` into `out_dir`. `known`: the
+    scan's report of it, used instead of inspecting it again (faces are not looked for
+    again) while the file is still the one it was made from."""
     options = options or CleanOptions()
     result = CleanResult(source=path, sidecars=[os.path.basename(s) for s in sidecars])
     try:
         check_output_folder(out_dir, list(scanned) or [path], options.allow_inside)
         with open_photo(path, snapshot=True) as photo:
-            _clean(photo, out_dir, options, detector, result, sidecars)
+            _clean(photo, out_dir, options, detector, result, sidecars, known)
     except (CleanError, PhotoError, StructureError) as exc:
         result.error = exc.message
     except OSError as exc:
@@ -154,14 +156,31 @@ def _exif_date(iso: str | None) -> str | None:
     return iso[:10].replace("-", ":") + " " + iso[11:19]
 
 
+def _usable(known: PhotoReport | None, photo: Opened, options: CleanOptions) -> bool:
+    """Whether the scan's report still describes this file, and says what is needed."""
+    if known is None or known.error is not None or known.file is None:
+        return False
+    if (known.file.size, known.file.mtime_ns) != (photo.stat.st_size, photo.stat.st_mtime_ns):
+        return False
+    # faces to blur: the scan must have looked for them
+    return options.blur == "none" or not any(m.code.startswith("faces.")
+                                             for m in known.not_checked)
+
+
 def _clean(photo: Opened, out_dir: str, options: CleanOptions, detector: FaceDetector | None,
-           result: CleanResult, sidecars: Sequence[str]) -> None:
+           result: CleanResult, sidecars: Sequence[str],
+           known: PhotoReport | None = None) -> None:
     path = photo.path
     if photo.stat.st_size > MAX_INPUT:
         raise CleanError(msg("clean.too_large"))
-    original = PhotoReport(path=path)
-    inspect_opened(original, photo, sidecars, InspectOptions(faces=options.blur != "none"),
-                   detector, None if detector else msg("faces.not_checked"))
+    if _usable(known, photo, options):
+        assert known is not None
+        original = known
+    else:
+        original = PhotoReport(path=path)
+        inspect_opened(original, photo, sidecars,
+                       InspectOptions(faces=options.blur != "none"), detector,
+                       None if detector else msg("faces.not_checked"))
     if original.error:
         raise CleanError(original.error)
     if options.blur != "none":

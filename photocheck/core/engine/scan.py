@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +92,18 @@ class InspectJob:
         pass
 
 
+@dataclass(frozen=True, slots=True)
+class CopyTask:
+    """One photo to copy, with the scan's report of it when there is one."""
+
+    photo: PhotoFile
+    known: PhotoReport | None = None
+
+    @property
+    def path(self) -> str:
+        return self.photo.path
+
+
 @dataclass
 class CopyJob:
     """Write a safe copy of one photo: its CleanResult."""
@@ -108,12 +120,13 @@ class CopyJob:
             self.detector, problem = resolve_detector(self.detector_spec)()
         return problem
 
-    def run(self, item: PhotoFile) -> CleanResult:
-        return clean_file(item.path, self.out_dir, self.options, self.detector, item.sidecars,
-                          self.roots)
+    def run(self, item: CopyTask) -> CleanResult:
+        return clean_file(item.path, self.out_dir, self.options, self.detector,
+                          item.photo.sidecars, self.roots, item.known)
 
-    def failure(self, item: PhotoFile, message: Message) -> CleanResult:
-        return CleanResult(source=item.path, error=message, sidecars=_names(item.sidecars))
+    def failure(self, item: CopyTask, message: Message) -> CleanResult:
+        return CleanResult(source=item.path, error=message,
+                           sidecars=_names(item.photo.sidecars))
 
     def after_crash(self, pid: int) -> None:
         remove_leftovers(self.out_dir, pid)  # a copy it was writing must not stay
@@ -129,7 +142,7 @@ class Scanner:
         self.detector_problem: Message | None = None
         self.cancelled = False
         self.total = 0
-        self._pool: Pool[PhotoFile, Any] | None = None
+        self._pool: Pool[Any, Any] | None = None
 
     def discover(self, roots: Iterable[str], cancel: CancelToken | None = None,
                  progress: ProgressCallback | None = None) -> list[PhotoFile]:
@@ -176,19 +189,22 @@ class Scanner:
         pool.warm_up()
         try:
             photos = self.discover(roots, cancel, progress)
-            yield from self._run(pool, photos, progress, cancel)
+            yield from self._run(pool, [CopyTask(p) for p in photos], progress, cancel)
         finally:
             pool.close()
 
-    def copy_files(self, photos: list[PhotoFile], out_dir: str, options: CleanOptions,
+    def copy_files(self, photos: Sequence[PhotoFile], out_dir: str, options: CleanOptions,
                    roots: Sequence[str], progress: ProgressCallback | None = None,
-                   cancel: CancelToken | None = None) -> Iterator[CleanResult]:
-        """Write a safe copy of each photo into `out_dir`; one result per photo."""
-        yield from self._run(self._copy_pool(out_dir, options, roots), photos, progress,
+                   cancel: CancelToken | None = None,
+                   known: Mapping[str, PhotoReport] | None = None) -> Iterator[CleanResult]:
+        """Write a safe copy of each photo into `out_dir`; one result per photo. `known`:
+        the scan's reports by path, used while the files are unchanged."""
+        tasks = [CopyTask(p, (known or {}).get(p.path)) for p in photos]
+        yield from self._run(self._copy_pool(out_dir, options, roots), tasks, progress,
                              cancel)
 
     def _copy_pool(self, out_dir: str, options: CleanOptions,
-                   roots: Sequence[str]) -> Pool[PhotoFile, CleanResult]:
+                   roots: Sequence[str]) -> Pool[CopyTask, CleanResult]:
         return Pool(CopyJob(out_dir, options, tuple(roots), self.options.detector),
                     self.options.pool())
 
@@ -196,7 +212,7 @@ class Scanner:
         return Pool(InspectJob(self.options.faces, self.options.detector),
                     self.options.pool())
 
-    def _run(self, pool: Pool[PhotoFile, Any], photos: list[PhotoFile],
+    def _run(self, pool: Pool[Any, Any], photos: Sequence[Any],
              progress: ProgressCallback | None, cancel: CancelToken | None) -> Iterator[Any]:
         self.total = len(photos)
         self._pool = pool

@@ -35,6 +35,7 @@ from ...core.clean.copy import (
 from ...core.discover import PhotoFile
 from ...core.engine.scan import CancelToken, Progress, Scanner, ScanOptions
 from ...core.i18n import _, ngettext
+from ...core.model import PhotoReport
 from ...core.paths import display_path
 from ..app import keep_qt_settings_private
 from ..scanjob import ScanJob
@@ -54,9 +55,11 @@ class CleanDialog(QDialog):
     finished_copies = Signal(bool)  # cancelled
 
     def __init__(self, photos: list[PhotoFile], scanned: list[str],
-                 base_options: ScanOptions, parent: QWidget | None = None) -> None:
+                 base_options: ScanOptions, parent: QWidget | None = None,
+                 known: dict[str, PhotoReport] | None = None) -> None:
         super().__init__(parent)
         self.photos = photos
+        self.known = known or {}
         self.scanned = scanned
         self.base_options = base_options
         self.job: ScanJob | None = None
@@ -149,11 +152,11 @@ class CleanDialog(QDialog):
         options = self.options()
         # faces are looked for only to blur them
         scan_options = replace(self.base_options, faces=options.blur != "none")
-        photos, scanned = list(self.photos), tuple(self.scanned)
+        photos, scanned, known = list(self.photos), tuple(self.scanned), dict(self.known)
 
         def copies(scanner: Scanner, progress: Callable[[Progress], None],
                    cancel: CancelToken) -> Iterator[CleanResult]:
-            return scanner.copy_files(photos, out, options, scanned, progress, cancel)
+            return scanner.copy_files(photos, out, options, scanned, progress, cancel, known)
 
         self.message.setText(_("Making copies..."))
         self.start_button.setEnabled(False)
