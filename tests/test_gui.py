@@ -26,7 +26,7 @@ from photocheck.core.messages import msg
 from photocheck.core.model import Kind, PhotoReport, PhotoState
 from photocheck.core.settings import Settings
 from photocheck.gui.mainwindow import MainWindow
-from photocheck.gui.models import Column, PhotoFilter, PhotoModel, Role
+from photocheck.gui.photomodel import Column, PhotoFilter, PhotoModel, Role
 
 from . import fakes
 from . import fixtures as fx

@@ -41,7 +41,7 @@ from ..core.paths import display_path
 from ..core.settings import Settings, forget_all
 from .dialogs.cleandialog import CleanDialog
 from .dialogs.settingsdialog import SettingsDialog
-from .models import Column, PhotoFilter, PhotoModel
+from .photomodel import Column, PhotoFilter, PhotoModel
 from .scanjob import ScanJob
 from .thumbnails import ImageCache
 from .widgets.delegate import THUMB

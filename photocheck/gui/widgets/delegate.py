@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from ...core.kinds import BADGE_KINDS, KINDS
 from ...core.kinds import label as kind_label
 from ...core.model import Kind, PhotoReport, PhotoState, Severity
-from ..models import ERROR_COLOUR, SEVERITY_COLOUR, Role
+from ..photomodel import ERROR_COLOUR, SEVERITY_COLOUR, Role
 
 THUMB = 128  # logical px; Qt scales with the screen's device pixel ratio
 

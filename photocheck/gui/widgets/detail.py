@@ -33,7 +33,7 @@ from ...core.kinds import guidance
 from ...core.kinds import label as kind_label
 from ...core.model import FaceBox, PhotoReport, PhotoState
 from ...core.paths import display_path
-from ..models import SEVERITY_COLOUR, state_label
+from ..photomodel import SEVERITY_COLOUR, state_label
 from ..thumbnails import ImageCache
 
 PREVIEW_SIDE = 640

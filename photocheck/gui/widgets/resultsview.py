@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...core.i18n import _
 from ...core.model import PhotoReport, Severity
-from ..models import Column, PhotoFilter, PhotoModel, Role, SortKey
+from ..photomodel import Column, PhotoFilter, PhotoModel, Role, SortKey
 from .delegate import GridDelegate
 
 VIEW_MODES = ("grid", "list")  # in the order of the view-mode combo box

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QSizePolicy, QToolButton, QWidget
 from ...core.i18n import _, ngettext
 from ...core.kinds import SUMMARY_KINDS, photos_text
 from ...core.model import Kind
-from ..models import PhotoModel
+from ..photomodel import PhotoModel
 
 COLUMNS = 3
 
