@@ -16,12 +16,14 @@ import random
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from photocheck.core.findings import build_findings, faces_finding
+from photocheck.core.messages import msg
 from photocheck.core.model import Evidence, FaceBox, Kind, PhotoReport
 
 
@@ -45,12 +47,17 @@ def make_reports(n: int) -> list[PhotoReport]:
             report.faces = [FaceBox(1000, 800, 300, 300, 0.95, True)]
             report.findings.append(faces_finding(1, 1))
         if rng.random() < 0.01:
-            report.error = "the file is damaged: truncated"
+            report.error = msg("file.damaged", reason=msg("jpeg.truncated"))
         out.append(report)
     return out
 
 
-def timed(label: str, fn, *args) -> float:  # type: ignore[no-untyped-def]
+def _both(first: Callable[[], object], second: Callable[[], object]) -> None:
+    first()
+    second()
+
+
+def timed(label: str, fn: Callable[..., object], *args: object) -> float:
     start = time.perf_counter()
     fn(*args)
     seconds = time.perf_counter() - start
@@ -93,20 +100,20 @@ def main() -> int:
           f"model and views {(after - made) / args.photos:.0f} B/photo")
     grid, table = window.results.grid, window.results.table
     timed("paint the grid (top)", grid.viewport().grab)
-    timed("jump to the end and paint the grid", lambda: (
-        grid.scrollToBottom(), grid.viewport().grab()))
+    timed("jump to the end and paint the grid", lambda: _both(
+        grid.scrollToBottom, grid.viewport().grab))
     timed("filter: location only", window.kind_button(Kind.LOCATION).click)
     print(f"    ({window.proxy.rowCount()} photos shown)")
     timed("filter: text 'IMG_0999'", window.results.search.setText, "IMG_0999")
     print(f"    ({window.proxy.rowCount()} photos shown)")
-    timed("clear the filters", lambda: (window.results.search.clear(),
-                                        window.kind_button(Kind.LOCATION).click()))
+    timed("clear the filters", lambda: _both(window.results.search.clear,
+                                             window.kind_button(Kind.LOCATION).click))
     timed("sort by name", window.results.sort.setCurrentIndex, 2)
     timed("sort by date taken", window.results.sort.setCurrentIndex, 1)
-    timed("switch to the list and paint it", lambda: (
-        window.results.view_mode.setCurrentIndex(1), table.viewport().grab()))
-    timed("jump to the end and paint the list", lambda: (
-        table.scrollToBottom(), table.viewport().grab()))
+    timed("switch to the list and paint it", lambda: _both(
+        lambda: window.results.view_mode.setCurrentIndex(1), table.viewport().grab))
+    timed("jump to the end and paint the list", lambda: _both(
+        table.scrollToBottom, table.viewport().grab))
     timed("select a photo (detail panel)", window.select_row, 5)
     window.close()
     return 0

