@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "--out. The originals are never changed."))
     clean.add_argument("paths", nargs="+", metavar="PATH", help=_("folders or photo files"))
     clean.add_argument("--out", required=True, metavar="DIR",
-                       help=_("folder for the copies (must exist)"))
+                       help=_("folder for the copies; it must exist already (photocheck "
+                              "does not make it) and you must be able to add files to it"))
     clean.add_argument("--blur-faces", choices=["none", "small", "all"], default="none",
                        help=_("blur no faces (default), only small background faces, or all"))
     clean.add_argument("--keep", type=_keep_list, default=set(), metavar="date,camera",
@@ -166,9 +167,24 @@ _positive_int = _positive(int, _("a whole number"))
 _positive_float = _positive(float, _("a number of seconds"))
 
 
+COMMANDS = ("scan", "clean")
+
+
+def mistyped_command(word: str) -> bool:
+    """Whether the first argument, not a command, is meant as one rather than as a
+    folder for the app: a plain word (letters only: no path separator, no dot) that is
+    not an existing path ("photocheck scna")."""
+    return word.isalpha() and not os.path.lexists(word)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("scan", "clean", "-h", "--help", "--version"):
+    if argv and argv[0] not in COMMANDS and mistyped_command(argv[0]):
+        sys.stderr.write(_("photocheck: unknown command '{word}' (commands: {commands}; or "
+                           "give folders to open the app)").format(
+                               word=printable(argv[0]), commands=", ".join(COMMANDS)) + "\n")
+        return EXIT_USAGE
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         # no command: the desktop app (photocheck [FOLDER...] [--screenshot PNG])
         from .gui.app import main as gui_main
 
@@ -211,9 +227,14 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
     options = CleanOptions(keep_date="date" in args.keep, keep_camera="camera" in args.keep,
                            blur=args.blur_faces, allow_inside=args.allow_inside)
     try:
-        check_output_folder(args.out, args.paths, args.allow_inside)
+        # before anything starts: a folder that cannot take the copies is told once,
+        # not once for every photo
+        check_output_folder(args.out, args.paths, args.allow_inside, try_writing=True)
     except CleanError as exc:
         err.write(_("photocheck: {reason}").format(reason=printable(exc)) + "\n")
+        if exc.message.code == "clean.inside":
+            err.write(_("photocheck: to put the copies there all the same, add "
+                        "--allow-inside") + "\n")
         return EXIT_FAILED
     if options.blur != "none":
         detector, problem = load_detector()

@@ -4,6 +4,7 @@ untouched, never an overwrite, nothing partial left behind on bad input."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import io
 import json
@@ -11,8 +12,10 @@ import os
 import shutil
 import struct
 import subprocess
+import tempfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageCms, ImageOps
@@ -473,3 +476,111 @@ def test_result_lines_say_what_happened() -> None:
     assert "export file" in line
     lossless = clean_mod.CleanResult(source="/p/c.jpg", output="/o/c (2).jpg", lossless=True)
     assert result_line(lossless) == "c.jpg -> c (2).jpg - pixels untouched"
+
+
+def test_output_folder_problems_are_told_in_own_words(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Missing, a file, inside a checked folder, not writable: each has its own message
+    (not the system's English), and nothing is left behind by the write test."""
+    from photocheck.core.clean.copy import CleanError, check_output_folder
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (tmp_path / "file.jpg").write_bytes(dirty_jpeg())
+
+    def code(out: Path, allow_inside: bool = False, try_writing: bool = True) -> str | None:
+        try:
+            check_output_folder(str(out), [str(photos)], allow_inside,
+                                try_writing=try_writing)
+        except CleanError as exc:
+            return exc.message.code
+        return None
+
+    assert code(tmp_path / "missing") == "clean.no_folder"
+    assert code(tmp_path / "file.jpg") == "clean.not_folder"
+    assert code(tmp_path / "file.jpg" / "below") == "clean.no_folder"
+    assert code(photos / "sub") == "clean.no_folder"
+    (photos / "sub").mkdir()
+    assert code(photos / "sub") == "clean.inside"
+    assert code(photos / "sub", allow_inside=True) is None
+    out = tmp_path / "out"
+    out.mkdir()
+    assert code(out) is None
+    assert list(out.iterdir()) == []  # the write test left nothing
+    try:
+        check_output_folder(str(tmp_path / "file.jpg"), [], False)
+    except CleanError as exc:
+        assert exc.message.text() == f"{tmp_path / 'file.jpg'} is a file, not a folder"
+
+    def refuse(errno_: int) -> Any:
+        def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+            raise OSError(errno_, os.strerror(errno_))
+        return mkstemp
+
+    for number, expected in ((errno.EACCES, "clean.not_writable"),
+                             (errno.EROFS, "clean.read_only_disk"),
+                             (errno.ENOSPC, "clean.disk_full"),
+                             (errno.EIO, "clean.cannot_write")):
+        with monkeypatch.context() as m:
+            m.setattr(tempfile, "mkstemp", refuse(number))
+            assert code(out) == expected
+            assert code(out, try_writing=False) is None  # the per-photo check: no write
+    with monkeypatch.context() as m:
+        m.setattr(tempfile, "mkstemp", refuse(errno.EACCES))
+        try:
+            check_output_folder(str(out), [], False, try_writing=True)
+        except CleanError as exc:
+            assert exc.message.text() == (
+                f"you do not have permission to add files to the folder {out}")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="root can write in any folder")
+def test_a_read_only_output_folder_is_found_before_copying(tmp_path: Path) -> None:
+    from photocheck.core.clean.copy import CleanError, check_output_folder
+
+    out = tmp_path / "read-only"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(CleanError) as exc:
+            check_output_folder(str(out), [], False, try_writing=True)
+    finally:
+        out.chmod(0o700)
+    assert exc.value.message.code == "clean.not_writable"
+
+
+def test_cli_clean_says_what_is_wrong_with_out(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "p.jpg").write_bytes(dirty_jpeg())
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("a file")
+    assert main(["clean", str(photos), "--out", str(a_file)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"photocheck: {a_file} is a file, not a folder\n"
+    assert "does not exist" not in err
+    assert main(["clean", str(photos), "--out", str(tmp_path / "new")]) == 1
+    assert capsys.readouterr().err == (
+        f"photocheck: the output folder does not exist: {tmp_path / 'new'}\n")
+    assert not (tmp_path / "new").exists()  # the CLI makes no folder
+    assert main(["clean", str(photos), "--out", str(photos)]) == 1
+    assert "--allow-inside" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["clean", "--help"])
+    assert "does not make it" in " ".join(capsys.readouterr().out.split())
+    # a folder that cannot be written to: said once, before any photo is tried
+    def denied(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    assert main(["clean", str(photos), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"photocheck: you do not have permission to add files to the folder {out}\n")
+    assert captured.out == ""
+

@@ -75,3 +75,28 @@ def test_a_reader_that_goes_away_is_not_an_error_trace(tmp_path: Path) -> None:
     proc.stdout.close()  # like `| head -1`
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err
+
+
+def test_a_mistyped_command_is_not_taken_for_a_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[list[str]] = []
+
+    def app(argv: list[str]) -> int:
+        opened.append(list(argv))
+        return 0
+
+    monkeypatch.setattr("photocheck.gui.app.main", app)
+    monkeypatch.chdir(tmp_path)
+    assert main(["scna", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "photocheck: unknown command 'scna' (commands: scan, clean; or give folders to "
+        "open the app)\n")
+    assert main(["Clean"]) == 2
+    assert opened == []
+    # an existing folder with a plain name, and anything that looks like a path, open
+    # the app (which says what is wrong with a path that does not exist)
+    (tmp_path / "holiday").mkdir()
+    for argv in (["holiday"], ["./scna"], ["photos.d"], [str(tmp_path / "missing")], []):
+        assert main(argv) == 0, argv
+    assert opened == [["holiday"], ["./scna"], ["photos.d"], [str(tmp_path / "missing")], []]

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from photocheck.core.engine.scan import Scanner, ScanOptions
+from photocheck.core.metadata.values import is_placeholder_name
 from photocheck.core.model import Kind, PhotoReport
 
 pytestmark = pytest.mark.corpus
@@ -52,8 +53,12 @@ def test_every_gps_name_and_serial_exiftool_reports_is_found(corpus_dir: str) ->
             if not any(abs(v["lat"] - t["lat"]) < 1e-4 and abs(v["lon"] - t["lon"]) < 1e-4
                        for v in locs):
                 missing.append((rel, "gps", t["lat"], t["lon"]))
+        devices = {str(f.value["values"][0]).lower() for f in report.findings
+                   if f.kind == Kind.DEVICE}
         for item in t["names"] + t["regions"]:
-            if item.get("empty"):
+            if item.get("empty") or is_placeholder_name(item["value"], devices):
+                # nothing, or what names nobody: a template's word ("CREDIT"), the
+                # camera's model or a program again
                 continue
             checked += 1
             if not any(_close(item["value"], n) for n in names):
@@ -64,7 +69,7 @@ def test_every_gps_name_and_serial_exiftool_reports_is_found(corpus_dir: str) ->
             checked += 1
             if not any(_close(item["value"], s) for s in serials):
                 missing.append((rel, item["tag"], item["value"]))
-    assert checked >= 60
+    assert checked >= 55
     assert missing == []
     assert len(reports) == len(truth)
 

@@ -111,3 +111,40 @@ def test_large_export_folder_pairs_each_photo_with_its_own_sidecars(tmp_path: Pa
         if name == "P7.jpg":
             expected = ["P7.jpg.supplemental-metadata.json", "P7.xmp"]
         assert photos[name] == expected, name
+
+
+def _paths(photos) -> list[str]:
+    return [p.path for p in photos]
+
+
+def test_overlapping_roots_give_each_photo_once(tmp_path: Path) -> None:
+    """A photo named on its own and inside a folder also named, folders inside folders,
+    the same folder twice: each photo is found once, whatever the order of the roots."""
+    (tmp_path / "a.jpg").write_bytes(fx.jpeg_bytes())
+    (tmp_path / "a.xmp").write_bytes(fx.xmp_packet("<photoshop:City>Delft</photoshop:City>"))
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "b.jpg").write_bytes(fx.jpeg_bytes())
+    top, a, b = str(tmp_path), str(tmp_path / "a.jpg"), str(sub / "b.jpg")
+    for roots in ([top, a], [a, top], [top, str(sub)], [str(sub), top], [top, top],
+                  [a, a, top, str(sub), b], [b, str(sub)]):
+        found = _paths(discover(roots))
+        assert sorted(found) == sorted(set(found)), roots
+        assert names(discover(roots)) == (["b.jpg"] if roots == [b, str(sub)]
+                                          else ["a.jpg", "b.jpg"]), roots
+    # the photo named on its own keeps its sidecar
+    [photo] = [p for p in discover([a, top]) if p.path == a]
+    assert photo.sidecars == (str(tmp_path / "a.xmp"),)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt",
+                    reason="symbolic links need privileges on Windows")
+def test_a_photo_reached_through_a_link_is_found_once(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(fx.jpeg_bytes())
+    os.symlink(folder / "a.jpg", folder / "link-to-a.jpg")
+    os.symlink(folder, tmp_path / "same-folder")
+    found = _paths(discover([str(folder), str(tmp_path / "same-folder"),
+                             str(tmp_path / "same-folder" / "a.jpg")]))
+    assert found == [str(folder / "a.jpg")]

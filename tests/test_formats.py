@@ -183,7 +183,7 @@ def test_webp_chunks_photocheck_does_not_know_are_dropped() -> None:
 
 def test_removed_and_kept_say_what_the_copy_really_lost_and_carries(tmp_path: Path) -> None:
     exif = fx.pillow_exif(ifd0={0x010F: "Canon", 0x0110: "EOS", 0x0131: "Editor 1.0",
-                                0x013B: "Owner"},
+                                0x013B: "Anna Owner"},
                           exif_ifd={0x9003: "2024:05:01 10:00:00"})
     data = fx.jpeg_bytes(exif=exif.tobytes())
     kept = _copy(tmp_path, "k.jpg", data, keep_date=True, keep_camera=True)

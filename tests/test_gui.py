@@ -17,7 +17,7 @@ pytest.importorskip("PySide6")
 
 from PIL import Image
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -103,7 +103,7 @@ def test_real_scan_shows_every_photo_and_honest_states(qtbot: QtBot, tmp_path: P
     assert window.kind_button(None).text().startswith("4 photos ")
     # the list column says so in words
     window.results.view_mode.setCurrentIndex(1)
-    statuses = {window.column_text(r, Column.NAME): window.column_text(r, Column.STATUS)
+    statuses = {window.column_text(r, Column.NAME): window.column_text(r, Column.SEVERITY)
                 for r in range(window.proxy.rowCount())}
     assert statuses["broken.jpg"] == "Could not be checked"
     assert statuses["plain.jpg"] == "Partly checked"
@@ -144,7 +144,9 @@ def test_selection_shows_that_photos_findings(qtbot: QtBot, tmp_path: Path) -> N
     window.results.sort.setCurrentIndex(2)  # by name: broken, camera, holiday, plain
     window.select_row(2)
     text = window.detail.text.toPlainText()
-    assert "holiday.jpg" in text and "52.09070, 5.12140" in text and "EXIF GPS" in text
+    assert "holiday.jpg" in text and "52.09070, 5.12140" in text
+    # where it was found in words, the exact place on hover
+    assert _hover_texts(window.detail.text)["in the camera's EXIF data"] == "EXIF GPS"
     assert "Share a cleaned copy" in text  # the guidance
     window.select_row(1)
     text = window.detail.text.toPlainText()
@@ -402,7 +404,8 @@ def test_language_switch_without_restart(qtbot: QtBot, tmp_path: Path) -> None:
         # every message the scan made is shown again in the new language: the
         # findings, what was not checked, and the banner about the missing folder
         detail = window.detail.text.toPlainText()
-        assert "Locatie (hoog)" in detail and "Gevonden in: EXIF GPS" in detail
+        assert "Locatie (hoog)" in detail and i18n._("in the camera's EXIF data") in detail
+        assert "EXIF GPS" not in detail  # (on hover)
         assert "gezichten zijn niet gecontroleerd (uitgezet)" in detail
         assert "kan niet geopend worden" in window.banner.text()
         assert "cannot be opened" not in window.banner.text()
@@ -428,20 +431,22 @@ def test_settings_dialog_applies_and_stores_choices(qtbot: QtBot, tmp_path: Path
     from photocheck.core import i18n
     from photocheck.gui.dialogs.settingsdialog import SettingsDialog
 
-    window = _window(qtbot, folders=[str(tmp_path)])
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    window = _window(qtbot, folders=[str(first)])
     dialog = SettingsDialog(window.settings, window)
     qtbot.addWidget(dialog)
     # the same folder list as the window's: paths normalised, each folder once
-    dialog.folders.add_folders([str(tmp_path / "more" / "."), str(tmp_path) + os.sep,
-                                str(tmp_path / "more")])
-    assert dialog.folder_list() == [str(tmp_path), str(tmp_path / "more")]
+    dialog.folders.add_folders([str(second / "."), str(first) + os.sep, str(second)])
+    assert dialog.folder_list() == [str(first), str(second)]
     dialog.language.setCurrentIndex(2)  # Nederlands
     dialog.faces.setChecked(False)
     dialog.hidden.setChecked(True)
     try:
         window.apply_settings(dialog.result_settings())
         stored = Settings.load()
-        assert stored.folders == [str(tmp_path), str(tmp_path / "more")]
+        assert stored.folders == [str(first), str(second)]
         assert (stored.language, stored.faces, stored.include_hidden) == ("nl", False, True)
         assert window.folder_list() == stored.folders
         assert window.scan_button.text() == "Foto's controleren"
@@ -685,3 +690,237 @@ def test_sort_by_date_taken_follows_time_whatever_the_source(qtbot: QtBot,
     window.results.sort.setCurrentIndex(1)  # by date taken
     assert [window.column_text(r, Column.NAME) for r in range(2)] == ["b-may.jpg",
                                                                       "a-june.jpg"]
+
+
+# -- issue 10: the list, the details, the badges ------------------------------------------
+
+def _hover_texts(browser: QTextBrowser) -> dict[str, str]:
+    """The texts of a rich-text view that show a tooltip on hover, with their tooltip."""
+    out = {}
+    block = browser.document().begin()
+    while block.isValid():
+        piece = block.begin()
+        while not piece.atEnd():
+            fragment = piece.fragment()
+            if fragment.charFormat().toolTip():
+                out[fragment.text()] = fragment.charFormat().toolTip()
+            piece += 1
+        block = block.next()
+    return out
+
+
+def _dated_library(folder: Path) -> dict[str, Path]:
+    """The library, and a photo taken on 1 May 2024 at 10:00 whose owner's name is in
+    EXIF, XMP and IPTC alike."""
+    files = _library(folder)
+    exif = fx.pillow_exif(ifd0={0x013B: "Jane Doe"}, exif_ifd={0x9003: "2024:05:01 10:00:00"})
+    xmp = fx.xmp_app1(fx.xmp_packet(
+        "<dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator>"))
+    files["dated"] = folder / "dated.jpg"
+    files["dated"].write_bytes(fx.insert_segments(
+        fx.jpeg_bytes((320, 240), exif=exif.tobytes()), xmp,
+        fx.iptc_app13([(80, "Jane Doe")])))
+    return files
+
+
+def test_list_view_is_readable_at_1280_px(qtbot: QtBot, tmp_path: Path) -> None:
+    """Item 2 of issue 10: the name beside its thumbnail, the folder, what it gives away,
+    the date in the user's locale and the severity in words, nothing cut at 1280 px."""
+    from photocheck.core import i18n
+
+    _dated_library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    window.resize(1280, 800)
+    _scan(qtbot, window)
+    window.results.set_mode("list")
+    table = window.results.table
+    qtbot.waitUntil(table.isVisible)
+    header = table.horizontalHeader()
+    model = window.model
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
+    assert titles == ["Name", "Folder", "What it gives away", "Date taken", "Severity"]
+    for column in Column:  # no header is cut
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), titles[column]
+    assert table.horizontalScrollBar().maximum() == 0  # nothing runs off to the right
+    rows = {window.column_text(r, Column.NAME): r for r in range(window.proxy.rowCount())}
+    assert set(rows) == {"holiday.jpg", "camera.jpg", "plain.jpg", "broken.jpg", "dated.jpg"}
+    # the name is written beside a small thumbnail, and fits
+    row_height = table.verticalHeader().defaultSectionSize()
+    assert header.sectionSize(Column.NAME) >= (
+        row_height + table.fontMetrics().horizontalAdvance("holiday.jpg"))
+    assert window.column_text(rows["dated.jpg"], Column.FOLDER) == "photos"
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert window.column_text(rows["dated.jpg"], Column.FINDINGS) == (
+        "Owner's name, Date taken")
+    # the severity in words, not "Gives something away" on every row
+    severity = {name: window.column_text(r, Column.SEVERITY) for name, r in rows.items()}
+    assert severity == {"holiday.jpg": "High", "camera.jpg": "High", "dated.jpg": "High",
+                        "plain.jpg": "Partly checked", "broken.jpg": "Could not be checked"}
+    # the date as the user's language writes it; sorting still follows the ISO time
+    taken = window.column_text(rows["dated.jpg"], Column.TAKEN)
+    assert "10:00" in taken and "2024-05-01" not in taken and "2024:05:01" not in taken
+    index = window.proxy.index(rows["dated.jpg"], Column.TAKEN)
+    assert index.data(Role.TAKEN) == "2024-05-01T10:00:00"
+    try:
+        window.set_language("nl")
+        assert window.column_text(rows["dated.jpg"], Column.TAKEN) == "01-05-2024 10:00"
+        for column in Column:
+            assert header.sectionSize(column) >= header.sectionSizeHint(column)
+    finally:
+        i18n.set_language("en")
+
+
+def test_detail_panel_groups_findings_by_kind(qtbot: QtBot, tmp_path: Path) -> None:
+    """Item 3 of issue 10: one part per kind, each value once with where it was found
+    in words (the exact place on hover), the advice once, dates as the user writes
+    them; and a button to make a safe copy of this photo."""
+    from photocheck.core.findings import build_findings, faces_finding
+    from photocheck.core.kinds import guidance
+    from photocheck.core.model import Evidence
+
+    evidence = [
+        Evidence(Kind.OWNER_NAME, "EXIF IFD0 Artist", "Jane Doe"),
+        Evidence(Kind.OWNER_NAME, "XMP dc:creator", "Jane Doe"),
+        Evidence(Kind.OWNER_NAME, "IPTC By-line", "Jane Doe"),
+        Evidence(Kind.OWNER_NAME, "sidecar IMG_1.jpg.xmp XMP dc:rights", "Jane Doe"),
+        Evidence(Kind.DEVICE, "XMP xmp:CreatorTool", "Lightroom Classic"),
+        Evidence(Kind.CAPTURE_TIME, "EXIF ExifIFD DateTimeOriginal",
+                 "2024:05:01 10:00:00 +02:00"),
+        Evidence(Kind.CAPTURE_TIME, "XMP exif:DateTimeOriginal", "2024-05-01T10:00:00+02:00"),
+        Evidence(Kind.DEVICE_SERIAL, "EXIF ExifIFD MakerNote Canon SerialNumber", "SER-1"),
+        Evidence(Kind.LOCATION, "EXIF GPS", (52.0907, 5.1214)),
+    ]
+    report = PhotoReport(path=str(tmp_path / "IMG_1.jpg"), format="JPEG",
+                         findings=[*build_findings(evidence), faces_finding(2, 1)],
+                         sidecars=["IMG_1.jpg.xmp"])
+    window = _window(qtbot)
+    detail = window.detail
+    detail.show_report(report)
+    text = detail.text.toPlainText()
+    assert text.count("Owner's name") == 1 and text.count("Jane Doe") == 1
+    assert text.count(guidance(Kind.OWNER_NAME)) == 1
+    assert "Found in" not in text and "EXIF IFD0" not in text
+    hover = _hover_texts(detail.text)
+    assert hover["in the camera's EXIF data"].startswith("EXIF")
+    assert hover["in the XMP data written by Lightroom Classic"] in ("XMP dc:creator",
+                                                                     "XMP xmp:CreatorTool")
+    assert hover["in the IPTC data"] == "IPTC By-line"
+    assert hover["in the file IMG_1.jpg.xmp next to the photo"] == (
+        "sidecar IMG_1.jpg.xmp XMP dc:rights")
+    assert hover["in the camera maker's own notes"] == (
+        "EXIF ExifIFD MakerNote Canon SerialNumber")
+    assert hover["in the image itself"] == "image pixels"
+    # one date, written as the user's language does, with the time zone of the file
+    assert text.count("Date taken") == 1 and text.count("(UTC+02:00)") == 1
+    assert "2024:05:01" not in text and "2024-05-01" not in text and "2024" in text
+    assert "52.09070, 5.12140" in text  # where no place name is known: the coordinates
+    detail.place_for = lambda lat, lon: "Utrecht"
+    detail.show_report(report)
+    assert "Utrecht (52.09070, 5.12140)" in detail.text.toPlainText()
+    # a safe copy of this photo
+    assert detail.safe_copy.isEnabled() and detail.safe_copy.text()
+    with qtbot.waitSignal(detail.safeCopyRequested, timeout=5_000) as blocker:
+        qtbot.mouseClick(detail.safe_copy, Qt.MouseButton.LeftButton)
+    assert blocker.args == [report]
+    detail.show_report(PhotoReport(path=str(tmp_path / "bad.jpg"), error=msg("file.empty")))
+    assert not detail.safe_copy.isEnabled()
+    detail.show_report(None)
+    assert not detail.safe_copy.isEnabled()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_badges_tell_what_they_mean_in_the_users_language(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 4 of issue 10: a badge's tooltip says what it means (not the path), its
+    letters are translated, and a legend explains every badge and colour."""
+    import gettext
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem, QToolTip
+
+    from photocheck.core import i18n
+    from photocheck.core.findings import location_finding
+    from photocheck.core.model import Finding, Severity
+
+    owner = Finding(Kind.OWNER_NAME, Severity.HIGH, "EXIF IFD0 Artist", {"names": ["Jo"]})
+    report = PhotoReport(path="/photos/holiday.jpg", format="JPEG",
+                         findings=[location_finding("EXIF GPS", (52.1, 5.1)), owner],
+                         not_checked=[msg("file.empty")])
+    window = _window(qtbot)
+    window.model.add_reports([report])
+    # in the list, the cell lists every badge with its meaning
+    tip = window.proxy.index(0, Column.FINDINGS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "GPS  Location (high)" in tip and "O  Owner's name (high)" in tip
+
+    from photocheck.core.kinds import BADGE_KINDS, description
+    from photocheck.core.kinds import label as kind_label
+    from photocheck.gui.widgets.delegate import GridDelegate, badges
+
+    assert [b.text for b in badges(report)] == ["GPS", "O", "?"]
+    assert badges(report)[0].tooltip == (
+        "Location (high): Where the photo was taken, as a position on a map or a "
+        "place's name.")
+    assert "could be checked" in badges(report)[2].tooltip
+    # in the grid, the badge under the mouse says what it means
+    grid = window.results.grid
+    qtbot.waitUntil(grid.isVisible)
+    index = window.proxy.index(0, 0)
+    option = QStyleOptionViewItem()
+    grid.initViewItemOption(option)
+    option.rect = grid.visualRect(index)
+    delegate = grid.itemDelegate()
+    assert isinstance(delegate, GridDelegate)
+    places = delegate.badge_places(option, report)
+    assert [b.text for _rect, b in places] == ["GPS", "O", "?"]
+    point = places[0][0].center()
+    QApplication.sendEvent(grid.viewport(), QHelpEvent(
+        QEvent.Type.ToolTip, point, grid.viewport().mapToGlobal(point)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text().startswith("Location (high):")
+    QToolTip.hideText()
+
+    # the legend: every badge and every colour, from the summary band (or the menu)
+    band = window.summary
+    qtbot.mouseClick(band.legend_button, Qt.MouseButton.LeftButton)
+    legend = band.legend
+    assert legend is not None
+    qtbot.waitExposed(legend)
+    text = legend.text.toPlainText()
+    for kind in BADGE_KINDS:
+        assert kind_label(kind) in text and description(kind) in text
+    assert "High: " in text and "Medium: " in text and "Low: " in text
+    assert band.show_legend() is legend  # one legend, shown again
+
+    # the letters are translated where they are painted; the legend follows a switch
+    class Letters(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return {"O": "E", "Location": "Locatie", "What do the badges mean?":
+                    "Wat betekenen de labels?"}.get(message, message)
+
+    monkeypatch.setattr(i18n, "_translation", Letters())
+    assert [b.text for b in badges(report)] == ["GPS", "E", "?"]
+    window.retranslate()
+    assert band.legend_button.text() == "Wat betekenen de labels?"
+    assert legend.windowTitle() == "Wat betekenen de labels?"
+    assert "Locatie" in legend.text.toPlainText()
+
+
+def test_detail_panel_in_dutch_has_no_english_leftovers(qtbot: QtBot, tmp_path: Path) -> None:
+    """Item 9 of issue 10 (the detail panel): "Gevonden in: image pixels" is gone; faces
+    are "in the image itself", in Dutch when the catalog has it."""
+    from photocheck.core import i18n
+    from photocheck.core.findings import faces_finding
+
+    report = PhotoReport(path=str(tmp_path / "group.jpg"), format="JPEG",
+                         findings=[faces_finding(3, 2)])
+    window = _window(qtbot)
+    window.detail.show_report(report)
+    try:
+        window.set_language("nl")
+        text = window.detail.text.toPlainText()
+        assert "Gezichten" in text
+        assert "image pixels" not in text and "Gevonden in" not in text
+        assert i18n._("in the image itself") in text
+    finally:
+        i18n.set_language("en")

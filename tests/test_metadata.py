@@ -450,3 +450,42 @@ def test_truncated_and_empty_files(tmp_path: Path) -> None:
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
     report = inspect_file(str(tmp_path / "gone.jpg"), (), NO_FACES)
     assert report.error is not None and report.state == PhotoState.ERROR
+
+
+def test_each_region_is_one_finding_under_its_own_schema(tmp_path: Path) -> None:
+    data = fx.insert_segments(fx.jpeg_bytes(), fx.xmp_app1(fx.xmp_packet(REGIONS)))
+    report = scan_bytes(tmp_path, data)
+    by_source = {f.source: f.value["names"] for f in report.findings
+                 if f.kind == Kind.PEOPLE_NAMED}
+    # MWG's region list once, as MWG; Microsoft's once, as Microsoft
+    assert by_source["XMP mwg-rs:Regions"] == ["Alice Region"]
+    assert by_source["XMP MP:RegionInfo"] == ["Carol Microsoft"]
+
+
+@pytest.mark.parametrize("name", ["CREDIT", "Author", "unknown", "Picasa", "P",
+                                  "Adobe Photoshop CS6 (Windows)", "Editor 3.1"])
+def test_words_that_name_nobody_are_not_names(tmp_path: Path, name: str) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: name, 0x0131: "Editor 3.1", 0x010E: "P"})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif.tobytes()))
+    assert values(report, Kind.OWNER_NAME, "names") == []
+    assert values(report, Kind.FREE_TEXT, "texts") == []  # one character is not a text
+
+
+@pytest.mark.parametrize("name", ["Anna de Vries", "Credit Suisse Photo Desk", "Li"])
+def test_real_names_stay_names(tmp_path: Path, name: str) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: name, 0x0131: "Picasa"})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif.tobytes()))
+    assert values(report, Kind.OWNER_NAME, "names") == [name]
+
+
+def test_a_jpeg_damaged_after_its_first_scan_is_never_shown_as_fully_checked(
+        tmp_path: Path) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 20, 20)).save(out, "JPEG", progressive=True)
+    data = out.getvalue()
+    second = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)  # the second scan
+    damaged = data[:second] + b"\xff\xe5\xff\xf0" + data[second:]  # a length past the end
+    report = scan_bytes(tmp_path, damaged)
+    assert report.error is None
+    assert [m.code for m in report.not_checked] == ["faces.off", "image.damaged"]
+    assert report.state == PhotoState.PARTLY_CHECKED

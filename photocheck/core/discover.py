@@ -64,12 +64,38 @@ def sniff_file(path: str) -> str | None:
         os.close(fd)
 
 
+def is_inside(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or lies under it, links resolved (a folder reached
+    through a link is the folder it points to)."""
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+# A file's identity: (device, inode). A photo reached twice (a file named inside a
+# folder also named, folders that overlap, a link to a photo, a second hard link) is
+# handed out once.
+_FileKey = tuple[int, int]
+
+
+def _first_time(seen: set[_FileKey], st: os.stat_result) -> bool:
+    """False when the file of `st` was handed out already; otherwise remember it."""
+    if not st.st_ino:  # a file system without inode numbers: every name counts
+        return True
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
 def discover(roots: Iterable[str], include_hidden: bool = False,
              on_problem: ProblemCallback | None = None,
              should_stop: Callable[[], bool] | None = None) -> Iterator[PhotoFile]:
-    """Yield every photo under `roots` (folders or single files), in name order."""
+    """Yield every photo under `roots` (folders or single files), in name order, each
+    photo once however many of the roots reach it (overlapping roots, links)."""
     report = on_problem or (lambda path, msg: None)
     visited: set[tuple[int, int]] = set()
+    handed_out: set[_FileKey] = set()
     for root in roots:
         root = os.fspath(root)
         try:
@@ -78,8 +104,10 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
             report(root, _os_message(exc, "path.cannot_open"))
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk(root, include_hidden, report, visited, should_stop)
+            yield from _walk(root, include_hidden, report, visited, handed_out, should_stop)
         else:
+            if not _first_time(handed_out, st):
+                continue
             # A file named explicitly is always checked, and reported if not a photo.
             try:
                 fmt = sniff_file(root)
@@ -99,7 +127,7 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
 
 
 def _walk(top: str, include_hidden: bool, report: ProblemCallback,
-          visited: set[tuple[int, int]],
+          visited: set[tuple[int, int]], handed_out: set[_FileKey],
           should_stop: Callable[[], bool] | None) -> Iterator[PhotoFile]:
     stack = [top]
     while stack:
@@ -149,12 +177,28 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
                 sidecar_names.append(entry.name)
         sidecars = SidecarIndex(sidecar_names, directory)
         for name, path, fmt in photos:
-            yield PhotoFile(path, fmt, sidecars.find(name))
+            try:
+                # os.stat, not the entry's: on Windows that has no inode number, and on
+                # overlay file systems a folder's device is not its files'
+                first = _first_time(handed_out, os.stat(path))
+            except OSError:
+                first = True  # vanished or unreadable: the worker will say so
+            if first:
+                yield PhotoFile(path, fmt, sidecars.find(name))
         stack.extend(reversed(subdirs))
 
 
 def _os_message(exc: OSError, what: str) -> Message:
-    return msg("path.os_error", what=msg(what), reason=exc.strerror or exc.__class__.__name__)
+    """What went wrong, in photocheck's words where it has them (the system's own text
+    is English whatever the language)."""
+    reason: Message | str
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        reason = msg("path.not_found")
+    elif isinstance(exc, PermissionError):
+        reason = msg("path.no_permission")
+    else:
+        reason = exc.strerror or exc.__class__.__name__
+    return msg("path.os_error", what=msg(what), reason=reason)
 
 
 _SUPPLEMENTAL = ".supplemental-metadata"

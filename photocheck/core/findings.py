@@ -8,7 +8,12 @@ from typing import Any
 from .i18n import N_, _, ngettext
 from .kinds import KINDS, ORDER
 from .messages import Message, msg
-from .metadata.values import full_length, is_boilerplate, parse_capture_time
+from .metadata.values import (
+    full_length,
+    is_boilerplate,
+    is_placeholder_name,
+    parse_capture_time,
+)
 from .model import Evidence, Finding, Kind, Severity
 
 # What one report keeps, whatever a file holds (a finding lists at most MAX_VALUES
@@ -19,6 +24,7 @@ MAX_KEPT_CHARS = 50_000  # characters of text values kept in one report
 
 
 NOT_LISTED = msg("metadata.not_listed")
+_NAMES = {Kind.OWNER_NAME, Kind.PEOPLE_NAMED}
 
 
 def build_findings(evidence: Iterable[Evidence], notes: list[Message] | None = None
@@ -32,8 +38,11 @@ def build_findings(evidence: Iterable[Evidence], notes: list[Message] | None = N
     devices = {str(ev.value).strip().lower() for ev in evidence if ev.kind == Kind.DEVICE}
     groups: dict[tuple[Kind, str], dict[Any, None]] = {}
     for ev in evidence:
-        if ev.kind == Kind.FREE_TEXT and is_boilerplate(ev.value, devices):
-            continue
+        if ev.kind == Kind.FREE_TEXT and (is_boilerplate(ev.value, devices)
+                                          or len(str(ev.value).strip()) < 2):
+            continue  # a camera's default text, the model again, one character
+        if ev.kind in _NAMES and is_placeholder_name(str(ev.value), devices):
+            continue  # "CREDIT", "Picasa": not anybody's name
         groups.setdefault((ev.kind, ev.source), {})[ev.value] = None
     # the most telling first, so that limits drop the least telling
     ordered = sorted(groups.items(), key=lambda g: (-KINDS[g[0][0]].severity.rank,

@@ -110,6 +110,8 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
     findings.extend(_previews(extracted, pixels))
     report.findings = sort_findings(findings)
 
+    if extracted.image_problems and report.error is None:
+        report.not_checked.append(msg("image.damaged", reason=extracted.image_problems[0]))
     if extracted.problems:
         rest = extracted.problems
         if decode_failed is not None or extracted.no_image or not (report.width and

@@ -29,11 +29,15 @@ class KindInfo:
     photos: Callable[[int], str] | None = None
     # the CLI's summary line after a count: "show where they were taken"
     photos_line: str | None = None
-    badge: str | None = None  # one or two letters on a thumbnail; None: no badge
+    # one to three letters on a thumbnail (a msgid, translated where painted); None: no
+    # badge
+    badge: str | None = None
     # a safe copy never keeps it; otherwise it is kept when the user asks (keep_as)
     identifying: bool = True
     keep_as: str | None = None  # "date" or "camera"
     advice_in_lists: bool = True  # the short guidance follows it in a list of findings
+    # what it is, in one line: a badge's tooltip, the legend, help
+    description: str = ""
 
 
 KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
@@ -47,7 +51,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Share a cleaned copy; anyone with the file can find this place."),
         photos=lambda n: ngettext("{n} photo shows where it was taken",
                                   "{n} photos show where they were taken", n).format(n=n),
-        photos_line=N_("show where they were taken"), badge="GPS"),
+        photos_line=N_("show where they were taken"), badge=N_("GPS"),
+        description=N_("Where the photo was taken, as a position on a map or a place's name.")),
     KindInfo(
         Kind.PEOPLE_NAMED, Severity.HIGH, N_("People named"),
         N_("Names people in the photo: {names} ({source})"), "names",
@@ -57,7 +62,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Share a cleaned copy and ask the people named first."),
         photos=lambda n: ngettext("{n} photo names people in it",
                                   "{n} photos name people in them", n).format(n=n),
-        photos_line=N_("name people in the photo"), badge="N"),
+        photos_line=N_("name people in the photo"), badge=N_("N"),
+        description=N_("The names of people in the photo.")),
     KindInfo(
         Kind.OWNER_NAME, Severity.HIGH, N_("Owner's name"),
         N_("Names the photographer or owner: {names} ({source})"), "names",
@@ -67,7 +73,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Share a cleaned copy, or remove your name from the camera."),
         photos=lambda n: ngettext("{n} photo names its owner",
                                   "{n} photos name their owner", n).format(n=n),
-        photos_line=N_("name the photographer or owner"), badge="O"),
+        photos_line=N_("name the photographer or owner"), badge=N_("O"),
+        description=N_("The name of the photographer or owner.")),
     KindInfo(
         Kind.DEVICE_SERIAL, Severity.HIGH, N_("Serial number"),
         N_("Camera or lens serial number: {names} ({source})"), "serials",
@@ -77,7 +84,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Share a cleaned copy: the serial links all your photos."),
         photos=lambda n: ngettext("{n} photo carries a serial number",
                                   "{n} photos carry a serial number", n).format(n=n),
-        photos_line=N_("carry a camera serial number"), badge="SN"),
+        photos_line=N_("carry a camera serial number"), badge=N_("SN"),
+        description=N_("The serial number of the camera or lens, the same in all its photos.")),
     KindInfo(
         Kind.FACES, Severity.HIGH, N_("Faces"), "", "count",
         N_("Faces that are large and sharp can be matched by face-search services that "
@@ -90,14 +98,17 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Ask consent; blur bystanders and children; keep albums private."),
         photos=lambda n: ngettext("{n} photo shows faces", "{n} photos show faces",
                                   n).format(n=n),
-        photos_line=N_("show faces"), badge="F", identifying=False),
+        photos_line=N_("show faces"), badge=N_("F"), identifying=False,
+        description=N_("Faces in the photo; large, sharp ones can be found by face search.")),
     KindInfo(
         Kind.HIDDEN_PREVIEW, Severity.MEDIUM, N_("Hidden preview"), "", "width",
         N_("A small copy of the photo is stored inside the file. If the photo was cropped "
            "or edited, the hidden copy can still show the original. Share a cleaned copy, "
            "which drops the preview."),
         N_("Share a cleaned copy: the preview may show what you cut."),
-        photos_line=N_("hold a hidden preview image"), badge="P"),
+        photos_line=N_("hold a hidden preview image"), badge=N_("P"),
+        description=N_("A small copy of the photo hidden in the file, perhaps from before it "
+                       "was cropped or edited.")),
     KindInfo(
         Kind.CAPTURE_TIME, Severity.LOW, N_("Date taken"),
         N_("Date and time taken: {names} ({source})"), "values",
@@ -105,7 +116,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
            "your time zone. Combined with other photos it shows your routine. Share a "
            "cleaned copy if the time matters."),
         N_("Share a cleaned copy if the time is private."),
-        identifying=False, keep_as="date", advice_in_lists=False),
+        identifying=False, keep_as="date", advice_in_lists=False,
+        description=N_("The date and time the photo was taken.")),
     KindInfo(
         Kind.FREE_TEXT, Severity.MEDIUM, N_("Text in file"),
         N_("Text written into the file: {names} ({source})"), "texts",
@@ -113,14 +125,16 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
            "names, places or private notes. Anyone who gets the file can read them. Check "
            "the text, or share a cleaned copy."),
         N_("Read the text; share a cleaned copy if it is private."),
-        photos_line=N_("contain written text"), badge="T"),
+        photos_line=N_("contain written text"), badge=N_("T"),
+        description=N_("Descriptions, comments or keywords written into the file.")),
     KindInfo(
         Kind.UNIQUE_ID, Severity.LOW, N_("Unique ID"),
         N_("A unique ID that links copies of this photo: {names} ({source})"), "ids",
         N_("A unique ID in the file is the same in every copy of this photo, so copies "
            "posted on different sites can be linked to each other. Share a cleaned copy."),
         N_("Share a cleaned copy so copies cannot be linked."),
-        photos_line=N_("carry a unique ID")),
+        photos_line=N_("carry a unique ID"),
+        description=N_("A number that is the same in every copy of this photo.")),
     KindInfo(
         Kind.DEVICE, Severity.LOW, N_("Camera/device"),
         N_("Camera, phone or software: {names} ({source})"), "values",
@@ -128,7 +142,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
            "own this says little, but together with other details it helps tell your "
            "photos apart from others'."),
         N_("Usually harmless; a cleaned copy removes it."),
-        identifying=False, keep_as="camera", advice_in_lists=False),
+        identifying=False, keep_as="camera", advice_in_lists=False,
+        description=N_("The make and model of the camera or phone, or the software used.")),
 )}
 
 ORDER: dict[Kind, int] = {kind: i for i, kind in enumerate(Kind)}  # the order they are listed in
@@ -143,6 +158,17 @@ def label(kind: Kind) -> str:
 
 def guidance(kind: Kind) -> str:
     return _(KINDS[kind].guidance)
+
+
+def description(kind: Kind) -> str:
+    """What the kind is, in one line."""
+    return _(KINDS[kind].description)
+
+
+def badge_text(kind: Kind) -> str:
+    """The kind's badge in the language of the moment ("" for kinds without one)."""
+    badge = KINDS[kind].badge
+    return _(badge) if badge else ""
 
 
 def short_guidance(kind: Kind) -> str:

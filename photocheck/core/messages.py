@@ -34,6 +34,8 @@ CATALOG: dict[str, str] = {
     # -- what could not be checked (PhotoReport.not_checked) ---------------------------
     "metadata.failed": N_("metadata could not be read ({reason})"),
     "metadata.partly": N_("part of the metadata could not be read: {reason}"),
+    "image.damaged": N_("the image data is damaged, so the picture may show only in part "
+                        "and part of the file was not read: {reason}"),
     "metadata.not_listed": N_("some of the metadata is not listed: the file holds more "
                               "than a report keeps"),
     "sidecar.failed": N_("sidecar {name} could not be read ({reason})"),
@@ -100,6 +102,8 @@ CATALOG: dict[str, str] = {
     "path.not_photo": N_("not a photo in a format photocheck knows"),
     "path.missing": N_("none of the given paths exists"),
     "worker.start": N_("a scan worker could not start (exit code {code})"),
+    "path.not_found": N_("there is no such folder or file"),
+    "path.no_permission": N_("you do not have permission to open it"),
     # -- safe copies (CleanResult.error) --------------------------------------------------
     "clean.no_folder": N_("the output folder does not exist: {folder}"),
     "clean.inside": N_("the output folder {out} is inside a folder being checked "
@@ -113,6 +117,14 @@ CATALOG: dict[str, str] = {
     "clean.faces_unchecked": N_("faces could not be looked for, so none could be blurred: "
                                 "{reason}"),
     "clean.left_over": N_("the copy still holds identifying data ({what}); it was deleted"),
+    "clean.not_folder": N_("{folder} is a file, not a folder"),
+    "clean.no_access": N_("you do not have permission to open the folder {folder}"),
+    "clean.not_writable": N_("you do not have permission to add files to the folder {folder}"),
+    "clean.read_only_disk": N_("the folder {folder} is on a disk that cannot be written to"),
+    "clean.disk_full": N_("the disk that holds the folder {folder} is full"),
+    "clean.cannot_write": N_("no file could be written in the folder {folder}"),
+    "clean.cannot_create": N_("the folder {folder} could not be made"),
+    "clean.create_denied": N_("you do not have permission to make the folder {folder}"),
 }
 
 

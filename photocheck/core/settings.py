@@ -59,6 +59,9 @@ def pictures_dir() -> str:
     return platformdirs.user_pictures_dir()
 
 
+MIN_ZOOM, MAX_ZOOM = 0.5, 3.0
+
+
 @dataclass
 class Settings:
     folders: list[str] = field(default_factory=list)
@@ -68,6 +71,7 @@ class Settings:
     welcomed: bool = False  # the first-run welcome was shown
     window_geometry: str = ""  # opaque, for the GUI (base64 of Qt's saveGeometry)
     view_mode: str = "grid"  # "grid" or "list"
+    zoom: float = 1.0  # the window's text and thumbnails, 1.0 the system's size
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -93,6 +97,9 @@ class Settings:
             values["language"] = ""
         if values["view_mode"] not in ("grid", "list"):
             values["view_mode"] = "grid"
+        if isinstance(data.get("zoom"), int) and not isinstance(data.get("zoom"), bool):
+            values["zoom"] = float(data["zoom"])
+        values["zoom"] = min(MAX_ZOOM, max(MIN_ZOOM, values["zoom"]))
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:

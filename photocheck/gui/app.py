@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.i18n import _, set_language
 from ..core.settings import APP_ID, APP_NAME, Settings, pictures_dir, qt_settings_dir
@@ -48,6 +48,30 @@ def configure_application(app: QGuiApplication) -> None:
     icon = icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
+
+
+_qt_translators: list[Any] = []
+
+
+def apply_language(language: str) -> None:
+    """Qt's own words (standard buttons: Cancel, Yes, No...) and the formats of dates
+    and numbers in `language` ("" the system's), like photocheck's: call with
+    set_language()."""
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+    locale = QLocale(language) if language else QLocale.system()
+    QLocale.setDefault(locale)
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for old in _qt_translators:
+        app.removeTranslator(old)
+    _qt_translators.clear()
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(locale, "qtbase", "_", folder):  # English needs none
+        app.installTranslator(translator)
+        _qt_translators.append(translator)
 
 
 def keep_qt_settings_private() -> Path:
@@ -129,11 +153,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.language:
         settings.language = args.language
     set_language(settings.language or None)
+    apply_language(settings.language)
     window = MainWindow(settings)
     scan_now = False
     if args.folders:
-        window.add_folders([os.path.abspath(f) for f in args.folders])
-        scan_now = True
+        # a path that cannot be added is said in the folder list, and not remembered;
+        # the others are checked
+        added = window.add_folders([os.path.abspath(f) for f in args.folders])
+        scan_now = bool(added) or bool(window.folder_list())
     elif not settings.welcomed:
         dialog = WelcomeDialog(pictures_dir(), window)
         dialog.exec()

@@ -15,9 +15,17 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QThreadPool, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -25,6 +33,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -38,15 +47,19 @@ from ..core.i18n import _, ngettext, set_language
 from ..core.messages import Message
 from ..core.model import DisplayHint, Kind, PhotoReport
 from ..core.paths import display_path
-from ..core.settings import Settings, forget_all
+from ..core.settings import MAX_ZOOM, MIN_ZOOM, Settings, forget_all
+from .app import apply_language
 from .dialogs.cleandialog import CleanDialog
+from .dialogs.help import HelpDialog
 from .dialogs.settingsdialog import SettingsDialog
+from .estimate import Estimate
 from .photomodel import Column, PhotoFilter, PhotoModel
 from .scanjob import ScanJob
 from .thumbnails import ImageCache
 from .widgets.delegate import THUMB
 from .widgets.detail import PREVIEW_SIDE, DetailPanel
-from .widgets.folderlist import FolderList
+from .widgets.folderlist import FolderList, path_problem
+from .widgets.legend import legend_title
 from .widgets.resultsview import ResultsView
 from .widgets.summaryband import SummaryBand
 
@@ -54,12 +67,16 @@ LANGUAGE_NAMES = {"": None, "en": "English", "nl": "Nederlands"}  # None: "Syste
 
 
 def dropped_folders(event: QDropEvent) -> list[str]:
-    """The local folders dragged onto the window (empty unless all of them are)."""
+    """The local folders and photos dragged onto the window (empty unless all of them
+    can be added)."""
     urls = event.mimeData().urls()
     paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
-    if not urls or len(paths) != len(urls) or not all(os.path.isdir(p) for p in paths):
+    if not urls or len(paths) != len(urls) or any(path_problem(p) is not None for p in paths):
         return []
     return paths
+
+
+ZOOM_STEP = 0.1
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +92,13 @@ class MainWindow(QMainWindow):
         self._banner: Callable[[], str] | None = None  # a banner to render again
         self._forgotten = False
         self._started = 0.0
+        self._estimate = Estimate()
+        self._discovering = False
+        # the folders the last finished scan checked, and whether it ran to its end
+        self._scanned: list[str] | None = None
+        self._help: HelpDialog | None = None
+        app = QApplication.instance()
+        self._base_font = QFont(app.font()) if isinstance(app, QApplication) else QFont()
         self.model = PhotoModel(self)
         self.proxy = PhotoFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -97,6 +121,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.folders.set_folders(settings.folders)
         self.results.set_mode(settings.view_mode)
+        self.apply_zoom(settings.zoom)
         self.retranslate()
         self._restore_geometry()
 
@@ -120,6 +145,9 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.progress = QProgressBar()
         self.progress_label = QLabel()
+        # a long folder name must not widen the window: the label gives way
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                          QSizePolicy.Policy.Preferred)
         self.cancel_button = QPushButton()
         self.progress_box = QWidget()
         progress_row = QHBoxLayout(self.progress_box)
@@ -140,7 +168,7 @@ class MainWindow(QMainWindow):
         for i, (widget, stretch) in enumerate(((left, 0), (middle, 3), (self.detail, 2))):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(i, stretch)
-        self.splitter.setSizes([220, 640, 420])
+        self.splitter.setSizes([200, 700, 380])
         self.setCentralWidget(self.splitter)
 
     def _build_menus(self) -> None:
@@ -172,13 +200,36 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions([self.add_action, self.scan_action, self.clean_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.zoom_in_action = action(lambda: self.apply_zoom(self.settings.zoom + ZOOM_STEP,
+                                                             save=True),
+                                     QKeySequence.StandardKey.ZoomIn)
+        # Ctrl+= as well: on most keyboards "+" needs Shift
+        self.zoom_in_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn),
+                                          QKeySequence("Ctrl+=")])
+        self.zoom_out_action = action(lambda: self.apply_zoom(self.settings.zoom - ZOOM_STEP,
+                                                              save=True),
+                                      QKeySequence.StandardKey.ZoomOut)
+        self.zoom_reset_action = action(lambda: self.apply_zoom(1.0, save=True),
+                                        QKeySequence("Ctrl+0"))
+        self.help_action = action(lambda: self.open_help("results"),
+                                  QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action = action(lambda: self.open_help("shortcuts"))
+        self.about_action = action(lambda: self.open_help("about"))
         self.view_menu = self.menuBar().addMenu("")
         self.view_menu.addAction(self.find_action)
+        self.legend_action = action(lambda: self.summary.show_legend())
+        self.view_menu.addAction(self.legend_action)
+        self.view_menu.addSeparator()
+        self.view_menu.addActions([self.zoom_in_action, self.zoom_out_action,
+                                   self.zoom_reset_action])
         self.settings_menu = self.menuBar().addMenu("")
         self.settings_menu.addActions([self.faces_action, self.hidden_action,
                                        self.settings_action])
         self.language_menu = self.settings_menu.addMenu("")
         self.language_menu.addActions(list(self.language_actions.values()))
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addActions([self.help_action, self.shortcuts_action,
+                                   self.about_action])
 
     def _connect(self) -> None:
         self.folders.changed.connect(self._refresh)
@@ -188,6 +239,10 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_scan)
         self.summary.filtersChanged.connect(self._apply_kind_filters)
         self.results.currentChanged.connect(self.detail.show_report)
+        self.detail.safeCopyRequested.connect(self.make_safe_copy_of)
+        self.detail.openFailed.connect(lambda folder: self.show_banner(lambda: _(
+            "The folder could not be opened: no program to show folders was found. The "
+            "photo is in {folder}.").format(folder=display_path(folder))))
         self.results.viewModeChanged.connect(self._view_mode_changed)
         self.thumbs.ready.connect(self.results.thumbnail_ready)
         self.model.countsChanged.connect(self._refresh)
@@ -218,6 +273,16 @@ class MainWindow(QMainWindow):
         self.settings_action.setText(_("&Settings..."))
         for code, name in LANGUAGE_NAMES.items():
             self.language_actions[code].setText(name or _("System language"))
+        self.legend_action.setText(legend_title())
+        self.zoom_in_action.setText(_("Zoom &in"))
+        self.zoom_out_action.setText(_("Zoom &out"))
+        self.zoom_reset_action.setText(_("&Normal size"))
+        self.help_menu.setTitle(_("&Help"))
+        self.help_action.setText(_("&How to read the results"))
+        self.shortcuts_action.setText(_("&Keyboard shortcuts"))
+        self.about_action.setText(_("&About photocheck"))
+        if self._help is not None:
+            self._help.retranslate()
         if self._banner is not None:  # a banner about the scan: in the new language
             self.banner.setText(self._banner())
         self._refresh()
@@ -237,16 +302,21 @@ class MainWindow(QMainWindow):
         self.clean_button.setEnabled(not running and has_photos)
         self.clean_action.setEnabled(not running and has_photos)
         self.folders.set_busy(running)
+        # each state its own words: a text about a finished scan only while the folders
+        # are still the ones it checked
         if has_photos:
             text = _("No photo matches the filters.")
+        elif running and self._discovering:
+            text = _("Looking for photos in these folders...")
         elif running:
             text = _("Checking... results appear here as they come in.")
-        elif self.job is not None:
-            text = _("No photos were found in these folders.")
-        elif has_folders:
-            text = _("Press 'Check photos' to see what your photos give away.")
-        else:
+        elif not has_folders:
             text = _("Add a folder of photos to begin. Nothing leaves this computer.")
+        elif self._scanned == self.folder_list() and self.job is not None:
+            text = (_("The check was cancelled before any photo was checked.")
+                    if self.job.cancelled else _("No photos were found in these folders."))
+        else:
+            text = _("Press 'Check photos' to see what your photos give away.")
         self.results.set_empty_text(text)
 
     def show_banner(self, text: Callable[[], str]) -> None:
@@ -265,8 +335,10 @@ class MainWindow(QMainWindow):
     def folder_list(self) -> list[str]:
         return self.folders.folders()
 
-    def add_folders(self, paths: list[str]) -> None:
-        self.folders.add_folders(paths)
+    def add_folders(self, paths: list[str]) -> list[str]:
+        """Add what can be added (the folder list says why not, for the others); the
+        paths added."""
+        return self.folders.add_folders(paths)
 
     def remove_selected_folders(self) -> None:
         self.folders.remove_selected()
@@ -314,6 +386,9 @@ class MainWindow(QMainWindow):
         self.job.failed.connect(self._failed)
         self.job.done.connect(self._finished)
         self._started = time.monotonic()
+        self._estimate = Estimate()
+        self._discovering = True
+        self._scanned = None
         self.progress.setRange(0, 0)
         self.progress_label.setText(_("Looking for photos..."))
         self.progress_box.show()
@@ -328,6 +403,9 @@ class MainWindow(QMainWindow):
             self.progress_label.setText(_("Stopping..."))
 
     def _progress(self, p: Progress) -> None:
+        if self._discovering != (p.phase == "discovering"):
+            self._discovering = p.phase == "discovering"
+            self._refresh()
         if p.phase == "discovering":
             self.progress.setRange(0, 0)
             self.progress_label.setText(_("Looking for photos... {n} found").format(
@@ -338,10 +416,13 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(1, p.total))
         self.progress.setValue(p.done)
         folder = display_path(os.path.dirname(p.current)) if p.current else ""
-        left = ""
-        elapsed = time.monotonic() - self._started
-        if p.done >= 5 and p.total > p.done:
-            seconds = int(elapsed / p.done * (p.total - p.done))
+        remaining = self._estimate.update(time.monotonic(), p.done, p.total)
+        if p.total <= p.done:
+            left = ""
+        elif remaining is None:
+            left = _("estimating the time left...")
+        else:
+            seconds = int(remaining) + 1
             left = _("about {minutes} min {seconds} s left").format(
                 minutes=seconds // 60, seconds=seconds % 60)
         text = _("{done} of {total} photos").format(done=p.done, total=p.total)
@@ -353,6 +434,8 @@ class MainWindow(QMainWindow):
 
     def _finished(self, cancelled: bool) -> None:
         self.progress_box.hide()
+        self._discovering = False
+        self._scanned = self.folder_list()
         job = self.job
         faces = self.settings.faces
         detector_problem = job.detector_problem if job is not None else None
@@ -420,7 +503,14 @@ class MainWindow(QMainWindow):
         return self.results.column_text(proxy_row, column)
 
     def make_safe_copies(self) -> CleanDialog | None:
-        reports = [r for r in self.chosen_reports() if r.error is None]
+        """Safe copies of the selected photos (none selected: all those shown)."""
+        return self._open_clean_dialog([r for r in self.chosen_reports() if r.error is None])
+
+    def make_safe_copy_of(self, report: PhotoReport) -> CleanDialog | None:
+        """A safe copy of one photo (the detail panel's button)."""
+        return self._open_clean_dialog([report] if report.error is None else [])
+
+    def _open_clean_dialog(self, reports: list[PhotoReport]) -> CleanDialog | None:
         if not reports:
             self.show_banner(lambda: _("There is no photo to copy: check some photos first."))
             return None
@@ -470,6 +560,7 @@ class MainWindow(QMainWindow):
             action.setChecked(c == new.language)
         if language_changed:
             set_language(new.language or None)
+            apply_language(new.language)
             self.retranslate()
         self._forgotten = forget
         if forget:
@@ -489,8 +580,36 @@ class MainWindow(QMainWindow):
         for c, action in self.language_actions.items():
             action.setChecked(c == code)
         set_language(code or None)
+        apply_language(code)
         self.retranslate()
         self.save_settings()
+
+    # -- zoom and help -----------------------------------------------------------------------
+
+    def apply_zoom(self, zoom: float, save: bool = False) -> None:
+        """Text (and with it the lists) at `zoom` times the system's size, remembered."""
+        zoom = round(min(MAX_ZOOM, max(MIN_ZOOM, zoom)), 2)
+        self.settings.zoom = zoom
+        font = QFont(self._base_font)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(self._base_font.pointSizeF() * zoom)
+        else:
+            font.setPixelSize(max(6, round(self._base_font.pixelSize() * zoom)))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setFont(font)
+        self.setFont(font)
+        self.results.set_zoom(zoom)
+        if save:
+            self.save_settings()
+
+    def open_help(self, page: str) -> HelpDialog:
+        if self._help is None:
+            self._help = HelpDialog(self)
+        self._help.show_page(page)
+        self._help.show()
+        self._help.raise_()
+        return self._help
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:

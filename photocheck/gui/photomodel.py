@@ -6,12 +6,16 @@ import bisect
 import enum
 import itertools
 import os
+import re
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractProxyModel,
     QAbstractTableModel,
+    QDate,
+    QDateTime,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -20,7 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from ..core.i18n import _
-from ..core.kinds import BADGE_KINDS
+from ..core.kinds import BADGE_KINDS, KINDS, ORDER, badge_text, description
 from ..core.kinds import label as kind_label
 from ..core.model import Kind, PhotoReport, PhotoState, Severity
 from ..core.paths import display_path
@@ -43,12 +47,11 @@ class Role(enum.IntEnum):
 
 
 class Column(enum.IntEnum):
-    NAME = 0
+    NAME = 0  # a small thumbnail and the file's name
     FOLDER = enum.auto()
-    FINDINGS = enum.auto()
-    FACES = enum.auto()
-    TAKEN = enum.auto()
-    STATUS = enum.auto()
+    FINDINGS = enum.auto()  # what it gives away: badges (words for screen readers)
+    TAKEN = enum.auto()  # in the user's locale (sorted by the ISO time, Role.TAKEN)
+    SEVERITY = enum.auto()  # high, medium, low, nothing found, or could not be checked
 
 
 def state_label(state: PhotoState) -> str:
@@ -64,6 +67,145 @@ def state_label(state: PhotoState) -> str:
 
 def severity_rank(report: PhotoReport) -> int:
     return max((f.severity.rank for f in report.findings), default=0)
+
+
+def severity_label(severity: Severity) -> str:
+    """"high", "medium" or "low", as in "Location (high)"."""
+    return {Severity.HIGH: _("high"), Severity.MEDIUM: _("medium"),
+            Severity.LOW: _("low")}.get(severity, str(severity.value))
+
+
+def severity_words() -> dict[str, str]:
+    """Every text of the list's severity column, by what it says."""
+    return {"high": _("High"), "medium": _("Medium"), "low": _("Low"),
+            "clean": _("Nothing found"), "partly": _("Partly checked"),
+            "error": _("Could not be checked")}
+
+
+def severity_text(report: PhotoReport) -> str:
+    """The list's severity column: how serious the worst finding is, in a word."""
+    if report.state == PhotoState.ERROR:
+        key = "error"
+    else:
+        key = {3: "high", 2: "medium", 1: "low"}.get(severity_rank(report), "")
+        key = key or ("partly" if report.not_checked else "clean")
+    return severity_words()[key]
+
+
+def severity_meaning(severity: Severity | None) -> str:
+    """What a colour (severity) means; None: the colour of photos not (fully) checked."""
+    if severity == Severity.HIGH:
+        return _("High: can show who someone is or where they are.")
+    if severity == Severity.MEDIUM:
+        return _("Medium: may reveal something private; worth a look.")
+    if severity == Severity.LOW:
+        return _("Low: says little on its own, but adds up with other details.")
+    return _("Not everything could be checked.")
+
+
+# -- badges ------------------------------------------------------------------------------
+
+class Badge(NamedTuple):
+    """One badge on a photo: its letters and colour, and what it means, in the language
+    of the moment."""
+
+    text: str  # the letters: "GPS", "O"... ("!" could not be checked, "?" partly)
+    colour: QColor  # the severity of the kind's worst finding in this photo
+    label: str  # the kind's name: "Location"
+    tooltip: str  # what it means: "Location (high): where the photo was taken..."
+
+
+def unreadable_text() -> str:
+    return _("The photo could not be read: nothing in it was checked.")
+
+
+def partly_text() -> str:
+    return _("Not everything in the photo could be checked; the details say what.")
+
+
+def kind_tooltip(kind: Kind, severity: Severity) -> str:
+    return _("{label} ({severity}): {description}").format(
+        label=kind_label(kind), severity=severity_label(severity),
+        description=description(kind))
+
+
+def worst_by_kind(report: PhotoReport) -> dict[Kind, Severity]:
+    """The most severe finding of each kind in the photo, in the order kinds are listed."""
+    worst: dict[Kind, Severity] = {}
+    for f in report.findings:
+        if f.kind not in worst or f.severity.rank > worst[f.kind].rank:
+            worst[f.kind] = f.severity
+    return dict(sorted(worst.items(), key=lambda item: ORDER[item[0]]))
+
+
+def badges(report: PhotoReport) -> list[Badge]:
+    """The badges of a photo: one per kind that has one, coloured by its severity."""
+    if report.state == PhotoState.ERROR:
+        return [Badge("!", ERROR_COLOUR, _("Could not be checked"), unreadable_text())]
+    worst = worst_by_kind(report)
+    out = [Badge(badge_text(kind), SEVERITY_COLOUR[worst[kind]], kind_label(kind),
+                 kind_tooltip(kind, worst[kind]))
+           for kind in BADGE_KINDS if kind in worst]
+    if report.not_checked:
+        out.append(Badge("?", ERROR_COLOUR, _("Partly checked"), partly_text()))
+    return out
+
+
+def unbadged_kinds(report: PhotoReport) -> list[Kind]:
+    """The kinds found in the photo that have no badge (the date, the camera...)."""
+    return [k for k in worst_by_kind(report) if KINDS[k].badge is None]
+
+
+def findings_tooltip(report: PhotoReport) -> str:
+    """Every badge of a photo and every other kind found, with what it means."""
+    lines = [f"{b.text}  {b.tooltip}" for b in badges(report)]
+    worst = worst_by_kind(report)
+    lines += [kind_tooltip(k, worst[k]) for k in unbadged_kinds(report)]
+    return "\n".join(lines)
+
+
+# -- capture times -----------------------------------------------------------------------
+
+_ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
+
+
+def ui_locale() -> QLocale:
+    """The locale of the window's language, for dates: the system's own when it speaks
+    that language (British dates for a British English system), else the language's.
+
+    The language is read from the catalog in use, whose header (the translation of "")
+    says "Language: nl"; without a catalog the window speaks English."""
+    header = _("")
+    match = re.search(r"^Language:\s*([A-Za-z_]+)", header, re.MULTILINE)
+    language = match.group(1) if match else "en"
+    system = QLocale.system()
+    if system.name().split("_")[0] == language.split("_")[0]:
+        return system
+    return QLocale(language)
+
+
+def taken_text(iso: str, long: bool = False) -> str:
+    """A capture time (ISO 8601) as the user reads dates: short ("01-05-2024 10:00") for
+    the list, long ("woensdag 1 mei 2024 10:00", with the time zone the file gives) for
+    the details. A text that is not an ISO time is returned as it is."""
+    if not iso:
+        return ""
+    locale = ui_locale()
+    short = QLocale.FormatType.ShortFormat
+    date_format = QLocale.FormatType.LongFormat if long else short
+    if "T" not in iso:
+        date = QDate.fromString(iso, Qt.DateFormat.ISODate)
+        return locale.toString(date, date_format) if date.isValid() else iso
+    when = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+    if not when.isValid():
+        return iso
+    # the time as the file gives it, never converted to this computer's time zone
+    pattern = f"{locale.dateFormat(date_format)} {locale.timeFormat(short)}"
+    text = locale.toString(when, pattern)
+    zone = _ZONE.search(iso)
+    if long and zone:
+        text += " (UTC)" if zone.group(1) == "Z" else f" (UTC{zone.group(1)})"
+    return text
 
 
 def taken(report: PhotoReport) -> str:
@@ -83,7 +225,12 @@ class PhotoModel(QAbstractTableModel):
         self.kind_counts: Counter[Kind] = Counter()
         self.errors = 0
         self.partly = 0
-        self.thumbnail_for: Any = None  # callable(path) -> QImage | None, set by the view
+        # the folder that holds every photo: the list shows folders from its name on
+        # ("corpus/jpg/gps" rather than "/home/me/work/corpus/jpg/gps")
+        self._common: str | None = None
+        # callable(path) -> QImage | None, set by the window; the delegates that paint
+        # thumbnails are handed it (the model gives no DecorationRole: see GridDelegate)
+        self.thumbnail_for: Any = None
 
     # -- filling ---------------------------------------------------------------------------
 
@@ -91,6 +238,7 @@ class PhotoModel(QAbstractTableModel):
         self.beginResetModel()
         self._reports, self._rows = [], {}
         self.kind_counts, self.errors, self.partly = Counter(), 0, 0
+        self._common = None
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -108,7 +256,33 @@ class PhotoModel(QAbstractTableModel):
             elif report.state == PhotoState.PARTLY_CHECKED or report.not_checked:
                 self.partly += 1
         self.endInsertRows()
+        self._widen_common(reports, first)
         self.countsChanged.emit()
+
+    def _widen_common(self, reports: list[PhotoReport], first: int) -> None:
+        folders = {os.path.dirname(r.path) for r in reports}
+        if self._common is not None:
+            folders.add(self._common)
+        try:
+            common: str | None = os.path.commonpath(list(folders))
+        except ValueError:  # (relative and absolute paths, or two Windows drives)
+            common = ""
+        if common != self._common:
+            self._common = common
+            if first:  # the folders shown so far change
+                self.dataChanged.emit(self.index(0, Column.FOLDER),
+                                      self.index(first - 1, Column.FOLDER))
+
+    def folder_text(self, path: str) -> str:
+        """A photo's folder from the name of the folder that holds them all on (the
+        whole path when they have nothing in common)."""
+        folder = os.path.dirname(path)
+        base = os.path.dirname(self._common) if self._common else ""
+        if base and base != self._common and not base.endswith(os.sep):
+            start = base + os.sep
+            if folder.startswith(start):
+                return display_path(folder[len(start):])
+        return display_path(folder)
 
     def report(self, row: int) -> PhotoReport:
         return self._reports[row]
@@ -142,8 +316,8 @@ class PhotoModel(QAbstractTableModel):
         if not 0 <= section < len(Column):
             return None
         return {Column.NAME: _("Name"), Column.FOLDER: _("Folder"),
-                Column.FINDINGS: _("What it gives away"), Column.FACES: _("Faces"),
-                Column.TAKEN: _("Taken"), Column.STATUS: _("Status")}[Column(section)]
+                Column.FINDINGS: _("What it gives away"), Column.TAKEN: _("Date taken"),
+                Column.SEVERITY: _("Severity")}[Column(section)]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._reports):
@@ -153,15 +327,17 @@ class PhotoModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(report, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return display_path(report.path)
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
-            return self.thumbnail_for(report.path) if self.thumbnail_for else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
+            return self._tooltip(report, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.SEVERITY:
             if report.state == PhotoState.ERROR:
                 return ERROR_COLOUR
-            return None
+            rank = severity_rank(report)
+            return SEVERITY_COLOUR[Severity.HIGH] if rank == 3 else (
+                SEVERITY_COLOUR[Severity.MEDIUM] if rank == 2 else None)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self._display(report, Column.NAME)}: {self._display(report, Column.STATUS)}"
+            parts = (self._display(report, c) for c in (Column.NAME, Column.SEVERITY,
+                                                        Column.FINDINGS))
+            return ": ".join(p for p in parts if p)
         if role == Role.REPORT:
             return report
         if role == Role.STATE:
@@ -180,17 +356,33 @@ class PhotoModel(QAbstractTableModel):
         if column == Column.NAME:
             return display_path(os.path.basename(report.path))
         if column == Column.FOLDER:
-            return display_path(os.path.dirname(report.path))
+            return self.folder_text(report.path)
         if column == Column.FINDINGS:
+            # in words: the kinds with badges first, as the badges show them
             kinds = report.kinds()
-            return ", ".join(kind_label(k) for k in BADGE_KINDS if k in kinds)
-        if column == Column.FACES:
-            return str(len(report.faces)) if report.faces else ""
+            shown = [k for k in BADGE_KINDS if k in kinds] + unbadged_kinds(report)
+            return ", ".join(kind_label(k) for k in shown)
         if column == Column.TAKEN:
-            return taken(report)
-        if column == Column.STATUS:
-            return state_label(report.state)
+            return taken_text(taken(report))
+        if column == Column.SEVERITY:
+            return severity_text(report)
         return ""
+
+    def _tooltip(self, report: PhotoReport, column: int) -> str:
+        if column == Column.FINDINGS:
+            return findings_tooltip(report) or display_path(report.path)
+        if column == Column.TAKEN and taken(report):
+            return taken_text(taken(report), long=True)
+        if column == Column.SEVERITY:
+            if report.state == PhotoState.ERROR:
+                return unreadable_text()
+            rank = severity_rank(report)
+            if rank:
+                return severity_meaning({3: Severity.HIGH, 2: Severity.MEDIUM}.get(
+                    rank, Severity.LOW))
+            return partly_text() if report.not_checked else _(
+                "No faces and no identifying metadata were found.")
+        return display_path(report.path)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -25,7 +25,7 @@ from ..messages import Message, msg
 from ..model import Kind, PhotoReport
 from ..photo import Opened, PhotoError, open_photo
 from .image import ENCODINGS, LOSSLESS, blur_faces, encode
-from .write import CleanError, check_output_folder, write_verified
+from .write import CleanError, check_output_folder, folder_problem, write_verified
 
 __all__ = ["CleanError", "CleanOptions", "CleanResult", "check_output_folder", "clean_file",
            "describe_copy", "sidecar_note"]
@@ -144,8 +144,8 @@ def clean_file(path: str, out_dir: str, options: CleanOptions | None = None,
             _clean(photo, out_dir, options, detector, result, sidecars, known)
     except (CleanError, PhotoError, StructureError) as exc:
         result.error = exc.message
-    except OSError as exc:
-        result.error = msg("clean.write_failed", reason=exc.strerror or str(exc))
+    except OSError as exc:  # writing the copy (the original was read as a whole before)
+        result.error = folder_problem(exc, out_dir)
     return result
 
 

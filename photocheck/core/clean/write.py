@@ -5,13 +5,16 @@ fails the check is deleted, never reported as safe."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 
+from ..discover import is_inside
 from ..faces.detect import FaceDetector, box_iou
 from ..inspection import InspectOptions, inspect_file
-from ..messages import MessageError, msg
+from ..messages import Message, MessageError, msg
 from ..model import FaceBox, PhotoReport
 
 
@@ -34,19 +37,55 @@ def remove_leftovers(out_dir: str, pid: int) -> None:
                     os.unlink(entry.path)
 
 
-def _inside(path: str, folder: str) -> bool:
-    path, folder = os.path.realpath(path), os.path.realpath(folder)
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+def containing_folder(out_dir: str, scanned: Sequence[str]) -> str | None:
+    """The folder among `scanned` (a file stands for its folder) that `out_dir` is
+    inside of, if any: copies written there would be found by the next check of it."""
+    for root in scanned:
+        folder = root if os.path.isdir(root) else os.path.dirname(os.path.abspath(root))
+        if is_inside(out_dir, folder):
+            return folder
+    return None
 
 
-def check_output_folder(out_dir: str, scanned: Sequence[str], allow_inside: bool) -> None:
-    if not os.path.isdir(out_dir):
-        raise CleanError(msg("clean.no_folder", folder=out_dir))
+def folder_problem(exc: OSError, folder: str, *, creating: bool = False) -> Message:
+    """What went wrong writing in (or, `creating`, making) the folder for the copies,
+    in photocheck's words: the system's own text is English whatever the language."""
+    if exc.errno == errno.EROFS:
+        return msg("clean.read_only_disk", folder=folder)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return msg("clean.disk_full", folder=folder)
+    if isinstance(exc, PermissionError):
+        return msg("clean.create_denied" if creating else "clean.not_writable", folder=folder)
+    return msg("clean.cannot_create" if creating else "clean.cannot_write", folder=folder)
+
+
+def check_output_folder(out_dir: str, scanned: Sequence[str], allow_inside: bool, *,
+                        try_writing: bool = False) -> None:
+    """Raise CleanError, saying why, unless `out_dir` is a folder that copies may go to:
+    it exists and is a folder (not a file), and it is not inside one of the `scanned`
+    folders unless `allow_inside`. With `try_writing`, a file is also made in it and
+    removed again, so that a folder that cannot be written to is told before anything
+    starts (named like a temporary copy: what a crash leaves is cleaned up as one)."""
+    try:
+        st = os.stat(out_dir)
+    except PermissionError:
+        raise CleanError(msg("clean.no_access", folder=out_dir)) from None
+    except (OSError, ValueError):  # not there, a file on the way, an impossible name
+        raise CleanError(msg("clean.no_folder", folder=out_dir)) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise CleanError(msg("clean.not_folder", folder=out_dir))
     if not allow_inside:
-        for root in scanned:
-            folder = root if os.path.isdir(root) else os.path.dirname(os.path.abspath(root))
-            if _inside(out_dir, folder):
-                raise CleanError(msg("clean.inside", out=out_dir, folder=folder))
+        folder = containing_folder(out_dir, scanned)
+        if folder is not None:
+            raise CleanError(msg("clean.inside", out=out_dir, folder=folder))
+    if try_writing:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=temp_prefix(os.getpid()), dir=out_dir)
+        except OSError as exc:
+            raise CleanError(folder_problem(exc, out_dir)) from None
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(probe)
 
 
 def _target_name(out_dir: str, source: str, ext: str) -> str:

@@ -125,20 +125,18 @@ def walk(buf: Any, problems: list[Message] | None = None,
         fail(msg("jpeg.no_marker"))
 
 
+# the end of a scan's entropy-coded data: a 0xFF followed by anything but a stuffed
+# zero, a restart marker or another (fill) 0xFF
+_SCAN_END = re.compile(rb"\xff(?=[^\x00\xd0-\xd7\xff])")
+
+
 def _scan_end(buf: Any, pos: int, fail: Any) -> int:
-    """Where a scan's entropy-coded data ends: the next marker that is not a stuffed
-    0xFF00, a restart marker or a fill byte."""
-    n = len(buf)
-    while True:
-        pos = buf.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= n:
-            fail(msg("jpeg.scan_no_end"))
-            return n
-        following = buf[pos + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos += 1 if following == 0xFF else 2
-            continue
-        return int(pos)
+    """Where a scan's entropy-coded data ends (the 0xFF of the next marker)."""
+    found = _SCAN_END.search(buf, pos)
+    if found is None:
+        fail(msg("jpeg.scan_no_end"))
+        return len(buf)
+    return found.start()
 
 
 def block_of(marker: int, head: bytes) -> str | None:
@@ -190,11 +188,15 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
     extended: dict[bytes, dict[int, bytes]] = {}
     extended_bytes = 0
     saw_exif = saw_scan = False
-    for seg in walk(buf, out.problems):
+    before_scan = 0  # problems found before the image data; those after are its damage
+    # through every scan to the end of the image: metadata may stand between the scans
+    # of a progressive JPEG, and damage after the first scan is damage all the same
+    for seg in walk(buf, out.problems, scans=True):
         marker = seg.marker
         if marker == _SOS:
-            saw_scan = True
-            break
+            if not saw_scan:
+                saw_scan, before_scan = True, len(out.problems)
+            continue
         if marker == _EOI:
             break
         if seg.body == seg.end and marker != 0xFE:
@@ -241,6 +243,9 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
             out.add_photoshop(bytes(data[14:]))
         elif block == COMMENT:
             out.add_text(Kind.FREE_TEXT, "JPEG comment", clean_text(bytes(data)))
+    if saw_scan and len(out.problems) > before_scan:
+        out.image_problems = out.problems[before_scan:]
+        del out.problems[before_scan:]
     if not saw_scan or out.width is None:
         # no frame header or no image data: there is nothing a decoder could show
         out.no_image = True

@@ -59,6 +59,8 @@ class Extracted:
     # embedded images photocheck cannot decode (HEIF thumbnail items): source, size
     preview_items: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     problems: list[Message] = field(default_factory=list)
+    # damage in or after the image data (the picture may show only in part)
+    image_problems: list[Message] = field(default_factory=list)
     no_image: bool = False  # the structure shows there is no image data to decode
     make: str = ""  # of the camera (EXIF IFD0), for a copy that keeps it
     model: str = ""

@@ -207,6 +207,33 @@ def is_boilerplate(text: str, device_values: set[str] = frozenset()) -> bool:  #
     return bool(_BOILERPLATE.match(stripped)) or stripped.lower() in device_values
 
 
+# Words cameras, editors and templates put where a name goes: not anybody's name.
+_PLACEHOLDER_NAMES = {
+    "credit", "credits", "copyright", "copyright notice", "all rights reserved", "author",
+    "artist", "photographer", "creator", "owner", "camera owner", "owner name", "name",
+    "your name", "unknown", "none", "n/a", "na", "anonymous", "user", "admin",
+    "administrator", "default", "by-line", "byline", "photo credit", "(c)", "©",
+}
+# Editing and viewing programs that write their own name into name fields.
+_SOFTWARE = re.compile(
+    r"^(?:picasa|google picasa|adobe (?:photoshop|lightroom|bridge|camera raw).*|"
+    r"photoshop(?: (?:cs|cc|elements|\d).*)?|lightroom(?: (?:classic|cc|\d).*)?|"
+    r"gimp.*|acdsee.*|paint ?shop ?pro.*|irfanview.*|xnview.*|photoscape.*|snapseed|vsco|"
+    r"fotor|canva|windows photo (?:editor|gallery|viewer).*|microsoft windows photo.*|"
+    r"digikam.*|darktable.*|shotwell.*|f-spot.*|iphoto|apple photos|photos)$",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder_name(text: str, software: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    """True for what stands where a name goes but names nobody: a template's word
+    ("CREDIT", "Author", "Unknown"), a program's name ("Picasa", or the software this
+    file names elsewhere), or a single character."""
+    stripped = " ".join(text.split()).strip(" .,:;-_")
+    return (len(stripped) < 2 or stripped.casefold() in _PLACEHOLDER_NAMES
+            or bool(_SOFTWARE.match(stripped)) or stripped.casefold() in software)
+
+
 # -- capture times ------------------------------------------------------------------------
 
 _TIME = re.compile(

@@ -323,6 +323,10 @@ def _classify(pairs: list[tuple[Path, str]], source: str) -> list[Evidence]:
     return out
 
 
+_REGION_LISTS = {("http://www.metadataworkinggroup.com/schemas/regions/", "RegionList"),
+                 ("http://ns.microsoft.com/photo/1.2/t/RegionInfo#", "Regions")}
+
+
 def _regions(root: Element, source: str, notes: list[Message]) -> list[Evidence]:
     """Named regions: MWG (mwg-rs:RegionList) and Microsoft (MPRI:Regions)."""
     out: list[Evidence] = []
@@ -330,8 +334,10 @@ def _regions(root: Element, source: str, notes: list[Message]) -> list[Evidence]
     for elem in root.iter():
         if not isinstance(elem.tag, str):
             continue
-        _, local = _split(elem.tag)
-        if local not in ("RegionList", "Regions"):
+        ns, local = _split(elem.tag)
+        # the list of regions itself: MWG's mwg-rs:RegionList (inside mwg-rs:Regions,
+        # which is not a list), Microsoft's MPRI:Regions (inside MP:RegionInfo)
+        if (ns, local) not in _REGION_LISTS:
             continue
         for li in elem.iter(f"{{{RDF}}}li"):
             regions += 1

@@ -1,5 +1,10 @@
 """Making safe copies of chosen photos: folder and options, progress with Cancel, what
-was removed from each copy (or why there is none), and the output folder to open."""
+was removed from each copy (or why there is none), and the folder to open.
+
+The folder is checked before anything starts (made when it does not exist and the user
+agrees; inside a folder being checked only when the user ticks the box that says what
+that means; writable), a reason shared by many photos is said once, and after a run
+(done, cancelled or failed) another folder can be chosen and the copies made again."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +24,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -32,15 +39,18 @@ from ...core.clean.copy import (
     check_output_folder,
     describe_copy,
 )
+from ...core.clean.write import containing_folder, folder_problem
 from ...core.discover import PhotoFile
 from ...core.engine.scan import CancelToken, Progress, Scanner, ScanOptions
 from ...core.i18n import _, ngettext
+from ...core.messages import Message
 from ...core.model import PhotoReport
 from ...core.paths import display_path
 from ..app import keep_qt_settings_private
 from ..scanjob import ScanJob
 
 BLUR_CHOICES = ("none", "small", "all")
+NAMES_IN_TOOLTIP = 30
 
 
 def result_line(result: CleanResult) -> str:
@@ -49,6 +59,22 @@ def result_line(result: CleanResult) -> str:
         return _("{name}: no copy made - {reason}").format(name=name, reason=result.error.text())
     parts = [display_path(os.path.basename(result.output or "")), *describe_copy(result)]
     return f"{name} -> " + " - ".join(parts)
+
+
+def failures_line(names: list[str], reason: Message) -> str:
+    """One line for every photo that failed for the same reason."""
+    if len(names) == 1:
+        return _("{name}: no copy made - {reason}").format(name=names[0], reason=reason.text())
+    return ngettext("{n} photo: no copy made - {reason}", "{n} photos: no copy made - {reason}",
+                    len(names)).format(n=len(names), reason=reason.text())
+
+
+def names_tooltip(names: list[str]) -> str:
+    shown = "\n".join(names[:NAMES_IN_TOOLTIP])
+    if len(names) > NAMES_IN_TOOLTIP:
+        rest = len(names) - NAMES_IN_TOOLTIP
+        shown += "\n" + ngettext("... and {n} more", "... and {n} more", rest).format(n=rest)
+    return shown
 
 
 class CleanDialog(QDialog):
@@ -64,6 +90,11 @@ class CleanDialog(QDialog):
         self.base_options = base_options
         self.job: ScanJob | None = None
         self.results: list[CleanResult] = []
+        # the photos that failed, by reason: one line in the list for each reason
+        self._failures: dict[Message, tuple[QListWidgetItem, list[str]]] = {}
+        self._failed: Message | None = None  # the run could not go on at all
+        self._out = ""  # the folder of the last run (what "Open folder" opens)
+        self._inside_of: str | None = None  # the checked folder the chosen one is in
         self.setWindowTitle(_("Make safe copies"))
         intro = QLabel(ngettext(
             "A safe copy of {n} photo will be written to the folder you choose. The "
@@ -79,11 +110,19 @@ class CleanDialog(QDialog):
         advice.setWordWrap(True)
         self.folder = QLineEdit()
         self.folder.setAccessibleName(_("Folder for the copies"))
+        self.folder.textChanged.connect(self._folder_changed)
         self.browse = browse = QPushButton(_("Choose..."))
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
+        # a folder inside one being checked: only when asked for, knowing what it means
+        self.inside_note = QLabel()
+        self.inside_note.setWordWrap(True)
+        self.inside_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.inside_note.hide()
+        self.inside_box = QCheckBox(_("Put the copies inside a folder being checked"))
+        self.inside_box.hide()
         self.blur = QComboBox()
         self.blur.addItems([_("Do not blur faces"), _("Blur small background faces"),
                             _("Blur all faces")])
@@ -92,15 +131,20 @@ class CleanDialog(QDialog):
         self.keep_camera = QCheckBox(_("Keep the camera make and model"))
         form = QFormLayout()
         form.addRow(_("Folder for the copies"), folder_row)
+        form.addRow("", self.inside_note)
+        form.addRow("", self.inside_box)
         form.addRow(_("Faces"), self.blur)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
         self.progress.setRange(0, max(1, len(photos)))
         self.progress.setAccessibleName(_("Progress of the copies"))
         self.progress.hide()
         self.results_list = QListWidget()
         self.results_list.setAccessibleName(_("The copies made"))
+        self.results_list.setWordWrap(True)  # each line whole, however narrow the dialog
+        self.results_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results_list.hide()
         self.start_button = QPushButton(_("Make copies"))
         self.start_button.setDefault(True)
@@ -137,17 +181,79 @@ class CleanDialog(QDialog):
     def options(self) -> CleanOptions:
         return CleanOptions(keep_date=self.keep_date.isChecked(),
                             keep_camera=self.keep_camera.isChecked(),
-                            blur=BLUR_CHOICES[self.blur.currentIndex()])
+                            blur=BLUR_CHOICES[self.blur.currentIndex()],
+                            allow_inside=self._inside_of is not None
+                            and self.inside_box.isChecked())
+
+    def output_folder(self) -> str:
+        """The folder typed or chosen, as an absolute path ("" when none)."""
+        text = self.folder.text().strip()
+        return os.path.abspath(os.path.expanduser(text)) if text else ""
+
+    # -- checking the folder --------------------------------------------------------------
+
+    def _folder_changed(self) -> None:
+        """Say at once when the folder chosen is inside one being checked."""
+        out = self.output_folder()
+        inside_of = containing_folder(out, self.scanned) if out else None
+        if inside_of != self._inside_of:
+            self._inside_of = inside_of
+            self.inside_box.setChecked(False)  # asked again for each such folder
+        if inside_of is not None:
+            self.inside_note.setText(_(
+                "This folder is inside {folder}, which is being checked. Copies put there "
+                "are found and listed again the next time it is checked, next to the "
+                "originals, where they are easy to mix up. Choose a folder elsewhere "
+                "unless you want this.").format(folder=display_path(inside_of)))
+        self.inside_note.setVisible(inside_of is not None)
+        self.inside_box.setVisible(inside_of is not None)
+
+    def _ready_folder(self, out: str) -> bool:
+        """Whether copies can go to `out` now, saying why not: inside a checked folder
+        only when ticked; made (when the user agrees) if it does not exist; a folder
+        that can be written to."""
+        if self._inside_of is not None and not self.inside_box.isChecked():
+            self.message.setText(_(
+                "The folder for the copies is inside a folder being checked ({folder}). "
+                "Choose another folder, or tick \"Put the copies inside a folder being "
+                "checked\".").format(folder=display_path(self._inside_of)))
+            return False
+        if not os.path.lexists(out):
+            answer = QMessageBox.question(
+                self, _("Make the folder?"),
+                _("The folder {folder} does not exist yet. Make it, and put the copies "
+                  "there?").format(folder=display_path(out)))
+            if answer != QMessageBox.StandardButton.Yes:
+                self.message.setText(_("No copies were made: the folder {folder} does not "
+                                       "exist.").format(folder=display_path(out)))
+                return False
+            try:
+                os.makedirs(out)
+            except OSError as exc:
+                self._cannot(folder_problem(exc, display_path(out), creating=True))
+                return False
+        try:
+            check_output_folder(out, self.scanned, self.options().allow_inside,
+                                try_writing=True)
+        except CleanError as exc:
+            self._cannot(exc.message)
+            return False
+        return True
+
+    def _cannot(self, reason: Message) -> None:
+        self.message.setText(_("No copies can be made there: {reason}.").format(
+            reason=reason.text()))
+
+    # -- a run ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        out = self.folder.text().strip()
+        if self.job is not None and self.job.is_running():
+            return
+        out = self.output_folder()
         if not out:
             self.message.setText(_("Choose a folder for the copies first."))
             return
-        try:
-            check_output_folder(out, self.scanned, False)
-        except CleanError as exc:
-            self.message.setText(str(exc))
+        if not self._ready_folder(out):
             return
         options = self.options()
         # faces are looked for only to blur them
@@ -158,18 +264,32 @@ class CleanDialog(QDialog):
                    cancel: CancelToken) -> Iterator[CleanResult]:
             return scanner.copy_files(photos, out, options, scanned, progress, cancel, known)
 
+        self._out = out
+        self.results = []
+        self._failures = {}
+        self._failed = None
+        self.results_list.clear()
+        self.progress.setValue(0)
         self.message.setText(_("Making copies..."))
-        self.start_button.setEnabled(False)
-        for widget in (self.folder, self.browse, self.blur, self.keep_date, self.keep_camera):
-            widget.setEnabled(False)
-        self.progress.show()
-        self.results_list.show()
+        self.cancel_button.setDefault(False)
+        self.start_button.setDefault(True)
+        self._set_running(True)
         self.job = ScanJob([], scan_options, self, work=copies)
         self.job.progress.connect(self._progress)
         self.job.reports.connect(self._results)
-        self.job.failed.connect(lambda message: self.message.setText(message.text()))
+        self.job.failed.connect(self._failed_run)
         self.job.done.connect(self._done)
         self.job.start()
+
+    def _set_running(self, running: bool) -> None:
+        for widget in (self.folder, self.browse, self.blur, self.keep_date, self.keep_camera,
+                       self.inside_box, self.start_button):
+            widget.setEnabled(not running)
+        self.cancel_button.setText(_("Cancel") if running else _("Close"))
+        if running:
+            self.open_button.hide()
+            self.progress.show()
+            self.results_list.show()
 
     def _progress(self, p: Progress) -> None:
         self.progress.setValue(p.done)
@@ -177,17 +297,41 @@ class CleanDialog(QDialog):
     def _results(self, results: list[CleanResult]) -> None:
         for result in results:
             self.results.append(result)
-            self.results_list.addItem(result_line(result))
+            if result.error is None:
+                self.results_list.addItem(result_line(result))
+                continue
+            name = display_path(os.path.basename(result.source))
+            item, names = self._failures.get(result.error, (None, []))
+            names.append(name)
+            if item is None:  # the first photo to fail for this reason
+                item = QListWidgetItem()
+                self.results_list.addItem(item)
+                self._failures[result.error] = (item, names)
+            item.setText(failures_line(names, result.error))
+            item.setToolTip(names_tooltip(names))
+
+    def _failed_run(self, message: Message) -> None:
+        self._failed = message
+        self.message.setText(_("The copies could not be made: {reason}").format(
+            reason=message.text()))
 
     def _done(self, cancelled: bool) -> None:
         made = sum(1 for r in self.results if r.output)
         text = ngettext("{made} of {total} safe copy made.", "{made} of {total} safe copies made.",
                         len(self.photos)).format(made=made, total=len(self.photos))
+        if self._failed is not None:
+            text = _("The copies could not be made: {reason}").format(
+                reason=self._failed.text()) + " " + text
         if cancelled:
             text += " " + _("Cancelled: the other photos were not copied.")
         self.message.setText(text)
-        self.cancel_button.setText(_("Close"))
+        # the bar ends at the share of copies made: never full when none was
+        self.progress.setValue(made)
+        self._set_running(False)
         self.open_button.setVisible(made > 0)
+        if made == len(self.photos):  # all done: Enter closes
+            self.start_button.setDefault(False)
+            self.cancel_button.setDefault(True)
         self.finished_copies.emit(cancelled)
 
     def _cancel_or_close(self) -> None:
@@ -197,7 +341,11 @@ class CleanDialog(QDialog):
             self.reject()
 
     def open_output(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder.text().strip()))
+        folder = self._out or self.output_folder()
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            self.message.setText(_("The folder could not be opened: no program to show "
+                                   "folders was found. The copies are in {folder}.").format(
+                                       folder=display_path(folder)))
 
     def reject(self) -> None:
         if self.job is not None and self.job.is_running():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -28,23 +29,140 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.findings import value_text
-from ...core.i18n import _
-from ...core.kinds import guidance
+from ...core.i18n import _, ngettext
+from ...core.kinds import KINDS, guidance
 from ...core.kinds import label as kind_label
-from ...core.model import FaceBox, PhotoReport, PhotoState
+from ...core.model import FaceBox, Finding, Kind, PhotoReport, PhotoState, Severity
 from ...core.paths import display_path
-from ..photomodel import SEVERITY_COLOUR, state_label
+from ..photomodel import SEVERITY_COLOUR, severity_label, state_label, taken_text
 from ..thumbnails import ImageCache
 
 PREVIEW_SIDE = 640
+VALUE_CHARS = 300  # of one value shown; the full text is in the file
+PROGRAM_CHARS = 40  # of a program's name in "written by ..."
+
+# a place's name for a map position, where one is known without going online (the
+# offline geocoder plugs in here); None: coordinates only
+PlaceFor = Callable[[float, float], "str | None"]
+
+# sources named by a maker's own format (not MakerNote, but read the same way)
+_MAKER_SOURCES = ("CIFF ", "Kodak Meta ", "PictureInfo ")
 
 
-def severity_label(severity: str) -> str:
-    return {"high": _("high"), "medium": _("medium"), "low": _("low")}[severity]
+def _creator_tool(report: PhotoReport) -> str | None:
+    """The program that wrote the photo's XMP data, as the XMP says (xmp:CreatorTool)."""
+    for f in report.findings:
+        if f.kind == Kind.DEVICE and f.source.casefold() == "xmp xmp:creatortool":
+            values = f.value.get("values") or []
+            if values and str(values[0]).strip():
+                tool = str(values[0]).strip()
+                return tool if len(tool) <= PROGRAM_CHARS else tool[:PROGRAM_CHARS - 3] + "..."
+    return None
 
 
-def report_html(report: PhotoReport) -> str:
-    """The panel's text for one photo: plain HTML, every value escaped."""
+def where_found(source: str, report: PhotoReport) -> str:
+    """Where in the file a finding was, in words ("in the camera's EXIF data"), from its
+    source ("EXIF IFD0 Artist"); the source itself is shown on hover."""
+    words = source.split()
+    if source == "image pixels":
+        return _("in the image itself")
+    if source.startswith("sidecar "):
+        name = next((n for n in report.sidecars if source.startswith(f"sidecar {n} ")),
+                    words[1] if len(words) > 1 else "")
+        return _("in the file {name} next to the photo").format(name=name)
+    if "MakerNote" in words or source.startswith(_MAKER_SOURCES):
+        return _("in the camera maker's own notes")
+    if source.startswith(("EXIF", "CR3 GPS")):
+        return _("in the camera's EXIF data")
+    if source.startswith(("JFIF", "JFXX")):
+        return _("in the JPEG header")
+    if "thumbnail" in source or "preview" in source or source.startswith("MPF "):
+        return _("in the file itself")
+    if source.startswith("XMP"):
+        tool = _creator_tool(report)
+        if tool:
+            return _("in the XMP data written by {program}").format(program=tool)
+        return _("in the XMP data")
+    if source.startswith("IPTC"):
+        return _("in the IPTC data")
+    if source.startswith("Photoshop"):
+        return _("in the Photoshop data")
+    if source == "JPEG comment":
+        return _("in a comment in the file")
+    if source.startswith("PNG text"):
+        return _("in a PNG text")
+    return _("elsewhere in the file")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS - 3] + "..."
+
+
+def finding_values(f: Finding, place_for: PlaceFor | None = None) -> list[str]:
+    """What one finding says, one text per value: dates in the user's locale, a
+    location as its place name where one is known, else its coordinates."""
+    v = f.value
+    if f.kind == Kind.LOCATION:
+        coordinates = value_text(f)
+        if "lat" in v and place_for is not None:
+            place = place_for(float(v["lat"]), float(v["lon"]))
+            if place:
+                return [f"{place} ({coordinates})"]
+        return [coordinates]
+    if f.kind in (Kind.FACES, Kind.HIDDEN_PREVIEW):
+        return [value_text(f)]
+    if f.kind == Kind.CAPTURE_TIME:
+        values = [str(x) for x in v.get("values") or [v.get("datetime", "")]]
+        iso = v.get("iso")
+        if iso and values:
+            values[0] = taken_text(str(iso), long=True)
+    else:
+        raw = v.get(KINDS[f.kind].value_key, [])
+        values = [str(x) for x in raw] if isinstance(raw, list) else [str(raw)]
+    more = int(v.get("more", 0) or 0)
+    out = [_short(x) for x in values if x.strip()]
+    if more:
+        out.append(ngettext("... and {n} more", "... and {n} more", more).format(n=more))
+    return out
+
+
+class _KindGroup:
+    """Everything found of one kind: each value once, with every place it was found."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self.severity = Severity.LOW
+        self.values: dict[str, dict[str, list[str]]] = {}  # value -> where -> sources
+
+    def add(self, f: Finding, report: PhotoReport, place_for: PlaceFor | None) -> None:
+        if f.severity.rank > self.severity.rank or not self.values:
+            self.severity = f.severity
+        where = where_found(f.source, report)
+        for value in finding_values(f, place_for):
+            sources = self.values.setdefault(value, {}).setdefault(where, [])
+            if f.source not in sources:
+                sources.append(f.source)
+
+
+def _group_html(group: _KindGroup) -> str:
+    e = html.escape
+    colour = SEVERITY_COLOUR[group.severity].name()
+    parts = [f"<p style='margin-bottom:0'><b>{e(kind_label(group.kind))}</b> "
+             f"<span style='color:{colour}'>({e(severity_label(group.severity))})</span></p>",
+             "<ul style='margin-top:2px; margin-bottom:2px'>"]
+    for value, places in group.values.items():
+        # each "where" with its exact sources on hover
+        wheres = ", ".join(f"<span title='{e(', '.join(sources), quote=True)}'>{e(where)}</span>"
+                           for where, sources in places.items())
+        parts.append(f"<li>{e(value)}<br><small><span style='color:gray'>{wheres}"
+                     f"</span></small></li>")
+    parts.append(f"</ul><p style='margin-top:2px'>{e(guidance(group.kind))}</p>")
+    return "".join(parts)
+
+
+def report_html(report: PhotoReport, place_for: PlaceFor | None = None) -> str:
+    """The panel's text for one photo: plain HTML, every value escaped. One part per
+    kind of finding: its values, each once with where it was found, and its guidance."""
     e = html.escape
     # (messages are looked up outside the f-strings, where gettext tools can find them)
     cannot = _("This photo could not be checked:")
@@ -59,14 +177,10 @@ def report_html(report: PhotoReport) -> str:
     parts.append("</p>")
     if report.error:
         parts.append(f"<p><b>{e(cannot)}</b> {e(report.error.text())}</p>")
-    for f in report.findings:
-        colour = SEVERITY_COLOUR[f.severity].name()
-        found_in = _("Found in: {source}").format(source=f.source)
-        parts.append(
-            f"<p><b>{e(kind_label(f.kind))}</b> "
-            f"<span style='color:{colour}'>({e(severity_label(f.severity.value))})</span><br>"
-            f"{e(value_text(f))}<br><small>{e(found_in)}</small><br>"
-            f"{e(guidance(f.kind))}</p>")
+    groups: dict[Kind, _KindGroup] = {}
+    for f in report.findings:  # most severe first
+        groups.setdefault(f.kind, _KindGroup(f.kind)).add(f, report, place_for)
+    parts += [_group_html(g) for g in groups.values() if g.values]
     if report.not_checked:
         parts.append(f"<p><b>{e(not_checked)}</b></p><ul>")
         parts += [f"<li>{e(item.text())}</li>" for item in report.not_checked]
@@ -97,12 +211,15 @@ def draw_faces(image: QImage, faces: list[FaceBox], full: tuple[int, int]) -> QI
 
 class DetailPanel(QWidget):
     previewShown = Signal(str)  # path, once its preview (with face boxes) is on screen
+    safeCopyRequested = Signal(object)  # PhotoReport: "Make a safe copy of this photo"
+    openFailed = Signal(str)  # a folder no program could open
 
     def __init__(self, previews: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._previews = previews
         self._report: PhotoReport | None = None
         self._image: QImage | None = None  # the preview with face boxes, unscaled
+        self.place_for: PlaceFor | None = None  # names places offline, where it can
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setWordWrap(True)
@@ -110,8 +227,10 @@ class DetailPanel(QWidget):
         self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
+        self.safe_copy = QPushButton()
         self.open_folder = QPushButton()
         self.copy_path = QPushButton()
+        self.safe_copy.clicked.connect(self._safe_copy)
         self.open_folder.clicked.connect(self._open_folder)
         self.copy_path.clicked.connect(self._copy_path)
         buttons = QHBoxLayout()
@@ -121,6 +240,7 @@ class DetailPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview, 3)
         layout.addWidget(self.text, 4)
+        layout.addWidget(self.safe_copy)
         layout.addLayout(buttons)
         previews.ready.connect(self._preview_ready)
         previews.failed.connect(self._preview_ready)
@@ -128,6 +248,10 @@ class DetailPanel(QWidget):
         self.show_report(None)
 
     def retranslate(self) -> None:
+        self.safe_copy.setText(_("Make a safe copy..."))
+        self.safe_copy.setAccessibleName(_("Make a safe copy of this photo"))
+        self.safe_copy.setToolTip(_("A copy of this photo without hidden data, faces "
+                                    "blurred if you like; the original is not changed"))
         self.open_folder.setText(_("Open folder"))
         self.open_folder.setAccessibleName(_("Open the folder of this photo"))
         self.copy_path.setText(_("Copy path"))
@@ -144,13 +268,14 @@ class DetailPanel(QWidget):
         self._report = report
         self.open_folder.setEnabled(report is not None)
         self.copy_path.setEnabled(report is not None)
+        self.safe_copy.setEnabled(report is not None and report.error is None)
         if report is None:
             self._image = None
             self.preview.clear()
             self.preview.setText(_("Select a photo to see what it gives away."))
             self.text.clear()
             return
-        self.text.setHtml(report_html(report))
+        self.text.setHtml(report_html(report, self.place_for))
         self._show_preview()
 
     def _show_preview(self) -> None:
@@ -186,10 +311,15 @@ class DetailPanel(QWidget):
         if self._report is not None and self._report.path == path:
             self._show_preview()
 
+    def _safe_copy(self) -> None:
+        if self._report is not None:
+            self.safeCopyRequested.emit(self._report)
+
     def _open_folder(self) -> None:
         if self._report is not None:
             folder = os.path.dirname(os.path.abspath(self._report.path))
-            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+                self.openFailed.emit(folder)  # no program to show folders (no xdg-open)
 
     def _copy_path(self) -> None:
         if self._report is not None:

@@ -7,8 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTime,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,11 +36,31 @@ from PySide6.QtWidgets import (
 
 from ...core.i18n import _
 from ...core.model import PhotoReport, Severity
-from ..photomodel import Column, PhotoFilter, PhotoModel, Role, SortKey
-from .delegate import GridDelegate
+from ..photomodel import (
+    Column,
+    PhotoFilter,
+    PhotoModel,
+    Role,
+    SortKey,
+    severity_words,
+    taken_text,
+)
+from .delegate import THUMB, GridDelegate, ListDelegate, badge_font, list_row_height
 
 VIEW_MODES = ("grid", "list")  # in the order of the view-mode combo box
 MIN_SEVERITY = (None, Severity.HIGH, Severity.MEDIUM)  # in the order of the severity combo
+
+
+def text_width(metrics: QFontMetrics, text: str, lines: int = 1) -> int:
+    """The width `text` needs on at most `lines` lines (1 or 2), broken at a space."""
+    width = metrics.horizontalAdvance(text)
+    if lines < 2:
+        return width
+    words = text.split(" ")
+    for i in range(1, len(words)):
+        width = min(width, max(metrics.horizontalAdvance(" ".join(words[:i])),
+                               metrics.horizontalAdvance(" ".join(words[i:]))))
+    return width
 
 
 def fill_combo(combo: QComboBox, texts: list[str]) -> None:
@@ -102,17 +133,27 @@ class ResultsView(QWidget):
         grid.setLayoutMode(QListView.LayoutMode.Batched)
         grid.setBatchSize(500)
         grid.setSpacing(4)
-        grid.setItemDelegate(GridDelegate(thumbnail_for, grid))
+        self._grid_delegate = GridDelegate(thumbnail_for, grid)
+        grid.setItemDelegate(self._grid_delegate)
         grid.setModel(self.proxy)
         self.table = table = QTableView()
         table.setModel(self.proxy)
+        table.setItemDelegate(ListDelegate(thumbnail_for, table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.horizontalHeader().setStretchLastSection(True)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a folder keeps its end
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("M") * 4)
+        for column in Column:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        # the folder takes what the others leave (elided in the middle)
+        header.setSectionResizeMode(Column.FOLDER, QHeaderView.ResizeMode.Stretch)
+        self._widths: dict[Column, int] = {}  # the widths last set (size_columns)
+        table.viewport().installEventFilter(self)
         for view in (grid, table):
             view.selectionModel().currentChanged.connect(self._current_changed)
         self.empty = QLabel()
@@ -134,6 +175,62 @@ class ResultsView(QWidget):
         self.view_mode.setAccessibleName(_("Show as grid or list"))
         self.grid.setAccessibleName(_("Photos"))
         self.table.setAccessibleName(_("Photos"))
+        self.size_columns()
+
+    def size_columns(self) -> None:
+        """The list's row height and column widths, from the font and the texts of the
+        moment (after a language switch or a change of font size): the name, the
+        badges, a date and every severity fit; the folder takes the rest. Where the list
+        is narrow, the date and the severity take two lines to leave the folder room."""
+        table = self.table
+        metrics = table.fontMetrics()
+        header = table.horizontalHeader()
+        row = list_row_height(metrics)
+        table.verticalHeader().setDefaultSectionSize(row)
+        pad = metrics.horizontalAdvance("M") + 8  # the cell's margins, with some air
+
+        def fit(column: Column, texts: list[str], lines: int) -> int:
+            width = max(text_width(metrics, t, lines) for t in texts)
+            return max(header.sectionSizeHint(column), width + pad)
+
+        badge_metrics = QFontMetrics(badge_font(table.font()))
+        three_badges = sum(badge_metrics.horizontalAdvance(t) + 14 for t in ("GPS", "SN", "O"))
+        sample = QDateTime(QDate(2024, 12, 30), QTime(22, 59))
+        dates = [taken_text(sample.toString(Qt.DateFormat.ISODate))]
+        severities = list(severity_words().values())
+        name = max(header.sectionSizeHint(Column.NAME),
+                   row + metrics.averageCharWidth() * 17 + pad)
+        findings = max(header.sectionSizeHint(Column.FINDINGS), three_badges + pad)
+        widths = {Column.NAME: name, Column.FINDINGS: findings,
+                  Column.TAKEN: fit(Column.TAKEN, dates, 1),
+                  Column.SEVERITY: fit(Column.SEVERITY, severities, 1)}
+        folder = metrics.averageCharWidth() * 14 + pad
+        if sum(widths.values()) + folder > table.viewport().width():
+            widths = {Column.NAME: name, Column.FINDINGS: findings,
+                      Column.TAKEN: fit(Column.TAKEN, dates, 2),
+                      Column.SEVERITY: fit(Column.SEVERITY, severities, 2)}
+        if widths != self._widths:  # (else the user's own widths stay)
+            self._widths = widths
+            for column, width in widths.items():
+                header.resizeSection(column, width)
+
+    def set_zoom(self, zoom: float) -> None:
+        """Thumbnails `zoom` times their size; the list follows the (zoomed) font."""
+        side = max(16, round(THUMB * zoom))
+        if side != self._grid_delegate.thumb:
+            self._grid_delegate.thumb = side
+            self.grid.doItemsLayout()  # (items all have one size, kept by the view)
+        self.size_columns()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.size_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.size_columns()  # one line or two for the date and the severity
+        return super().eventFilter(watched, event)
 
     # -- what is shown ------------------------------------------------------------------
 

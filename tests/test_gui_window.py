@@ -1,0 +1,109 @@
+"""The main window as a newcomer meets it: what the empty page says in each state, Qt's
+own words in Dutch, help, zoom and the time left (issue 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from photocheck.core import i18n
+from photocheck.core.settings import Settings
+from photocheck.gui.mainwindow import MainWindow
+
+from .test_gui import _library, _scan, _window
+
+
+def _empty_text(window: MainWindow) -> str:
+    return window.results.empty.text()
+
+
+def test_each_state_of_the_empty_page_has_its_own_words(qtbot: QtBot, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    window = _window(qtbot, faces=False, folders=[str(empty)])
+    assert "Press 'Check photos'" in _empty_text(window)
+    _scan(qtbot, window)
+    assert _empty_text(window) == "No photos were found in these folders."
+    # a folder added after that scan: the old verdict no longer applies
+    _library(tmp_path / "photos")
+    window.add_folders([str(tmp_path / "photos")])
+    assert "Press 'Check photos'" in _empty_text(window)
+    # no folder at all (all removed): ask for one, whatever an earlier scan found
+    window.folders.set_folders([])
+    assert _empty_text(window).startswith("Add a folder of photos to begin")
+
+
+def test_qt_s_own_words_and_dates_follow_the_language(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    try:
+        window.set_language("nl")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuleren"
+        assert QLocale().language() == QLocale.Language.Dutch
+        window.set_language("en")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+        assert QLocale().language() == QLocale.Language.English
+    finally:
+        i18n.set_language("en")
+
+
+def test_help_explains_every_kind_the_shortcuts_and_the_licences(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    window.help_action.trigger()
+    help_dialog = window._help
+    assert help_dialog is not None and help_dialog.isVisible()
+    results = help_dialog.pages["results"].toPlainText()
+    for label in ("Location", "People named", "Owner's name", "Serial number", "Faces",
+                  "Hidden preview", "Date taken", "Text in file", "Unique ID"):
+        assert label in results
+    assert "Make everything larger" in help_dialog.pages["shortcuts"].toPlainText()
+    about = help_dialog.pages["about"].toPlainText()
+    assert "libfacedetection" in about and "LGPL-3.0" in about and "no network" in about
+    try:
+        window.set_language("nl")
+        assert "Locatie" in help_dialog.pages["results"].toPlainText()
+        assert help_dialog.windowTitle() == "Hulp bij photocheck"
+    finally:
+        i18n.set_language("en")
+
+
+def test_zoom_scales_the_whole_window_and_is_remembered(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    base = app.font().pointSizeF()
+    try:
+        for _ in range(10):
+            window.zoom_in_action.trigger()
+        assert window.settings.zoom == 2.0
+        assert app.font().pointSizeF() == base * 2
+        assert Settings.load().zoom == 2.0
+        window.zoom_out_action.trigger()
+        assert window.settings.zoom == 1.9
+        window.zoom_reset_action.trigger()
+        assert app.font().pointSizeF() == base and Settings.load().zoom == 1.0
+    finally:
+        window.apply_zoom(1.0)
+
+
+def test_the_time_left_is_not_guessed_before_it_can_be_measured(qtbot: QtBot,
+                                                                 tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    _library(folder)
+    window = _window(qtbot, detector="tests.fakes:slow", folders=[str(folder)])
+    texts: list[str] = []
+    window.progress_label.setText("")
+
+    def seen(*_args: object) -> None:
+        texts.append(window.progress_label.text())
+
+    assert window.job is None
+    window.start_scan()
+    assert window.job is not None
+    window.job.progress.connect(seen)
+    with qtbot.waitSignal(window.scanFinished, timeout=60_000):
+        pass
+    scanning = [t for t in texts if " of 4 photos" in t and not t.startswith("4 of")]
+    assert scanning and all("estimating the time left" in t for t in scanning)
