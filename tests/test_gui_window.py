@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from photocheck.core import i18n
+from photocheck.core.model import PhotoReport, PhotoState
 from photocheck.core.settings import Settings
 from photocheck.gui.mainwindow import MainWindow
+from photocheck.gui.photomodel import Role
 
 from .test_gui import _library, _scan, _window
 
@@ -107,3 +109,50 @@ def test_the_time_left_is_not_guessed_before_it_can_be_measured(qtbot: QtBot,
         pass
     scanning = [t for t in texts if " of 4 photos" in t and not t.startswith("4 of")]
     assert scanning and all("estimating the time left" in t for t in scanning)
+
+
+def _reports(n: int, severity_source: str, prefix: str) -> list[PhotoReport]:
+    from photocheck.core.findings import build_findings
+    from photocheck.core.model import Evidence, Kind
+
+    out = []
+    for i in range(n):
+        report = PhotoReport(path=f"/p/{prefix}{i:04d}.jpg", format="JPEG")
+        kind = Kind.LOCATION if severity_source == "high" else Kind.DEVICE
+        value = (52.0, 5.0) if kind == Kind.LOCATION else "Camera"
+        report.findings = build_findings([Evidence(kind, "EXIF", value)])
+        out.append(report)
+    return out
+
+
+def test_photos_arriving_during_a_scan_do_not_move_what_the_user_looks_at(
+        qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    window.results.set_mode("list")
+    window.model.add_reports(_reports(300, "low", "b"))
+    table = window.results.table
+    table.scrollToBottom()
+    window.select_row(250)
+    chosen = window.results.current_index()
+    path = chosen.data(Role.PATH)
+    before = table.visualRect(chosen).top()
+    assert table.verticalScrollBar().value() > 0
+    # more severe photos arrive: they sort above the one chosen
+    window.model.add_reports(_reports(40, "high", "a"))
+    now = window.results.current_index()
+    assert now.data(Role.PATH) == path == "/p/b0250.jpg"
+    assert now.row() == 290  # it moved down in the list...
+    assert table.visualRect(now).top() == before  # ...but not on the screen
+
+
+def test_a_filter_for_the_photos_that_give_nothing_away(qtbot: QtBot,
+                                                        tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=True, detector="tests.fakes:fast",
+                     folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    window.results.severity.setCurrentIndex(3)  # nothing found
+    shown = [window.model.report(window.proxy.mapToSource(window.proxy.index(r, 0)).row())
+             for r in range(window.proxy.rowCount())]
+    assert [Path(r.path).name for r in shown] == ["plain.jpg"]
+    assert shown[0].state == PhotoState.CLEAN

@@ -413,6 +413,7 @@ class PhotoFilter(QAbstractProxyModel):
         self._min_rank = 0
         self._text = ""
         self._unchecked_only = False
+        self._nothing_found = False
         self._sort_key = SortKey.SEVERITY
         self._rows: list[int] = []  # source rows, in view order
         self._pos: list[int] | None = None  # source row -> view row (-1: filtered out),
@@ -446,6 +447,10 @@ class PhotoFilter(QAbstractProxyModel):
     def set_min_severity(self, severity: Severity | None) -> None:
         self._refilter("_min_rank", severity.rank if severity else 0)
 
+    def set_nothing_found_only(self, on: bool) -> None:
+        """Only the photos checked in full that give nothing away."""
+        self._refilter("_nothing_found", on)
+
     def set_text(self, text: str) -> None:
         self._refilter("_text", text.strip().casefold())
 
@@ -465,6 +470,8 @@ class PhotoFilter(QAbstractProxyModel):
 
     def accepts(self, report: PhotoReport) -> bool:
         if self._unchecked_only and not (report.error or report.not_checked):
+            return False
+        if self._nothing_found and report.state != PhotoState.CLEAN:
             return False
         if self._kinds and not (self._kinds & report.kinds()):
             return False

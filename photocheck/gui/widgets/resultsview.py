@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPoint,
     Qt,
     QTime,
     QTimer,
@@ -48,7 +49,9 @@ from ..photomodel import (
 from .delegate import THUMB, GridDelegate, ListDelegate, badge_font, list_row_height
 
 VIEW_MODES = ("grid", "list")  # in the order of the view-mode combo box
-MIN_SEVERITY = (None, Severity.HIGH, Severity.MEDIUM)  # in the order of the severity combo
+# the severity combo, in its order: the least severity shown ("nothing found": only the
+# photos checked in full that give nothing away)
+MIN_SEVERITY = (None, Severity.HIGH, Severity.MEDIUM, "nothing")
 
 
 def text_width(metrics: QFontMetrics, text: str, lines: int = 1) -> int:
@@ -100,6 +103,11 @@ class ResultsView(QWidget):
         # a filter or sort change resets the view: the photo shown stays selected
         proxy.modelAboutToBeReset.connect(self._remember_current)
         proxy.modelReset.connect(self._restore_current)
+        # photos arriving during a scan take their sorted places: what the user looks at
+        # stays where it is on the screen
+        self._anchor: tuple[str, int] | None = None
+        proxy.layoutAboutToBeChanged.connect(self._remember_position)
+        proxy.layoutChanged.connect(self._restore_position)
         self.retranslate()
         self._update_page()
 
@@ -109,7 +117,7 @@ class ResultsView(QWidget):
         self.search.textChanged.connect(self.proxy.set_text)
         self.severity = QComboBox()
         self.severity.currentIndexChanged.connect(
-            lambda i: self.proxy.set_min_severity(MIN_SEVERITY[max(0, i)]))
+            lambda i: self._severity_chosen(MIN_SEVERITY[max(0, i)]))
         self.sort = QComboBox()
         self.sort.currentIndexChanged.connect(
             lambda i: self.proxy.set_sort_key(SortKey(max(0, i))))
@@ -156,6 +164,8 @@ class ResultsView(QWidget):
         table.viewport().installEventFilter(self)
         for view in (grid, table):
             view.selectionModel().currentChanged.connect(self._current_changed)
+            # scrolled by pixels: photos arriving can be made up for exactly
+            view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -166,7 +176,8 @@ class ResultsView(QWidget):
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Filter by folder or file name"))
         self.search.setAccessibleName(_("Filter by folder or file name"))
-        fill_combo(self.severity, [_("Any severity"), _("High only"), _("Medium and high")])
+        fill_combo(self.severity, [_("Any severity"), _("High only"), _("Medium and high"),
+                                   _("Nothing found")])
         self.severity.setAccessibleName(_("Filter by severity"))
         fill_combo(self.sort, [_("Sort by severity"), _("Sort by date taken"),
                                _("Sort by name")])
@@ -234,6 +245,10 @@ class ResultsView(QWidget):
 
     # -- what is shown ------------------------------------------------------------------
 
+    def _severity_chosen(self, choice: Severity | str | None) -> None:
+        self.proxy.set_nothing_found_only(choice == "nothing")
+        self.proxy.set_min_severity(choice if isinstance(choice, Severity) else None)
+
     def set_empty_text(self, text: str) -> None:
         """What the page says when no photo is shown (the window knows why)."""
         self.empty.setText(text)
@@ -292,6 +307,39 @@ class ResultsView(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         report: PhotoReport | None = current.data(Role.REPORT) if current.isValid() else None
         self.currentChanged.emit(report)
+
+    def _remember_position(self) -> None:
+        """The photo the user looks at (the current one if on screen, else the first
+        shown) and its place on the screen; none at the top with nothing chosen, where
+        the most telling photos are to come first."""
+        view = self.current_view()
+        self._anchor = None
+        current = view.currentIndex()
+        area = view.viewport().rect()
+        if current.isValid() and view.visualRect(current).intersects(area):
+            anchor = current
+        elif view.verticalScrollBar().value() > 0:
+            anchor = view.indexAt(area.topLeft() + QPoint(2, 2))
+        else:
+            return
+        if anchor.isValid():
+            self._anchor = (str(anchor.data(Role.PATH)), view.visualRect(anchor).top())
+
+    def _restore_position(self) -> None:
+        if self._anchor is None:
+            return
+        path, top = self._anchor
+        self._anchor = None
+        source_row = self._model.row_of(path)
+        if source_row is None:
+            return
+        index = self.proxy.mapFromSource(self._model.index(source_row, 0))
+        if not index.isValid():
+            return
+        view = self.current_view()
+        view.doItemsLayout()  # the rows' new places, now rather than later
+        bar = view.verticalScrollBar()
+        bar.setValue(bar.value() + view.visualRect(index).top() - top)
 
     def _remember_current(self) -> None:
         index = self.current_index()
