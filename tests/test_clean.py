@@ -469,10 +469,12 @@ def test_result_lines_say_what_happened() -> None:
     failed = clean_mod.CleanResult(source="/p/a.jpg", error=msg("file.damaged", reason="x"))
     assert result_line(failed) == "a.jpg: no copy made - the file is damaged: x"
     converted = clean_mod.CleanResult(source="/p/b.heic", output="/o/b.jpg",
-                                      converted="JPEG", removed=["EXIF GPS"],
-                                      sidecars=["b.heic.json"])
+                                      converted="JPEG", removed=["EXIF GPS", "EXIF IFD0 Artist"],
+                                      removed_kinds=["location", "owner_name"],
+                                      sidecars=["b.heic.json"], reencoded=True)
     line = result_line(converted)
-    assert line.startswith("b.heic -> b.jpg - converted to JPEG - removed: EXIF GPS")
+    assert line.startswith("b.heic -> b.jpg - converted to JPEG - removed: Location, Owner's "
+                           "name")
     assert "export file" in line
     lossless = clean_mod.CleanResult(source="/p/c.jpg", output="/o/c (2).jpg", lossless=True)
     assert result_line(lossless) == "c.jpg -> c (2).jpg - pixels untouched"

@@ -20,6 +20,7 @@ from ..faces.detect import FaceDetector
 from ..formats import Keep, StructureError
 from ..i18n import N_, _, ngettext
 from ..inspection import InspectOptions, inspect_opened
+from ..kinds import label as kind_label
 from ..kinds import removed_by_copy
 from ..messages import Message, msg
 from ..model import Kind, PhotoReport
@@ -46,6 +47,9 @@ class CleanResult:
     source: str
     output: str | None = None
     removed: list[str] = field(default_factory=list)  # where things were found, left out
+    # the kinds of what was left out (Kind values: "location", "owner_name"...), in
+    # the order of their severity
+    removed_kinds: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # what the copy still carries: "date", "camera"
     lossless: bool = False  # pixels copied as they are
     converted: str | None = None  # the new format, when the format changed
@@ -67,7 +71,8 @@ class CleanResult:
                 "faces_blurred": self.faces_blurred, "sidecars": self.sidecars,
                 "error": self.error.text() if self.error is not None else None,
                 "error_code": self.error.to_dict() if self.error is not None else None,
-                "removed_blocks": self.removed_blocks, "reencoded": self.reencoded}
+                "removed_blocks": self.removed_blocks, "reencoded": self.reencoded,
+                "removed_kinds": self.removed_kinds}
 
 
 # -- words for a copy (both front ends) --------------------------------------------------
@@ -113,7 +118,10 @@ def describe_copy(result: CleanResult) -> list[str]:
     else:
         how = _("re-encoded")
     lines = [how]
-    if result.removed:  # where things were found: the names of fields, in any language
+    if result.removed_kinds:  # what it was, in words; where exactly: `removed`
+        lines.append(_("removed: {what}").format(
+            what=", ".join(kind_label(Kind(k)) for k in result.removed_kinds)))
+    elif result.removed:  # (a result made without kinds)
         lines.append(_("removed: {what}").format(what="; ".join(result.removed)))
     if result.removed_blocks:
         lines.append(_("metadata blocks removed: {what}").format(
@@ -241,6 +249,8 @@ def _clean(photo: Opened, out_dir: str, options: CleanOptions, detector: FaceDet
     # what the copy lost, by where it was found: all the original showed (faces aside,
     # sidecars stay next to it) that the checked copy no longer shows
     still = {f.source for f in check.findings}
-    result.removed = [f.source for f in original.findings
-                      if f.kind != Kind.FACES and not f.source.startswith("sidecar ")
-                      and f.source not in still]
+    gone = [f for f in original.findings
+            if f.kind != Kind.FACES and not f.source.startswith("sidecar ")
+            and f.source not in still]
+    result.removed = [f.source for f in gone]
+    result.removed_kinds = list(dict.fromkeys(f.kind.value for f in gone))
