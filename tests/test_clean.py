@@ -477,7 +477,7 @@ def test_result_lines_say_what_happened() -> None:
                            "name")
     assert "export file" in line
     lossless = clean_mod.CleanResult(source="/p/c.jpg", output="/o/c (2).jpg", lossless=True)
-    assert result_line(lossless) == "c.jpg -> c (2).jpg - pixels untouched"
+    assert result_line(lossless) == "c.jpg -> c (2).jpg - the picture itself is unchanged"
 
 
 def test_output_folder_problems_are_told_in_own_words(tmp_path: Path,

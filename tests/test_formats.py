@@ -159,7 +159,7 @@ def test_a_png_that_must_be_turned_is_reencoded_and_says_so(tmp_path: Path) -> N
     result = _copy(tmp_path, "t.png", data)
     assert result.output and result.reencoded and result.lossless
     assert result.removed_blocks == ["*"]
-    assert describe_copy(result)[:2] == ["re-encoded without loss",
+    assert describe_copy(result)[:2] == ["the picture saved anew, without loss",
                                          "metadata blocks removed: all metadata (the picture "
                                          "was encoded anew)"]
     with Image.open(result.output) as im:
@@ -228,3 +228,17 @@ def test_no_copy_when_faces_were_to_be_blurred_but_could_not_be_looked_for(
     assert result.output is None and result.error is not None
     assert result.error.code == "clean.faces_unchecked"
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_16_bit_grey_tiff_is_shown_and_looked_at_for_faces(tmp_path: Path) -> None:
+    from photocheck.core.photo import render_preview
+
+    image = Image.new("I;16", (64, 48))
+    image.putdata([(i * 21) % 65536 for i in range(64 * 48)])
+    path = tmp_path / "grey16.tif"
+    image.save(path, "TIFF")
+    width, height, rgb = render_preview(str(path), 32)
+    assert (width, height) == (32, 24) and max(rgb) > 200 and min(rgb) < 20
+    detector, _ = fakes.boxes_at([])
+    report = inspect_file(str(path), (), InspectOptions(), detector)
+    assert report.error is None and report.not_checked == []

@@ -146,8 +146,9 @@ def test_selection_shows_that_photos_findings(qtbot: QtBot, tmp_path: Path) -> N
     text = window.detail.text.toPlainText()
     assert "holiday.jpg" in text and "52.09070, 5.12140" in text
     # where it was found in words, the exact place on hover
-    assert _hover_texts(window.detail.text)["in the camera's EXIF data"] == "EXIF GPS"
-    assert "Share a cleaned copy" in text  # the guidance
+    assert _hover_texts(window.detail.text)["in the GPS data (its times are in UTC)"] == (
+        "EXIF GPS")
+    assert "Share a safe copy" in text  # the guidance
     window.select_row(1)
     text = window.detail.text.toPlainText()
     assert "Gui Owner" in text and "SER-77" in text and "52.09" not in text
@@ -404,9 +405,10 @@ def test_language_switch_without_restart(qtbot: QtBot, tmp_path: Path) -> None:
         # every message the scan made is shown again in the new language: the
         # findings, what was not checked, and the banner about the missing folder
         detail = window.detail.text.toPlainText()
-        assert "Locatie (hoog)" in detail and i18n._("in the camera's EXIF data") in detail
+        assert "Locatie (hoog)" in detail
+        assert "in de GPS-gegevens (de tijden daarin zijn in UTC)" in detail
         assert "EXIF GPS" not in detail  # (on hover)
-        assert "gezichten zijn niet gecontroleerd (uitgezet)" in detail
+        assert "Gezichten zijn niet gecontroleerd (uitgezet)" in detail
         assert "kan niet geopend worden" in window.banner.text()
         assert "cannot be opened" not in window.banner.text()
         window.select_row(0)  # broken.jpg
@@ -802,7 +804,7 @@ def test_detail_panel_groups_findings_by_kind(qtbot: QtBot, tmp_path: Path) -> N
     assert text.count(guidance(Kind.OWNER_NAME)) == 1
     assert "Found in" not in text and "EXIF IFD0" not in text
     hover = _hover_texts(detail.text)
-    assert hover["in the camera's EXIF data"].startswith("EXIF")
+    assert hover["in the EXIF data"].startswith("EXIF")
     assert hover["in the XMP data written by Lightroom Classic"] in ("XMP dc:creator",
                                                                      "XMP xmp:CreatorTool")
     assert hover["in the IPTC data"] == "IPTC By-line"

@@ -364,7 +364,8 @@ def test_many_failures_for_one_reason_are_said_once_and_another_run_can_follow(
     assert len(lines) == 1, lines
     assert lines[0].startswith("12 photos: no copy made - the file is damaged")
     assert "broken00.jpg" in dialog.results_list.item(0).toolTip()
-    assert dialog.message.text() == "0 of 12 safe copies made."
+    assert dialog.message.text() == ("0 of 12 safe copies made. 12 photos could not be "
+                                      "copied: the reasons are below.")
     # nothing copied: the bar is not full
     assert dialog.progress.value() == 0 and dialog.progress.text() == "0%"
     assert not dialog.open_button.isVisible()

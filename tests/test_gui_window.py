@@ -156,3 +156,96 @@ def test_a_filter_for_the_photos_that_give_nothing_away(qtbot: QtBot,
              for r in range(window.proxy.rowCount())]
     assert [Path(r.path).name for r in shown] == ["plain.jpg"]
     assert shown[0].state == PhotoState.CLEAN
+
+
+def test_removing_the_folders_or_forgetting_everything_clears_stale_results(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    assert window.model.rowCount() == 4
+    window.folders.list.setCurrentRow(0)
+    window.remove_selected_folders()
+    assert window.model.rowCount() == 0 and not window.clean_button.isEnabled()
+    assert _empty_text(window).startswith("Add a folder of photos to begin")
+    # "delete everything": the results go, the window keeps its language
+    window.add_folders([str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    try:
+        window.set_language("nl")
+        window.apply_settings(Settings(welcomed=True), forget=True)
+        assert window.model.rowCount() == 0
+        assert window.settings.language == "nl"
+        assert window.scan_button.text() == "Foto's controleren"
+    finally:
+        i18n.set_language("en")
+
+
+def test_counts_of_nothing_are_not_filters_to_click(qtbot: QtBot, tmp_path: Path) -> None:
+    from photocheck.core.model import Kind
+
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    assert window.kind_button(Kind.LOCATION).isEnabled()  # 1 photo
+    assert not window.kind_button(Kind.PEOPLE_NAMED).isEnabled()  # 0 photos
+
+
+def test_a_scan_that_could_not_run_is_not_an_empty_folder(qtbot: QtBot, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    from photocheck.core.engine import scan as scan_mod
+    from photocheck.core.messages import msg
+
+    def broken(self, roots, progress=None, cancel=None):
+        raise scan_mod.ScanError(msg("path.missing"))
+        yield  # (a generator, like the real one)
+
+    monkeypatch.setattr(scan_mod.Scanner, "scan", broken)
+    (tmp_path / "photos").mkdir()
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    assert "could not run" in window.banner.text()
+    assert _empty_text(window) == "The check could not run: see the message above."
+
+
+def test_a_damaged_photo_says_so_first_and_offers_no_copy(qtbot: QtBot, tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from . import fixtures as fx
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 20, 20)).save(out, "JPEG", progressive=True,
+                                                   exif=fx.pillow_exif(
+                                                       ifd0={0x013B: "Anna Pixel"}).tobytes())
+    data = out.getvalue()
+    second = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "damaged.jpg").write_bytes(
+        data[:second] + b"\xff\xe5\xff\xf0" + data[second:])
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    window.select_row(0)
+    text = window.detail.text.toPlainText()
+    assert text.index("The image data is damaged") < text.index("Owner's name")
+    assert not window.detail.safe_copy.isEnabled()
+    assert window.make_safe_copies() is None  # nothing that can be copied
+
+
+def test_where_a_time_was_found_tells_the_gps_clock_apart() -> None:
+    from photocheck.core.findings import build_findings
+    from photocheck.core.model import Evidence, Kind
+    from photocheck.gui.widgets.detail import where_found
+
+    report = PhotoReport(path="/p/a.jpg")
+    report.findings = build_findings([
+        Evidence(Kind.CAPTURE_TIME, "EXIF ExifIFD DateTimeOriginal", "2008:10:22 16:28:00"),
+        Evidence(Kind.CAPTURE_TIME, "EXIF GPS time stamp", "2008:10:23 14:27:00 UTC"),
+        Evidence(Kind.DEVICE, "XMP xmp:CreatorTool", "Ver.1.00"),
+        Evidence(Kind.OWNER_NAME, "XMP dc:creator", "Anna Pixel")])
+    assert where_found("EXIF ExifIFD DateTimeOriginal", report) == "in the EXIF data"
+    assert where_found("EXIF GPS time stamp", report) == (
+        "in the GPS data (its times are in UTC)")
+    # a version is not a program's name
+    assert where_found("XMP dc:creator", report) == "in the XMP data"

@@ -46,9 +46,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("The file holds the place where the photo was taken, often precise enough to "
            "find a home, school or work address. Anyone who gets the file (email, chat "
            "apps sending it 'as a file', cloud links, forums, marketplaces) can read it. "
-           "Share a cleaned copy, and turn off location for the camera app if you do not "
+           "Share a safe copy, and turn off location for the camera app if you do not "
            "need it."),
-        N_("Share a cleaned copy; anyone with the file can find this place."),
+        N_("Share a safe copy; anyone with the file can find this place."),
         photos=lambda n: ngettext("{n} photo shows where it was taken",
                                   "{n} photos show where they were taken", n).format(n=n),
         photos_line=N_("show where they were taken"), badge=N_("GPS"),
@@ -57,9 +57,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         Kind.PEOPLE_NAMED, Severity.HIGH, N_("People named"),
         N_("Names people in the photo: {names} ({source})"), "names",
         N_("Names of people in the photo are written into the file, linking their faces "
-           "to their names. Everyone who receives the file can read them. Share a cleaned "
+           "to their names. Everyone who receives the file can read them. Share a safe "
            "copy and ask the people shown before you share."),
-        N_("Share a cleaned copy and ask the people named first."),
+        N_("Share a safe copy and ask the people named first."),
         photos=lambda n: ngettext("{n} photo names people in it",
                                   "{n} photos name people in them", n).format(n=n),
         photos_line=N_("name people in the photo"), badge=N_("N"),
@@ -68,9 +68,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         Kind.OWNER_NAME, Severity.HIGH, N_("Owner's name"),
         N_("Names the photographer or owner: {names} ({source})"), "names",
         N_("The file names its photographer or owner. Anyone who gets the file can read "
-           "the name, even when you post without it. Share a cleaned copy, or remove the "
+           "the name, even when you post without it. Share a safe copy, or remove the "
            "name from your camera's settings."),
-        N_("Share a cleaned copy, or remove your name from the camera."),
+        N_("Share a safe copy, or remove your name from the camera."),
         photos=lambda n: ngettext("{n} photo names its owner",
                                   "{n} photos name their owner", n).format(n=n),
         photos_line=N_("name the photographer or owner"), badge=N_("O"),
@@ -80,8 +80,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Camera or lens serial number: {names} ({source})"), "serials",
         N_("The serial number of your camera or lens is in the file. It ties every photo "
            "from this camera together, so an anonymous account can be linked to one under "
-           "your name. Share a cleaned copy."),
-        N_("Share a cleaned copy: the serial links all your photos."),
+           "your name. Share a safe copy."),
+        N_("Share a safe copy: the serial links all your photos."),
         photos=lambda n: ngettext("{n} photo carries a serial number",
                                   "{n} photos carry a serial number", n).format(n=n),
         photos_line=N_("carry a camera serial number"), badge=N_("SN"),
@@ -103,9 +103,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
     KindInfo(
         Kind.HIDDEN_PREVIEW, Severity.MEDIUM, N_("Hidden preview"), "", "width",
         N_("A small copy of the photo is stored inside the file. If the photo was cropped "
-           "or edited, the hidden copy can still show the original. Share a cleaned copy, "
+           "or edited, the hidden copy can still show the original. Share a safe copy, "
            "which drops the preview."),
-        N_("Share a cleaned copy: the preview may show what you cut."),
+        N_("Share a safe copy: the preview may show what you cut."),
         photos_line=N_("hold a hidden preview image"), badge=N_("P"),
         description=N_("A small copy of the photo hidden in the file, perhaps from before it "
                        "was cropped or edited.")),
@@ -114,8 +114,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Date and time taken: {names} ({source})"), "values",
         N_("The exact date and time the photo was taken are in the file, sometimes with "
            "your time zone. Combined with other photos it shows your routine. Share a "
-           "cleaned copy if the time matters."),
-        N_("Share a cleaned copy if the time is private."),
+           "safe copy if the time matters."),
+        N_("Share a safe copy if the time is private."),
         identifying=False, keep_as="date", advice_in_lists=False,
         description=N_("The date and time the photo was taken.")),
     KindInfo(
@@ -123,16 +123,16 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Text written into the file: {names} ({source})"), "texts",
         N_("Descriptions, comments or keywords are written into the file and may contain "
            "names, places or private notes. Anyone who gets the file can read them. Check "
-           "the text, or share a cleaned copy."),
-        N_("Read the text; share a cleaned copy if it is private."),
+           "the text, or share a safe copy."),
+        N_("Read the text; share a safe copy if it is private."),
         photos_line=N_("contain written text"), badge=N_("T"),
         description=N_("Descriptions, comments or keywords written into the file.")),
     KindInfo(
         Kind.UNIQUE_ID, Severity.LOW, N_("Unique ID"),
         N_("A unique ID that links copies of this photo: {names} ({source})"), "ids",
         N_("A unique ID in the file is the same in every copy of this photo, so copies "
-           "posted on different sites can be linked to each other. Share a cleaned copy."),
-        N_("Share a cleaned copy so copies cannot be linked."),
+           "posted on different sites can be linked to each other. Share a safe copy."),
+        N_("Share a safe copy so copies cannot be linked."),
         photos_line=N_("carry a unique ID"),
         description=N_("A number that is the same in every copy of this photo.")),
     KindInfo(
@@ -141,7 +141,7 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("The make and model of your camera, phone or software are in the file. On its "
            "own this says little, but together with other details it helps tell your "
            "photos apart from others'."),
-        N_("Usually harmless; a cleaned copy removes it."),
+        N_("Usually harmless; a safe copy removes it."),
         identifying=False, keep_as="camera", advice_in_lists=False,
         description=N_("The make and model of the camera or phone, or the software used.")),
 )}

@@ -154,6 +154,8 @@ class Pixels:
                 if getattr(im, "n_frames", 1) > 1:
                     im.seek(0)
                     im.load()
+                if not full and (im.mode.startswith("I;16") or im.mode in ("I", "F")):
+                    im = _eight_bit(im)  # (a copy keeps what the file holds)
                 if not full:
                     im = _reduced(im, side)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -172,6 +174,20 @@ class Pixels:
         if transpose is not None and not turned:
             im = im.transpose(transpose)
         return im
+
+
+def _eight_bit(im: Image.Image) -> Image.Image:
+    """A 16-bit or 32-bit grey image (scientific TIFFs, some scans) as 8-bit grey, which
+    reducing, turning and face detection take; the format is kept (it decides the
+    turning)."""
+    fmt = im.format
+    extrema = im.getextrema()
+    high = extrema[1] if isinstance(extrema, tuple) and len(extrema) == 2 else 1
+    top = 65535 if im.mode.startswith("I;16") else max(1.0, float(high or 1))  # type: ignore[arg-type]
+    grey = im.convert("I" if im.mode != "F" else "F").point(lambda v: v * (255 / top))
+    out = grey.convert("L")
+    out.format = fmt
+    return out
 
 
 def _reduced(im: Image.Image, side: int) -> Image.Image:

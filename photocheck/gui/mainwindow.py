@@ -57,7 +57,7 @@ from .photomodel import Column, PhotoFilter, PhotoModel
 from .scanjob import ScanJob
 from .thumbnails import ImageCache
 from .widgets.delegate import THUMB
-from .widgets.detail import PREVIEW_SIDE, DetailPanel
+from .widgets.detail import PREVIEW_SIDE, DetailPanel, copyable
 from .widgets.folderlist import FolderList, path_problem
 from .widgets.legend import legend_title
 from .widgets.resultsview import ResultsView
@@ -79,6 +79,11 @@ def dropped_folders(event: QDropEvent) -> list[str]:
 ZOOM_STEP = 0.1
 
 
+def _inside(path: str, folder: str) -> bool:
+    path = os.path.abspath(path)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 class MainWindow(QMainWindow):
     scanFinished = Signal(bool)  # cancelled
 
@@ -94,6 +99,7 @@ class MainWindow(QMainWindow):
         self._started = 0.0
         self._estimate = Estimate()
         self._discovering = False
+        self._failed_scan = False  # the last scan could not run at all
         # the folders the last finished scan checked, and whether it ran to its end
         self._scanned: list[str] | None = None
         self._help: HelpDialog | None = None
@@ -312,6 +318,8 @@ class MainWindow(QMainWindow):
             text = _("Checking... results appear here as they come in.")
         elif not has_folders:
             text = _("Add a folder of photos to begin. Nothing leaves this computer.")
+        elif self._failed_scan:
+            text = _("The check could not run: see the message above.")
         elif self._scanned == self.folder_list() and self.job is not None:
             text = (_("The check was cancelled before any photo was checked.")
                     if self.job.cancelled else _("No photos were found in these folders."))
@@ -349,6 +357,24 @@ class MainWindow(QMainWindow):
     def _save_folders(self) -> None:
         self.settings.folders = self.folder_list()
         self.save_settings()
+        # results of photos no longer in any listed folder would be stale: they go
+        if self.model.rowCount() and not self.scanning():
+            listed = [os.path.abspath(f) for f in self.folder_list()]
+            reports = (self.model.report(r) for r in range(self.model.rowCount()))
+            if not all(any(_inside(r.path, f) for f in listed) for r in reports):
+                self.clear_results()
+
+    def clear_results(self) -> None:
+        """Empty the results (the folders they came from changed, or were forgotten)."""
+        if self.scanning():
+            return
+        self.model.clear()
+        self.thumbs.clear()
+        self.previews.clear()
+        self.detail.show_report(None)
+        self._scanned = None
+        self._failed_scan = False
+        self._refresh()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_folders(event):
@@ -389,6 +415,7 @@ class MainWindow(QMainWindow):
         self._estimate = Estimate()
         self._discovering = True
         self._scanned = None
+        self._failed_scan = False
         self.progress.setRange(0, 0)
         self.progress_label.setText(_("Looking for photos..."))
         self.progress_box.show()
@@ -429,6 +456,7 @@ class MainWindow(QMainWindow):
         self.progress_label.setText(" - ".join(t for t in (text, left, folder) if t))
 
     def _failed(self, message: Message) -> None:
+        self._failed_scan = True
         self.show_banner(lambda: _("The scan could not run: {reason}").format(
             reason=message.text()))
 
@@ -503,12 +531,13 @@ class MainWindow(QMainWindow):
         return self.results.column_text(proxy_row, column)
 
     def make_safe_copies(self) -> CleanDialog | None:
-        """Safe copies of the selected photos (none selected: all those shown)."""
-        return self._open_clean_dialog([r for r in self.chosen_reports() if r.error is None])
+        """Safe copies of the selected photos (none selected: all those shown), those
+        that can be copied (read in full, not damaged)."""
+        return self._open_clean_dialog([r for r in self.chosen_reports() if copyable(r)])
 
     def make_safe_copy_of(self, report: PhotoReport) -> CleanDialog | None:
         """A safe copy of one photo (the detail panel's button)."""
-        return self._open_clean_dialog([report] if report.error is None else [])
+        return self._open_clean_dialog([report] if copyable(report) else [])
 
     def _open_clean_dialog(self, reports: list[PhotoReport]) -> CleanDialog | None:
         if not reports:
@@ -550,7 +579,12 @@ class MainWindow(QMainWindow):
             self.apply_settings(dialog.result_settings(), forget=dialog.forgotten)
 
     def apply_settings(self, new: Settings, forget: bool = False) -> None:
-        """Take the settings edited in the dialog (or, with `forget`, delete all)."""
+        """Take the settings edited in the dialog (or, with `forget`, delete all: what
+        was stored goes, and so do the results on screen; the window keeps speaking the
+        language it speaks until it closes)."""
+        if forget:
+            new = replace(new, language=self.settings.language, zoom=self.settings.zoom)
+            self.clear_results()
         language_changed = new.language != self.settings.language
         self.settings = new
         self.folders.set_folders(new.folders)

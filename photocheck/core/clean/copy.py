@@ -107,23 +107,23 @@ def sidecar_note(name: str) -> str:
              "copied").format(name=name)
 
 
-def describe_copy(result: CleanResult) -> list[str]:
+def describe_copy(result: CleanResult, blocks: bool = True) -> list[str]:
     """How a copy was made and what it left out, one item per line."""
     if result.converted:
         how = _("converted to {format}").format(format=result.converted)
     elif not result.reencoded:
-        how = _("pixels untouched")
+        how = _("the picture itself is unchanged")
     elif result.lossless:
-        how = _("re-encoded without loss")
+        how = _("the picture saved anew, without loss")
     else:
-        how = _("re-encoded")
+        how = _("the picture saved anew")
     lines = [how]
     if result.removed_kinds:  # what it was, in words; where exactly: `removed`
         lines.append(_("removed: {what}").format(
             what=", ".join(kind_label(Kind(k)) for k in result.removed_kinds)))
     elif result.removed:  # (a result made without kinds)
         lines.append(_("removed: {what}").format(what="; ".join(result.removed)))
-    if result.removed_blocks:
+    if blocks and result.removed_blocks:  # (file-format words: for the command line)
         lines.append(_("metadata blocks removed: {what}").format(
             what=", ".join(block_text(b) for b in result.removed_blocks)))
     if result.faces_blurred:

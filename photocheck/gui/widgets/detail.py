@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
@@ -54,8 +55,9 @@ def _creator_tool(report: PhotoReport) -> str | None:
     for f in report.findings:
         if f.kind == Kind.DEVICE and f.source.casefold() == "xmp xmp:creatortool":
             values = f.value.get("values") or []
-            if values and str(values[0]).strip():
-                tool = str(values[0]).strip()
+            tool = str(values[0]).strip() if values else ""
+            # a program's name, not a bare version ("Ver.1.00", "8.3")
+            if re.search(r"[A-Za-z]{3,}", tool) and not re.match(r"(?i)ver(sion)?\b", tool):
                 return tool if len(tool) <= PROGRAM_CHARS else tool[:PROGRAM_CHARS - 3] + "..."
     return None
 
@@ -72,8 +74,10 @@ def where_found(source: str, report: PhotoReport) -> str:
         return _("in the file {name} next to the photo").format(name=name)
     if "MakerNote" in words or source.startswith(_MAKER_SOURCES):
         return _("in the camera maker's own notes")
-    if source.startswith(("EXIF", "CR3 GPS")):
-        return _("in the camera's EXIF data")
+    if "GPS" in words or source.startswith("CR3 GPS"):
+        return _("in the GPS data (its times are in UTC)")
+    if source.startswith("EXIF"):
+        return _("in the EXIF data")
     if source.startswith(("JFIF", "JFXX")):
         return _("in the JPEG header")
     if "thumbnail" in source or "preview" in source or source.startswith("MPF "):
@@ -160,6 +164,17 @@ def _group_html(group: _KindGroup) -> str:
     return "".join(parts)
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def copyable(report: PhotoReport | None) -> bool:
+    """Whether a safe copy can be made of it: read in full and not damaged (a copy of a
+    damaged file is refused)."""
+    return (report is not None and report.error is None
+            and not any(m.code == "image.damaged" for m in report.not_checked))
+
+
 def report_html(report: PhotoReport, place_for: PlaceFor | None = None) -> str:
     """The panel's text for one photo: plain HTML, every value escaped. One part per
     kind of finding: its values, each once with where it was found, and its guidance."""
@@ -177,14 +192,15 @@ def report_html(report: PhotoReport, place_for: PlaceFor | None = None) -> str:
     parts.append("</p>")
     if report.error:
         parts.append(f"<p><b>{e(cannot)}</b> {e(report.error.text())}</p>")
+    # what could not be checked comes first: it limits all that follows
+    if report.not_checked:
+        parts.append(f"<p><b>{e(not_checked)}</b></p><ul>")
+        parts += [f"<li>{e(_sentence(item.text()))}</li>" for item in report.not_checked]
+        parts.append("</ul>")
     groups: dict[Kind, _KindGroup] = {}
     for f in report.findings:  # most severe first
         groups.setdefault(f.kind, _KindGroup(f.kind)).add(f, report, place_for)
     parts += [_group_html(g) for g in groups.values() if g.values]
-    if report.not_checked:
-        parts.append(f"<p><b>{e(not_checked)}</b></p><ul>")
-        parts += [f"<li>{e(item.text())}</li>" for item in report.not_checked]
-        parts.append("</ul>")
     if report.state == PhotoState.CLEAN:
         parts.append(f"<p>{e(clean)}</p>")
     if report.sidecars:
@@ -268,7 +284,7 @@ class DetailPanel(QWidget):
         self._report = report
         self.open_folder.setEnabled(report is not None)
         self.copy_path.setEnabled(report is not None)
-        self.safe_copy.setEnabled(report is not None and report.error is None)
+        self.safe_copy.setEnabled(copyable(report))
         if report is None:
             self._image = None
             self.preview.clear()

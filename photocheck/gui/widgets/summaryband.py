@@ -170,6 +170,8 @@ class SummaryBand(QWidget):
             n = model.kind_counts.get(kind, 0) if kind is not None else model.unchecked
             button.setText(summary_text(kind, n))
             button.setAccessibleName(summary_text(kind, n))
+            # nothing to show: greyed, not a filter to click (unless it is on)
+            button.setEnabled(n > 0 or button.isChecked())
         self._reflow()
         if model.rowCount() == 0:
             self.hide()
