@@ -210,12 +210,12 @@ class ResultsView(QWidget):
         dates = [taken_text(sample.toString(Qt.DateFormat.ISODate))]
         severities = list(severity_words().values())
         name = max(header.sectionSizeHint(Column.NAME),
-                   row + metrics.averageCharWidth() * 17 + pad)
+                   row + metrics.averageCharWidth() * 24 + pad)  # most camera names whole
         findings = max(header.sectionSizeHint(Column.FINDINGS), three_badges + pad)
         widths = {Column.NAME: name, Column.FINDINGS: findings,
                   Column.TAKEN: fit(Column.TAKEN, dates, 1),
                   Column.SEVERITY: fit(Column.SEVERITY, severities, 1)}
-        folder = metrics.averageCharWidth() * 14 + pad
+        folder = metrics.averageCharWidth() * 10 + pad  # elided in the middle: its end shows
         if sum(widths.values()) + folder > table.viewport().width():
             widths = {Column.NAME: name, Column.FINDINGS: findings,
                       Column.TAKEN: fit(Column.TAKEN, dates, 2),
