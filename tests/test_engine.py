@@ -174,14 +174,20 @@ def test_preview_service_survives_a_hanging_file(tmp_path: Path) -> None:
     good.write_bytes(fx.jpeg_bytes((200, 100)))
     fifo = tmp_path / "hangs.jpg"
     os.mkfifo(fifo)  # opening it blocks: like a decoder that never returns
-    service = PreviewService(timeout=2)
+    # starting a helper takes as long as the machine makes it: only the hanging file
+    # gets the short time-out
+    service = PreviewService(timeout=120)
     try:
         w, h, rgb = service.render(str(good), 50)
         assert (w, h) == (50, 25) and len(rgb) == 50 * 25 * 3
-        with pytest.raises(PreviewError):
+        service.timeout = 2
+        with pytest.raises(PreviewError) as hung:
             service.render(str(fifo), 50)
-        with pytest.raises(PreviewError):
+        assert hung.value.message.code == "preview.failed"
+        service.timeout = 120
+        with pytest.raises(PreviewError) as missing:
             service.render(str(tmp_path / "missing.jpg"), 50)
+        assert missing.value.message.code == "file.vanished"  # an answer, not a hang
         assert service.render(str(good), 100)[:2] == (100, 50)  # a fresh helper took over
     finally:
         service.close()

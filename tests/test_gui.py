@@ -670,7 +670,7 @@ def test_safe_copies_can_be_cancelled(qtbot: QtBot, tmp_path: Path) -> None:
     dialog.blur.setCurrentIndex(2)  # blur all: the slow fake detector runs
     dialog.start()
     qtbot.waitUntil(lambda: len(dialog.results) >= 2, timeout=30_000)
-    with qtbot.waitSignal(dialog.finished_copies, timeout=5_000) as blocker:
+    with qtbot.waitSignal(dialog.finished_copies, timeout=30_000) as blocker:
         dialog.cancel_button.click()
     assert blocker.args == [True]
     assert "Cancelled" in dialog.message.text()
