@@ -89,3 +89,19 @@ def test_mutated_xmp_never_raises_and_says_what_it_could_not_read(data: bytes) -
 def test_sidecar_pairing_never_raises(names: list[str], photo: str) -> None:
     found = SidecarIndex(names, "/d").find(photo)
     assert all(f.startswith("/d") for f in found)
+
+
+def test_text_outside_any_property_in_a_damaged_packet_is_not_a_value() -> None:
+    # found by the property above: a ">" too many leaves text directly in the packet
+    data = (b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+            b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+            b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+            b'rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+            b'xmlns:dc="http://purl.org/dc/elements/1.1/" exif:GPSLatitude="52,5.442N" '
+            b'exif:GPSLongitude="5,7.284E">>dc:creator><rdf:Seq><rdf:li>Tom & Jerry</rdf:li>'
+            b'</rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>'
+            b'<?xpacket end="w"?>')
+    problems: list[Message] = []
+    evidence = read_xmp(data, "XMP", problems)
+    assert problems  # not read completely, and said
+    assert any(e.kind.value == "location" for e in evidence)

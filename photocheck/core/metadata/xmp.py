@@ -289,11 +289,13 @@ def _classify(pairs: list[tuple[Path, str]], source: str) -> list[Evidence]:
     out: list[Evidence] = []
     coords: dict[Path, dict[str, float | None]] = {}
     for path, value in pairs:
+        if not path or ":" not in path[-1]:
+            continue  # text outside any property (a damaged packet read in part)
         prop = path[-1]
         local = prop.split(":", 1)[1]
         key = local.lower()
         label = f"{source} {prop}"
-        parents = {p.split(":", 1)[1] for p in path[:-1]}
+        parents = {p.split(":", 1)[-1] for p in path[:-1]}
         if key in _LAT or key in _LON:
             slot = coords.setdefault(path[:-1], {})
             slot["lat" if key in _LAT else "lon"] = parse_xmp_coordinate(value)
