@@ -24,6 +24,11 @@ def set_language(language: str | None) -> None:
                                        fallback=True)
 
 
+def language() -> str:
+    """The language of the catalog in use ("nl"); "en" without one (the source text)."""
+    return _translation.info().get("language") or "en"
+
+
 def _(message: str) -> str:
     return _translation.gettext(message)
 

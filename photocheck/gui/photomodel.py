@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from ..core import i18n
 from ..core.i18n import _
 from ..core.kinds import BADGE_KINDS, KINDS, ORDER, badge_text, description
 from ..core.kinds import label as kind_label
@@ -171,13 +172,8 @@ _ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
 
 def ui_locale() -> QLocale:
     """The locale of the window's language, for dates: the system's own when it speaks
-    that language (British dates for a British English system), else the language's.
-
-    The language is read from the catalog in use, whose header (the translation of "")
-    says "Language: nl"; without a catalog the window speaks English."""
-    header = _("")
-    match = re.search(r"^Language:\s*([A-Za-z_]+)", header, re.MULTILINE)
-    language = match.group(1) if match else "en"
+    that language (British dates for a British English system), else the language's."""
+    language = i18n.language()
     system = QLocale.system()
     if system.name().split("_")[0] == language.split("_")[0]:
         return system

@@ -141,8 +141,6 @@ class Scanner:
         self.problems: list[tuple[str, Message]] = []  # (path, problem) found while discovering
         self.detector_problem: Message | None = None
         self.cancelled = False
-        self.total = 0
-        self._pool: Pool[Any, Any] | None = None
 
     def discover(self, roots: Iterable[str], cancel: CancelToken | None = None,
                  progress: ProgressCallback | None = None) -> list[PhotoFile]:
@@ -160,17 +158,8 @@ class Scanner:
     def scan(self, roots: Iterable[str], progress: ProgressCallback | None = None,
              cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
         """Discover the photos under `roots` and yield one report per photo."""
-        roots = list(roots)
-        self.problems, self.cancelled = [], False
-        if not any(os.path.exists(r) for r in roots):
-            raise ScanError(msg("path.missing"))
-        pool = self._inspect_pool()
-        pool.warm_up()  # worker start-up overlaps the walk through the folders
-        try:
-            photos = self.discover(roots, cancel, progress)
-            yield from self._run(pool, photos, progress, cancel)
-        finally:
-            pool.close()
+        yield from self._discover_and_run(self._inspect_pool(), roots, lambda p: p,
+                                          progress, cancel)
 
     def scan_files(self, photos: list[PhotoFile], progress: ProgressCallback | None = None,
                    cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
@@ -182,16 +171,8 @@ class Scanner:
         """Discover the photos under `roots` and write a safe copy of each into
         `out_dir`; one result per photo."""
         roots = list(roots)
-        self.problems, self.cancelled = [], False
-        if not any(os.path.exists(r) for r in roots):
-            raise ScanError(msg("path.missing"))
-        pool = self._copy_pool(out_dir, options, roots)
-        pool.warm_up()
-        try:
-            photos = self.discover(roots, cancel, progress)
-            yield from self._run(pool, [CopyTask(p) for p in photos], progress, cancel)
-        finally:
-            pool.close()
+        yield from self._discover_and_run(self._copy_pool(out_dir, options, roots), roots,
+                                          CopyTask, progress, cancel)
 
     def copy_files(self, photos: Sequence[PhotoFile], out_dir: str, options: CleanOptions,
                    roots: Sequence[str], progress: ProgressCallback | None = None,
@@ -212,10 +193,24 @@ class Scanner:
         return Pool(InspectJob(self.options.faces, self.options.detector),
                     self.options.pool())
 
+    def _discover_and_run(self, pool: Pool[Any, Any], roots: Iterable[str],
+                          item: Callable[[PhotoFile], Any], progress: ProgressCallback | None,
+                          cancel: CancelToken | None) -> Iterator[Any]:
+        """Walk through `roots` while the pool's workers start, then run the pool over
+        the photos found (each made into the job's item)."""
+        roots = list(roots)
+        self.problems, self.cancelled = [], False
+        if not any(os.path.exists(r) for r in roots):
+            raise ScanError(msg("path.missing"))
+        pool.warm_up()  # worker start-up overlaps the walk through the folders
+        try:
+            photos = self.discover(roots, cancel, progress)
+            yield from self._run(pool, [item(p) for p in photos], progress, cancel)
+        finally:
+            pool.close()
+
     def _run(self, pool: Pool[Any, Any], photos: Sequence[Any],
              progress: ProgressCallback | None, cancel: CancelToken | None) -> Iterator[Any]:
-        self.total = len(photos)
-        self._pool = pool
         try:
             yield from pool.run(photos, progress, cancel)
         except PoolError as exc:

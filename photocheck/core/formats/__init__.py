@@ -7,6 +7,7 @@ one module and one line here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,15 @@ class Stripped:
 Sniff = Callable[[bytes], "str | None"]
 Read = Callable[[Any, str, str], Extracted]  # (buffer, sniffed format, file extension)
 Strip = Callable[[Any, Keep], Stripped]  # (buffer, what to keep) -> the copy's bytes
+
+
+_NOT_ZERO = re.compile(rb"[^\x00]")
+
+
+def data_after(buf: Any, end: int) -> bool:
+    """Whether anything but zero padding follows the end of a file's structure (a
+    trailer: another image, hidden text). Searched in place: nothing is copied."""
+    return _NOT_ZERO.search(buf, end) is not None
 
 
 def _never() -> bool:

@@ -341,11 +341,10 @@ def _cr3_makernote(data: bytes, make: str, model: str) -> list[Evidence]:
 
 
 def _cr3_gps(data: bytes) -> list[Evidence]:
-    try:
-        tiff = Tiff.from_header(data, 0)
-        gps, _ = tiff.read_ifd(tiff.first_ifd)
-    except (TiffError, struct.error):
+    opened = Tiff.first_ifd_at(data)
+    if opened is None:
         return []
+    tiff, gps = opened
     result = ExifResult()
     read_gps(tiff, gps, "EXIF GPS", result)
     return result.evidence

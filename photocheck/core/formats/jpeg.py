@@ -17,11 +17,11 @@ from typing import Any
 
 from ..messages import Message, msg
 from ..metadata.extracted import OVER_LIMIT, Extracted
-from ..metadata.tiff import Tiff, TiffError
+from ..metadata.tiff import Tiff
 from ..metadata.values import clean_text, decode_user_comment
 from ..metadata.xmp import MAX_XMP_BYTES
 from ..model import Evidence, Kind
-from . import Handler, Keep, Stripped, StructureError
+from . import Handler, Keep, Stripped, StructureError, data_after
 
 MAX_SEGMENTS = 4096  # read: segments looked at before the first scan
 MAX_STRICT_SEGMENTS = 1 << 20  # copy: segments (scans included) of one image
@@ -258,11 +258,10 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
 
 
 def _kodak_meta(data: bytes) -> list[Evidence]:
-    try:
-        tiff = Tiff.from_header(data, 0)
-        entries, _ = tiff.read_ifd(tiff.first_ifd)
-    except (TiffError, struct.error):
+    opened = Tiff.first_ifd_at(data)
+    if opened is None:
         return []
+    tiff, entries = opened
     out = []
     for tag, kind, name in ((0xC353, Kind.OWNER_NAME, "CameraOwner"),
                             (0xC354, Kind.DEVICE_SERIAL, "SerialNumber")):
@@ -377,13 +376,10 @@ def strip(buf: Any, keep: Keep) -> Stripped:
             out += b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
         if marker == _EOI:
             end_of_image = seg.end
-    if _NONZERO.search(buf, end_of_image):
+    if data_after(buf, end_of_image):
         removed.append(TRAILER)
     kept = (["date"] if date else []) + (["camera"] if keep.make or keep.model else [])
     return Stripped(bytes(out), removed, kept)
-
-
-_NONZERO = re.compile(rb"[^\x00]")
 
 
 def _kept_segment(marker: int, block: str | None, buf: Any, seg: Segment) -> bytes | None:
@@ -405,11 +401,10 @@ def _kept_segment(marker: int, block: str | None, buf: Any, seg: Segment) -> byt
 def _mpf_images(data: bytes, out: Extracted) -> None:
     """Multi-picture data (APP2 "MPF"): the images stored after this one (a camera's
     preview, the other half of a stereo pair, a depth map)."""
-    try:
-        tiff = Tiff.from_header(data, 0)
-        entries, _ = tiff.read_ifd(tiff.first_ifd)
-    except (TiffError, struct.error):
+    opened = Tiff.first_ifd_at(data)
+    if opened is None:
         return
+    tiff, entries = opened
     number = tiff.int(entries[0xB001]) if 0xB001 in entries else None
     if number is None and 0xB002 in entries:
         number = entries[0xB002].count // 16

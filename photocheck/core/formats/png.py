@@ -18,12 +18,11 @@ from ..messages import Message, msg
 from ..metadata.extracted import LIMITS, OVER_LIMIT, Extracted
 from ..metadata.values import clean_text
 from ..model import Kind
-from . import Handler, Keep, Stripped, StructureError
+from . import Handler, Keep, Stripped, StructureError, data_after
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_TEXT_CHUNK = 4 * 1024 * 1024  # decompressed text of one chunk is capped (zlib bombs)
 MAX_CHUNKS = 100_000  # read: chunks looked at
-_NONZERO = re.compile(rb"[^\x00]")
 # chunks a copy keeps: the image, its colours, transparency and animation
 KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP",
         b"sBIT", b"sRGB", b"cICP", b"mDCv", b"cLLi", b"bKGD", b"pHYs", b"acTL",
@@ -197,7 +196,7 @@ def strip(buf: Any, keep: Keep) -> Stripped:
             name = chunk.type.decode("latin-1")
             if name not in removed:
                 removed.append(name)
-    if _NONZERO.search(buf, end):
+    if data_after(buf, end):
         removed.append("trailer")  # data after IEND
     return Stripped(bytes(out), removed)
 

@@ -4,7 +4,6 @@ TIFF structure read by the EXIF reader; RAW files show their largest embedded JP
 from __future__ import annotations
 
 import io
-import struct
 from typing import Any
 
 from PIL import Image
@@ -12,7 +11,7 @@ from PIL import Image
 from ..messages import msg
 from ..metadata.exif import ExifResult, read_exif
 from ..metadata.extracted import Extracted
-from ..metadata.tiff import Tiff, TiffError
+from ..metadata.tiff import Tiff
 from . import Handler
 from .jpeg import read_jpeg
 
@@ -40,12 +39,8 @@ def read(buf: Any, fmt: str, ext: str) -> Extracted:
     if not result.ifd_images and not result.evidence:
         out.problems.append(msg("tiff.no_directory"))
     out.add_exif(result, buf)
-    try:
-        tiff = Tiff.from_header(buf, 0)
-        ifd0, _ = tiff.read_ifd(tiff.first_ifd)
-        is_dng = 0xC612 in ifd0
-    except (TiffError, struct.error):
-        is_dng = False
+    opened = Tiff.first_ifd_at(buf)
+    is_dng = opened is not None and 0xC612 in opened[1]
     if fmt == "TIFF":
         if is_dng:
             out.format = "DNG"

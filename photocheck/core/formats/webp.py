@@ -3,7 +3,6 @@ it (tolerant when reading, strict when copying: see jpeg.py)."""
 
 from __future__ import annotations
 
-import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,14 +10,11 @@ from typing import Any
 
 from ..messages import Message, msg
 from ..metadata.extracted import Extracted
-from . import Handler, Keep, Stripped, StructureError
+from . import Handler, Keep, Stripped, StructureError, data_after
 
 MAX_CHUNKS = 10_000  # read: chunks looked at
 # the chunks a copy keeps: the image, its alpha, animation and colour profile
 KEEP = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
-_NONZERO = re.compile(rb"[^\x00]")
-
-
 def sniff(head: bytes) -> str | None:
     return "WEBP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
 
@@ -95,7 +91,7 @@ def strip(buf: Any, keep: Keep) -> Stripped:
         if chunk.type == b"VP8X" and chunk.data_end > chunk.data:
             data[8] &= ~(0x08 | 0x04) & 0xFF  # no EXIF, no XMP
         parts.append(bytes(data))
-    if _NONZERO.search(buf, end):
+    if data_after(buf, end):
         removed.append("trailer")  # data after the last chunk
     body = b"WEBP" + b"".join(parts)
     return Stripped(b"RIFF" + struct.pack("<I", len(body)) + body, removed)

@@ -52,6 +52,17 @@ class Tiff:
         self.length = len(buf)
 
     @classmethod
+    def first_ifd_at(cls, buf: Any, start: int = 0) -> tuple[Tiff, dict[int, Entry]] | None:
+        """The TIFF structure at `start` and its first IFD's entries; None when the
+        header or that IFD is missing or damaged."""
+        try:
+            tiff = cls.from_header(buf, start)
+            entries, _ = tiff.read_ifd(tiff.first_ifd)
+        except (TiffError, struct.error):
+            return None
+        return tiff, entries
+
+    @classmethod
     def from_header(cls, buf: Any, start: int = 0) -> Tiff:
         """Parse a TIFF header at `start` (II*\\0, MM\\0*, and the ORF/RW2 variants)."""
         head = bytes(buf[start:start + 8])

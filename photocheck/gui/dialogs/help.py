@@ -18,6 +18,7 @@ from ... import __version__
 from ...core.i18n import N_, _
 from ...core.kinds import KINDS, guidance
 from ...core.kinds import label as kind_label
+from ..widgets.legend import legend_html
 
 PAGES = ("results", "shortcuts", "about")
 
@@ -54,15 +55,12 @@ def _e(text: str) -> str:
 def results_html() -> str:
     """How to read the results: what each kind of finding means, the badges, severity."""
     title = _("How to read the results")
-    intro = _("Each photo is shown with a badge for each kind of thing it gives away. Its "
-              "colour says how much it matters: red for what can find or name you, orange "
-              "for what may, grey for what says little on its own. A photo marked ? could "
-              "not be fully checked, and ! not at all: it is never shown as clean.")
     copies = _("Safe copies")
     copies_text = _("A safe copy is a new file without the hidden data, and with faces "
                     "blurred if you ask. Your photos themselves are never changed. Share "
                     "the copy, not the original.")
-    parts = [f"<h2>{_e(title)}</h2><p>{_e(intro)}</p>"]
+    # the badges and their colours as the legend explains them (one text for both)
+    parts = [f"<h2>{_e(title)}</h2>{legend_html()}"]
     for kind, info in KINDS.items():
         badge = f" <b>[{_e(_(info.badge))}]</b>" if info.badge else ""
         parts.append(f"<h3>{_e(kind_label(kind))}{badge}</h3><p>{_e(guidance(kind))}</p>")
