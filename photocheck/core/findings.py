@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .i18n import N_, _, ngettext
@@ -14,7 +14,7 @@ from .metadata.values import (
     is_placeholder_name,
     parse_capture_time,
 )
-from .model import Evidence, Finding, Kind, Severity
+from .model import Evidence, FaceBox, Finding, Kind, Match, Severity
 
 # What one report keeps, whatever a file holds (a finding lists at most MAX_VALUES
 # values and says how many more there were; a report keeps at most MAX_FINDINGS).
@@ -103,18 +103,53 @@ def _text_finding(kind: Kind, source: str, values: list[str], more: int = 0) -> 
     return Finding(kind, info.severity, source, value)
 
 
-def faces_summary(count: int, large: int) -> str:
-    if large:
-        return ngettext("{n} face, {large} large enough for face search to match",
-                        "{n} faces, {large} large enough for face search to match",
-                        count).format(n=count, large=large)
-    return ngettext("{n} small face (background)", "{n} small faces (background)",
-                    count).format(n=count)
+def faces_summary(anyone: int, full_file: int, unmatchable: int) -> str:
+    """"3 faces anyone could match from this photo; 7 more if the full-size file is
+    shared" (the counts of each class of core/faces/match.py)."""
+    parts = []
+    if anyone:
+        parts.append(ngettext("{n} face anyone could match from this photo",
+                              "{n} faces anyone could match from this photo",
+                              anyone).format(n=anyone))
+    if full_file and anyone:
+        parts.append(ngettext("{n} more if the full-size file is shared",
+                              "{n} more if the full-size file is shared",
+                              full_file).format(n=full_file))
+    elif full_file:
+        parts.append(ngettext("{n} face face search could match if the full-size file is "
+                              "shared",
+                              "{n} faces face search could match if the full-size file is "
+                              "shared", full_file).format(n=full_file))
+    if unmatchable and parts:
+        parts.append(ngettext("{n} too small or unclear to match",
+                              "{n} too small or unclear to match",
+                              unmatchable).format(n=unmatchable))
+    elif unmatchable:
+        parts.append(ngettext("{n} face, too small or unclear for face search to match",
+                              "{n} faces, too small or unclear for face search to match",
+                              unmatchable).format(n=unmatchable))
+    return "; ".join(parts)
 
 
-def faces_finding(count: int, large: int) -> Finding:
-    severity = Severity.HIGH if large else Severity.MEDIUM
-    return Finding(Kind.FACES, severity, "image pixels", {"count": count, "large": large})
+_FACE_SEVERITY = {Match.SHARED_SMALL: Severity.HIGH, Match.FULL_FILE: Severity.MEDIUM,
+                  Match.NO: Severity.LOW}
+
+
+def faces_finding(faces: Sequence[FaceBox]) -> Finding:
+    """The finding for the faces of a photo: how many of each class; as severe as its
+    most matchable face."""
+    counts = {m: sum(1 for f in faces if f.match is m) for m in Match}
+    top = max((f.match for f in faces), key=lambda m: m.rank, default=Match.NO)
+    return Finding(Kind.FACES, _FACE_SEVERITY[top], "image pixels", {
+        "count": len(faces), "shared_small": counts[Match.SHARED_SMALL],
+        "full_file": counts[Match.FULL_FILE], "not_matchable": counts[Match.NO]})
+
+
+def face_counts(finding: Finding) -> tuple[int, int, int]:
+    """(matchable at feed size, only when the full file is shared, not matchable)."""
+    v = finding.value
+    return (int(v.get("shared_small", 0)), int(v.get("full_file", 0)),
+            int(v.get("not_matchable", 0)))
 
 
 # why a hidden preview differs from the photo: the finding's "reason" (these English
@@ -162,7 +197,7 @@ def summary(finding: Finding) -> str:
         return _("Names the place: {place} ({source})").format(place=v.get("place", ""),
                                                               source=finding.source)
     if finding.kind == Kind.FACES:
-        return faces_summary(int(v.get("count", 0)), int(v.get("large", 0)))
+        return faces_summary(*face_counts(finding))
     if finding.kind == Kind.HIDDEN_PREVIEW:
         return preview_summary(v.get("matches_photo"), str(v.get("reason", "")))
     joined = "; ".join(_values(finding))
@@ -176,7 +211,9 @@ def summary_code(finding: Finding) -> str:
     if finding.kind == Kind.LOCATION:
         return f"{kind}.position" if "lat" in v else f"{kind}.place"
     if finding.kind == Kind.FACES:
-        return f"{kind}.large" if v.get("large") else f"{kind}.small"
+        anyone, full_file, _rest = face_counts(finding)
+        return (f"{kind}.shared_small" if anyone else f"{kind}.full_file" if full_file
+                else f"{kind}.not_matchable")
     if finding.kind == Kind.HIDDEN_PREVIEW:
         return f"{kind}.differs" if v.get("matches_photo") is False else kind
     return kind

@@ -139,7 +139,7 @@ def _faces(report: PhotoReport, pixels: Pixels, detector: FaceDetector,
         return exc.message
     report.faces = boxes
     if boxes:
-        findings.append(faces_finding(len(boxes), sum(1 for b in boxes if b.matchable)))
+        findings.append(faces_finding(boxes))
     return None
 
 

@@ -97,6 +97,23 @@ class Finding:
                    dict(data["value"]))
 
 
+class Match(str, enum.Enum):
+    """Whether face search could match a face, by the size at which the photo is seen
+    (core/faces/match.py). The values are the names used in JSON output."""
+
+    SHARED_SMALL = "shared_small"  # even at the size social feeds show (~1080 px)
+    FULL_FILE = "full_file"  # when the file itself is shared (e-mail, chat "as file", links)
+    NO = "no"  # too small, blurred or turned away at every size
+
+    @property
+    def rank(self) -> int:
+        """2, 1, 0: how easily the face can be matched."""
+        return {"shared_small": 2, "full_file": 1, "no": 0}[self._value_]
+
+
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class FaceBox:
     """A detected face in the coordinates of the full-size, orientation-corrected photo."""
@@ -106,19 +123,43 @@ class FaceBox:
     w: int
     h: int
     confidence: float
-    matchable: bool  # large and sharp enough for face search to match
+    match: Match = Match.NO  # whether, and when, face search could match it
+    # contrast-normalised sharpness of the face (core/faces/match.py); None: not measured
+    sharpness: float | None = None
+    # eyes, nose tip, mouth corners where the backend gives them (full-size coordinates)
+    landmarks: tuple[Point, ...] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    @property
+    def matchable(self) -> bool:
+        """Whether face search could match it at some size it may be shared at."""
+        return self.match is not Match.NO
+
+    def to_dict(self, photo: tuple[int, int] | None = None) -> dict[str, Any]:
+        """As JSON; with the photo's (width, height), also the face's size (its box's
+        short side, px) at each channel's size (core/faces/match.py CHANNELS)."""
+        out: dict[str, Any] = {
             "box": [self.x, self.y, self.w, self.h],
             "confidence": round(self.confidence, 3),
-            "size": "large" if self.matchable else "small",
+            "matchable": self.match.value,
+            "sharpness": None if self.sharpness is None else round(self.sharpness, 3),
+            "landmarks": None if self.landmarks is None else [
+                [round(x, 1), round(y, 1)] for x, y in self.landmarks],
         }
+        if photo is not None:
+            from .faces.match import sizes_at_channels
+
+            out["sizes"] = sizes_at_channels(min(self.w, self.h), *photo)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaceBox:
         x, y, w, h = (int(v) for v in data["box"])
-        return cls(x, y, w, h, float(data["confidence"]), data["size"] == "large")
+        sharp = data.get("sharpness")
+        marks = data.get("landmarks")
+        return cls(x, y, w, h, float(data["confidence"]), Match(data["matchable"]),
+                   None if sharp is None else float(sharp),
+                   None if marks is None else tuple((float(p[0]), float(p[1]))
+                                                    for p in marks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +263,8 @@ class PhotoReport:
             "height": self.height,
             "state": self.state.value,
             "findings": [f.to_dict() for f in self.findings],
-            "faces": [b.to_dict() for b in self.faces],
+            "faces": [b.to_dict((self.width, self.height) if self.width and self.height
+                                else None) for b in self.faces],
             "not_checked": [m.text() for m in self.not_checked],
             "error": self.error.text() if self.error is not None else None,
             "sidecars": list(self.sidecars),

@@ -33,7 +33,8 @@ from typing import Protocol
 
 from PIL import Image
 
-from ..model import FaceBox
+from ..model import FaceBox, Point
+from .match import classify, measure_sharpness, yaw_from_landmarks
 
 COARSE_SIDE = 640
 CLOSEUP_SIDE = 320
@@ -52,15 +53,19 @@ WINDOW_HINT = 0.2  # small candidates at least this likely get a window
 WINDOW_MIN = 256  # px at the fine scale
 WINDOWS_MAX_SHARE = 0.5  # windows covering more of the photo: the fine pass sees it all
 NMS_IOU = 0.3
-MATCHABLE_MIN_PX = 64  # face box short side in the full-size photo
+
+
+# one face as a backend sees it: x, y, w, h, confidence 0..1 and, where the backend
+# gives landmarks, ten more numbers: x, y of the right eye, left eye, nose tip, right
+# and left mouth corner
+Detection = tuple[float, ...]
 
 
 class FaceDetector(Protocol):
     name: str
 
-    def detect(self, rgb: bytes, width: int, height: int) -> list[tuple[float, float, float,
-                                                                      float, float]]:
-        """(x, y, w, h, confidence 0..1) for each face in an RGB image."""
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Detection]:
+        """A Detection for each face in an RGB image."""
         ...
 
 
@@ -71,6 +76,7 @@ class _Det:
     w: float
     h: float
     conf: float
+    landmarks: tuple[Point, ...] | None = None
 
 
 class Box(Protocol):
@@ -119,8 +125,13 @@ def _run(detector: FaceDetector, image: Image.Image, scale: float, full: tuple[i
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         raw = detector.detect(resized.tobytes(), w, h)
-    for x, y, bw, bh, conf in raw:
-        det = _Det(rx + x * fx, ry + y * fy, bw * fx, bh * fy, conf)
+    for found in raw:
+        x, y, bw, bh, conf = found[:5]
+        marks = None
+        if len(found) >= 15:
+            marks = tuple((rx + found[i] * fx, ry + found[i + 1] * fy)
+                          for i in range(5, 15, 2))
+        det = _Det(rx + x * fx, ry + y * fy, bw * fx, bh * fy, conf, marks)
         out.append((det, min(bw, bh)))
     return out
 
@@ -204,6 +215,12 @@ def detect_faces(load: Callable[[int], Image.Image], full: tuple[int, int],
         if w <= 0 or h <= 0:
             continue
         # the confidence as a report keeps it (3 decimals): read back, the same box
-        boxes.append(FaceBox(x, y, w, h, round(d.conf, 3), min(w, h) >= MATCHABLE_MIN_PX))
+        conf = round(d.conf, 3)
+        sharp = measure_sharpness(image, (x, y, w, h), full)
+        if sharp is not None:
+            sharp = round(sharp, 3)
+        yaw = yaw_from_landmarks(d.landmarks) if d.landmarks else None
+        match = classify(min(w, h), full[0], full[1], conf, sharp, yaw)
+        boxes.append(FaceBox(x, y, w, h, conf, match, sharp, d.landmarks))
     boxes.sort(key=lambda b: (b.y, b.x))
     return boxes

