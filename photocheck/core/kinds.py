@@ -44,10 +44,11 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
     KindInfo(
         Kind.LOCATION, Severity.HIGH, N_("Location"), "", "place",
         N_("The file holds the place where the photo was taken, often precise enough to "
-           "find a home, school or work address. Anyone who gets the file (email, chat "
-           "apps sending it 'as a file', cloud links, forums, marketplaces) can read it. "
-           "Share a safe copy, and turn off location for the camera app if you do not "
-           "need it."),
+           "find a home, school or work address. It goes along when the file itself is "
+           "shared (e-mail, chats 'as file' or 'as document', cloud links, AirDrop), and "
+           "perhaps on marketplaces and forums. Social networks hide it from viewers but "
+           "receive it themselves. Share a safe copy, and turn off location in the camera "
+           "app if you do not need it."),
         N_("Share a safe copy; anyone with the file can find this place."),
         photos=lambda n: ngettext("{n} photo shows where it was taken",
                                   "{n} photos show where they were taken", n).format(n=n),
@@ -57,8 +58,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         Kind.PEOPLE_NAMED, Severity.HIGH, N_("People named"),
         N_("Names people in the photo: {names} ({source})"), "names",
         N_("Names of people in the photo are written into the file, linking their faces "
-           "to their names. Everyone who receives the file can read them. Share a safe "
-           "copy and ask the people shown before you share."),
+           "to their names. Anyone who gets the file by e-mail, in a chat 'as file' or by "
+           "cloud link can read them, and every platform you upload it to receives them. "
+           "Share a safe copy and ask the people shown before you share."),
         N_("Share a safe copy and ask the people named first."),
         photos=lambda n: ngettext("{n} photo names people in it",
                                   "{n} photos name people in them", n).format(n=n),
@@ -67,9 +69,10 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
     KindInfo(
         Kind.OWNER_NAME, Severity.HIGH, N_("Owner's name"),
         N_("Names the photographer or owner: {names} ({source})"), "names",
-        N_("The file names its photographer or owner. Anyone who gets the file can read "
-           "the name, even when you post without it. Share a safe copy, or remove the "
-           "name from your camera's settings."),
+        N_("The file names its photographer or owner. Anyone who gets the file by e-mail, "
+           "in a chat 'as file' or by cloud link can read the name, even when you post "
+           "without it. Share a safe copy, or remove the name from your camera's "
+           "settings."),
         N_("Share a safe copy, or remove your name from the camera."),
         photos=lambda n: ngettext("{n} photo names its owner",
                                   "{n} photos name their owner", n).format(n=n),
@@ -80,7 +83,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("Camera or lens serial number: {names} ({source})"), "serials",
         N_("The serial number of your camera or lens is in the file. It ties every photo "
            "from this camera together, so an anonymous account can be linked to one under "
-           "your name. Share a safe copy."),
+           "your name. It goes along with the file itself (e-mail, 'as file', cloud "
+           "links), and platforms that hide it from viewers still receive it. Share a "
+           "safe copy."),
         N_("Share a safe copy: the serial links all your photos."),
         photos=lambda n: ngettext("{n} photo carries a serial number",
                                   "{n} photos carry a serial number", n).format(n=n),
@@ -88,22 +93,24 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         description=N_("The serial number of the camera or lens, the same in all its photos.")),
     KindInfo(
         Kind.FACES, Severity.HIGH, N_("Faces"), "", "count",
-        N_("Faces that are large and sharp can be matched by face-search services that "
-           "copy public photos by the billion, even when someone else posts the photo. "
-           "Big social networks remove some metadata but never the faces. Ask the people "
-           "shown for consent, blur the faces of bystanders and children, and keep albums "
-           "private. Under the GDPR you can ask such a service which photos of you it holds "
-           "(access, art. 15) and have them erased (art. 17), or complain to your data "
-           "protection authority."),
-        N_("Ask consent; blur bystanders and children; keep albums private."),
+        N_("Face-search services match faces in public photos, even when someone else "
+           "posts them. Feeds shrink photos, so small faces may become too small to match, "
+           "but a file sent whole (e-mail, 'as file', cloud link) keeps them full size. "
+           "Ask the people shown for consent, and pixelate or cover bystanders and "
+           "children: ordinary blur can be undone. 'What you can do' explains how to ask a "
+           "service for access, erasure or a stop (GDPR art. 15, 17, 21) and how to "
+           "complain to the data protection authority."),
+        N_("Ask consent; pixelate or cover bystanders and children."),
         photos=lambda n: ngettext("{n} photo shows faces", "{n} photos show faces",
                                   n).format(n=n),
         photos_line=N_("show faces"), badge=N_("F"), identifying=False,
-        description=N_("Faces in the photo; large, sharp ones can be found by face search.")),
+        description=N_("Faces in the photo; large, sharp ones can be matched by face "
+                       "search.")),
     KindInfo(
         Kind.HIDDEN_PREVIEW, Severity.MEDIUM, N_("Hidden preview"), "", "width",
         N_("A small copy of the photo is stored inside the file. If the photo was cropped "
-           "or edited, the hidden copy can still show the original. Share a safe copy, "
+           "or edited, the hidden copy can still show the original to anyone who gets the "
+           "file by e-mail, in a chat 'as file' or by cloud link. Share a safe copy, "
            "which drops the preview."),
         N_("Share a safe copy: the preview may show what you cut."),
         photos_line=N_("hold a hidden preview image"), badge=N_("P"),
@@ -113,8 +120,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         Kind.CAPTURE_TIME, Severity.LOW, N_("Date taken"),
         N_("Date and time taken: {names} ({source})"), "values",
         N_("The exact date and time the photo was taken are in the file, sometimes with "
-           "your time zone. Combined with other photos it shows your routine. Share a "
-           "safe copy if the time matters."),
+           "your time zone. Combined with other photos it shows your routine to anyone "
+           "who gets the files by e-mail, 'as file' or by cloud link. Share a safe copy if "
+           "the time matters."),
         N_("Share a safe copy if the time is private."),
         identifying=False, keep_as="date", advice_in_lists=False,
         description=N_("The date and time the photo was taken.")),
@@ -122,8 +130,9 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         Kind.FREE_TEXT, Severity.MEDIUM, N_("Text in file"),
         N_("Text written into the file: {names} ({source})"), "texts",
         N_("Descriptions, comments or keywords are written into the file and may contain "
-           "names, places or private notes. Anyone who gets the file can read them. Check "
-           "the text, or share a safe copy."),
+           "names, places or private notes. Anyone who gets the file by e-mail, in a chat "
+           "'as file' or by cloud link can read them. Check the text, or share a safe "
+           "copy."),
         N_("Read the text; share a safe copy if it is private."),
         photos_line=N_("contain written text"), badge=N_("T"),
         description=N_("Descriptions, comments or keywords written into the file.")),
@@ -131,7 +140,8 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         Kind.UNIQUE_ID, Severity.LOW, N_("Unique ID"),
         N_("A unique ID that links copies of this photo: {names} ({source})"), "ids",
         N_("A unique ID in the file is the same in every copy of this photo, so copies "
-           "posted on different sites can be linked to each other. Share a safe copy."),
+           "sent whole (e-mail, 'as file', cloud links) to different people or sites can "
+           "be linked to each other. Share a safe copy."),
         N_("Share a safe copy so copies cannot be linked."),
         photos_line=N_("carry a unique ID"),
         description=N_("A number that is the same in every copy of this photo.")),
