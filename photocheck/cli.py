@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import datetime
+import html
 import json
 import os
 import sys
@@ -13,13 +15,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from . import __version__
-from .core.clean.copy import CleanResult, describe_copy
+from .core.clean.copy import CleanResult, describe_copy, faces_left_text
 from .core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from .core.findings import value_text
-from .core.i18n import _, ngettext
+from .core.guidance import channels, letters, rights
+from .core.i18n import _, language, ngettext
 from .core.kinds import KINDS, LINE_KINDS, label, short_guidance
 from .core.messages import Message
-from .core.model import Finding, Kind, PhotoReport, PhotoState
+from .core.model import Finding, Kind, Match, PhotoReport, PhotoState
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -135,16 +138,44 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--out", required=True, metavar="DIR",
                        help=_("folder for the copies; it must exist already (photocheck "
                               "does not make it) and you must be able to add files to it"))
-    clean.add_argument("--blur-faces", choices=["none", "small", "all"], default="none",
-                       help=_("blur no faces (default), only small background faces, or all"))
-    clean.add_argument("--keep", type=_keep_list, default=set(), metavar="date,camera",
-                       help=_("keep the date taken and/or the camera make and model"))
+    clean.add_argument("--blur-faces", choices=["none", "small", "matchable", "all"],
+                       default="none",
+                       help=_("blur no faces (default); only the faces that face search "
+                              "could not match (small, blurred or turned away); only those "
+                              "it could match; or all faces. The copies are checked for "
+                              "faces either way, and those that still show faces that face "
+                              "search could match are named"))
+    clean.add_argument("--keep", type=_keep_list, default=set(), metavar="date,camera,place",
+                       help=_("keep the date taken, the camera make and model, and/or a "
+                              "rough location: the GPS position rounded to 0.1° (about 11 "
+                              "km north-south; less east-west away from the equator, about "
+                              "7 km in the Netherlands)"))
     clean.add_argument("--json", action="store_true",
                        help=_("print one JSON document instead of text"))
     clean.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
                        help=_("worker processes (default: one per core)"))
     clean.add_argument("--allow-inside", action="store_true",
                        help=_("allow an output folder inside a folder being cleaned"))
+    guide = sub.add_parser("guide", help=_("what each sharing channel passes on, and what you "
+                                           "can do"),
+                           description=_("Print a page of guidance: 'sharing' (what each "
+                                         "channel passes on to others) or 'rights' (what you "
+                                         "can do when your photos are online)."))
+    guide.add_argument("page", choices=["sharing", "rights"])
+    guide.add_argument("--html", metavar="FILE",
+                       help=_("write the page as an HTML file instead of printing it"))
+    letter = sub.add_parser("letter", help=_("write a letter asking an organisation for "
+                                             "your data"),
+                            description=_("Print a letter for a request under the GDPR, "
+                                          "to fill in and send yourself: photocheck never "
+                                          "sends anything."))
+    letter.add_argument("request", choices=[r.value for r in letters.Request])
+    letter.add_argument("--to", required=True, metavar="ORGANISATION",
+                        help=_("clearview, pimeyes, or the name of any organisation"))
+    letter.add_argument("--letter-language", choices=list(letters.LANGUAGES), default=None,
+                        help=_("the language of the letter (default: the language of "
+                               "photocheck)"))
+    letter.add_argument("--name", default=None, help=_("your name, written on the letter"))
     return parser
 
 
@@ -167,7 +198,7 @@ _positive_int = _positive(int, _("a whole number"))
 _positive_float = _positive(float, _("a number of seconds"))
 
 
-COMMANDS = ("scan", "clean")
+COMMANDS = ("scan", "clean", "guide", "letter")
 
 
 def mistyped_command(word: str) -> bool:
@@ -197,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "clean":
             return run_clean(args)
+        if args.command == "guide":
+            return run_guide(args)
+        if args.command == "letter":
+            return run_letter(args)
         return run_scan(args)
     except KeyboardInterrupt:
         # before or after the scan itself (which reports what it did): no traceback
@@ -212,9 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _keep_list(text: str) -> set[str]:
     items = {t.strip() for t in text.split(",") if t.strip()}
-    unknown = items - {"date", "camera"}
+    unknown = items - {"date", "camera", "place"}
     if unknown:
-        raise argparse.ArgumentTypeError(_("can keep only: date, camera"))
+        raise argparse.ArgumentTypeError(_("can keep only: date, camera, place"))
     return items
 
 
@@ -225,7 +260,8 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
 
     out, err = _streams(out, err)
     options = CleanOptions(keep_date="date" in args.keep, keep_camera="camera" in args.keep,
-                           blur=args.blur_faces, allow_inside=args.allow_inside)
+                           keep_place="place" in args.keep, blur=args.blur_faces,
+                           allow_inside=args.allow_inside)
     try:
         # before anything starts: a folder that cannot take the copies is told once,
         # not once for every photo
@@ -265,21 +301,30 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
         interrupted = True
     problems = scanner.problems
     failed = sum(1 for r in results if r.error)
+    made = [r for r in results if not r.error]
+    # copies without identifying metadata that still show faces face search could match,
+    # and those whose faces were not checked: never counted as copied safely
+    with_faces = [r for r in made if r.faces_checked and r.matchable_left]
+    unchecked = [r for r in made if not r.faces_checked]
     if args.json:
         json.dump({"photocheck": __version__,
                    "copies": [with_name_bytes(r.to_dict(), "source", "output", "sidecars")
                               for r in results],
                    "problems": _json_problems(problems),
-                   "summary": {"photos": len(results), "cleaned": len(results) - failed,
-                               "failed": failed, "complete": not interrupted}},
+                   "summary": {"photos": len(results), "cleaned": len(made),
+                               "failed": failed, "complete": not interrupted,
+                               "safe": len(made) - len(with_faces) - len(unchecked),
+                               "with_matchable_faces": len(with_faces),
+                               "matchable_faces": sum(r.matchable_left for r in with_faces),
+                               "faces_not_checked": len(unchecked)}},
                   out, ensure_ascii=True, indent=1)
         out.write("\n")
     else:
         for path, message in problems:
             out.write(_("Could not read {path}: {message}").format(
                 path=printable(path), message=printable(message)) + "\n")
-        out.write(_("{done} of {total} photos copied safely to {folder}.").format(
-            done=len(results) - failed, total=len(results), folder=printable(args.out)) + "\n")
+        _print_clean_summary(out, len(results), made, with_faces, unchecked, args.out,
+                             scanner.detector_problem)
         if interrupted:
             out.write(_("Interrupted: the photos not listed above were not copied.") + "\n")
     if interrupted:
@@ -307,10 +352,46 @@ def _print_clean(result: CleanResult, out: TextIO) -> None:
         w("   " + _("FAILED, no copy made: {reason}").format(reason=printable(result.error))
           + "\n")
         return
-    how, *notes = describe_copy(result)
+    how, *notes = describe_copy(result, faces=False)
     w("   -> " + printable(result.output or "") + f" ({printable(how)})\n")
     for line in notes:
         w("   " + printable(line) + "\n")
+    faces = faces_left_text(result)
+    if faces is not None:  # a warning: the copy is not safe to share as it is
+        w("   !! " + _("metadata removed; {faces}").format(faces=faces) + "\n")
+
+
+def _print_clean_summary(out: TextIO, total: int, made: Sequence[CleanResult],
+                         with_faces: Sequence[CleanResult], unchecked: Sequence[CleanResult],
+                         folder: str, detector_problem: Message | None) -> None:
+    """How many copies are safe to share; those that still show faces face search
+    could match, or whose faces were not checked, counted apart."""
+    w = out.write
+    safe = len(made) - len(with_faces) - len(unchecked)
+    if not with_faces and not unchecked:
+        w(_("{done} of {total} photos copied safely to {folder}.").format(
+            done=safe, total=total, folder=printable(folder)) + "\n")
+        return
+    w(ngettext("{done} of {total} photo copied without identifying metadata to {folder}.",
+               "{done} of {total} photos copied without identifying metadata to {folder}.",
+               total).format(done=len(made), total=total, folder=printable(folder)) + "\n")
+    if with_faces:
+        faces = sum(r.matchable_left for r in with_faces)
+        shown = ngettext("{n} face that face search could match",
+                         "{n} faces that face search could match", faces).format(n=faces)
+        w(ngettext("{n} of them still shows {faces}: to blur them, use --blur-faces "
+                   "matchable.",
+                   "{n} of them still show {faces}: to blur them, use --blur-faces "
+                   "matchable.", len(with_faces)).format(n=len(with_faces), faces=shown)
+          + "\n")
+    if unchecked:
+        why = printable(detector_problem) if detector_problem is not None else _(
+            "face detection was not available")
+        w(ngettext("{n} of them was not checked for faces ({why}): it may still show faces.",
+                   "{n} of them were not checked for faces ({why}): they may still show "
+                   "faces.", len(unchecked)).format(n=len(unchecked), why=why) + "\n")
+    w(ngettext("{n} copy is safe to share as it is.", "{n} copies are safe to share as they "
+               "are.", safe).format(n=safe) + "\n")
 
 
 def run_scan(args: argparse.Namespace, out: TextIO | None = None,
@@ -371,14 +452,52 @@ def _safe_stream(stream: TextIO) -> None:
 # -- JSON -----------------------------------------------------------------------------------
 
 
+def run_guide(args: argparse.Namespace) -> int:
+    """`photocheck guide sharing|rights [--html FILE]`."""
+    if args.html is None:
+        page = channels.sharing_text() if args.page == "sharing" else rights.rights_text()
+        sys.stdout.write(page.rstrip("\n") + "\n")
+        return EXIT_OK
+    body = channels.sharing_html() if args.page == "sharing" else rights.rights_html()
+    title = _("Sharing: what each channel passes on") if args.page == "sharing" else _(
+        "What you can do")
+    document = (f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
+                f"<title>{html.escape(title)}</title></head><body>{body}</body></html>\n")
+    try:
+        letters.save_letter(document, args.html)
+    except OSError as exc:
+        sys.stderr.write(_("photocheck: could not write {path}: {reason}").format(
+            path=printable(args.html), reason=printable(exc.strerror or str(exc))) + "\n")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def run_letter(args: argparse.Namespace) -> int:
+    """`photocheck letter access|erasure|objection --to ORGANISATION`."""
+    known = {r.key: r for r in letters.KNOWN_RECIPIENTS}
+    recipient = known.get(args.to.strip().lower()) or letters.organisation(args.to.strip())
+    text = letters.write_letter(letters.Request(args.request), recipient,
+                                args.letter_language or language(), name=args.name,
+                                date=datetime.date.today())
+    sys.stdout.write(text.rstrip("\n") + "\n")
+    sys.stderr.write("\n" + letters.where_text(recipient) + "\n")
+    return EXIT_OK
+
+
 def summary_counts(reports: Sequence[PhotoReport]) -> dict[str, Any]:
     with_findings = {kind.value: 0 for kind in Kind}
+    # photos by their most matchable face (the faces finding's code)
+    faces = {m.value: 0 for m in Match if m is not Match.NO}
     for report in reports:
         for kind in report.kinds():
             with_findings[kind.value] += 1
+        for f in report.findings:
+            if f.kind == Kind.FACES and f.code != "faces.not_matchable":
+                faces[f.code.partition(".")[2]] += 1
     return {
         "photos": len(reports),
         "with_findings": with_findings,
+        "with_matchable_faces": faces,
         "flagged": sum(1 for r in reports if r.findings),
         "clean": sum(1 for r in reports if r.state == PhotoState.CLEAN),
         "partly_checked": sum(1 for r in reports if r.not_checked and r.error is None),
@@ -471,6 +590,20 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
         count = counts["with_findings"][kind.value]
         if count:
             w(f"  {count:>6}  {_(KINDS[kind].photos_line or '')}\n")
+        if kind == Kind.FACES and count:
+            anyone = counts["with_matchable_faces"][Match.SHARED_SMALL.value]
+            full = counts["with_matchable_faces"][Match.FULL_FILE.value]
+            if anyone:
+                w(f"  {'':>6}  " + ngettext(
+                    "{n} of them shows faces anyone could match with face search",
+                    "{n} of them show faces anyone could match with face search",
+                    anyone).format(n=anyone) + "\n")
+            if full:
+                w(f"  {'':>6}  " + ngettext(
+                    "{n} of them shows faces face search could match if the full-size file "
+                    "is shared",
+                    "{n} of them show faces face search could match if the full-size file "
+                    "is shared", full).format(n=full) + "\n")
     if counts["errors"]:
         w(f"  {counts['errors']:>6}  " + _("could not be checked (see ERROR above)") + "\n")
     if not options.faces:

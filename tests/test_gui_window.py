@@ -249,3 +249,27 @@ def test_where_a_time_was_found_tells_the_gps_clock_apart() -> None:
         "in the GPS data (its times are in UTC)")
     # a version is not a program's name
     assert where_found("XMP dc:creator", report) == "in the XMP data"
+
+
+def test_the_help_menu_opens_sharing_rights_and_letters_in_the_window_s_language(
+        qtbot: QtBot) -> None:
+    """Issue 11: the "Sharing" and "What you can do" pages and the letter writer are
+    reached from the main window's Help menu and follow its language switch."""
+    from PySide6.QtWidgets import QDialog, QTextBrowser
+
+    window = _window(qtbot)
+    entries = [a for a in window.help_menu.actions() if not a.isSeparator()]
+    texts = [a.text().replace("&", "") for a in entries]
+    assert texts[-3:] == ["Sharing: what each channel passes on", "What you can do",
+                          "Write a letter..."]
+    entries[-2].trigger()
+    rights = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    page = rights.findChild(QTextBrowser)
+    assert page is not None and "15" in page.toPlainText()
+    try:
+        window.set_language("nl")
+        assert [a.text().replace("&", "") for a in entries][-2] == i18n._("What you can do")
+        assert i18n._("What you can do") != "What you can do"
+        assert "AVG" in page.toPlainText()
+    finally:
+        window.set_language("en")

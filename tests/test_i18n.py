@@ -105,7 +105,7 @@ def in_dutch():
 def test_plurals_and_labels_follow_the_language(in_dutch) -> None:
     assert kind_label(kind=__import__("photocheck.core.model", fromlist=["Kind"]).Kind.LOCATION
                       ) == "Locatie"
-    assert faces_summary(0, 0, 1) == ("1 gezicht, te klein of onduidelijk voor "
+    assert faces_summary(0, 0, 1) == ("1 gezicht, te klein of te onduidelijk voor "
                                       "gezichtszoekmachines")
     assert faces_summary(3, 7, 0) == ("3 gezichten die iedereen met een "
                                       "gezichtszoekmachine kan vinden; nog 7 als het "

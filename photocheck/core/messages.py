@@ -113,6 +113,9 @@ CATALOG: dict[str, str] = {
     "clean.too_large": N_("the file is too large to clean safely"),
     "clean.cannot_blur": N_("faces cannot be blurred: face detection is not available"),
     "clean.changed": N_("the photo changed while it was being cleaned; try again"),
+    "clean.faces_changed": N_("the faces chosen to blur no longer match this photo: it "
+                              "changed since it was checked; check it again and choose "
+                              "the faces again"),
     "clean.face_left": N_("a blurred face is still detected"),
     "clean.faces_unchecked": N_("faces could not be looked for, so none could be blurred: "
                                 "{reason}"),

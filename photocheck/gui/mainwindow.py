@@ -50,6 +50,7 @@ from ..core.paths import display_path
 from ..core.settings import MAX_ZOOM, MIN_ZOOM, Settings, forget_all
 from .app import apply_language
 from .dialogs.cleandialog import CleanDialog
+from .dialogs.guidance import add_guidance_actions, retranslate_guidance
 from .dialogs.help import HelpDialog
 from .dialogs.settingsdialog import SettingsDialog
 from .estimate import Estimate
@@ -236,6 +237,7 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addActions([self.help_action, self.shortcuts_action,
                                    self.about_action])
+        self.guidance_actions = add_guidance_actions(self.help_menu, self)
 
     def _connect(self) -> None:
         self.folders.changed.connect(self._refresh)
@@ -255,6 +257,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """(Re)set every user-facing text: at start and after a language switch."""
+        retranslate_guidance(self.guidance_actions)
         self.setWindowTitle(_("photocheck - what do your photos give away?"))
         self.scan_button.setText(_("Check photos"))
         self.clean_button.setText(_("Make safe copies..."))
@@ -535,11 +538,18 @@ class MainWindow(QMainWindow):
         that can be copied (read in full, not damaged)."""
         return self._open_clean_dialog([r for r in self.chosen_reports() if copyable(r)])
 
-    def make_safe_copy_of(self, report: PhotoReport) -> CleanDialog | None:
-        """A safe copy of one photo (the detail panel's button)."""
-        return self._open_clean_dialog([report] if copyable(report) else [])
+    def make_safe_copy_of(self, report: PhotoReport,
+                          faces: tuple[int, ...] | None = None) -> CleanDialog | None:
+        """A safe copy of one photo (the detail panel's button): with exactly the faces
+        chosen in its preview blurred, when some are (`faces`: those, given here)."""
+        if faces is None and self.detail.report is report:
+            faces = self.detail.chosen_faces() or None
+        return self._open_clean_dialog([report] if copyable(report) else [],
+                                       {report.path: faces} if faces else None)
 
-    def _open_clean_dialog(self, reports: list[PhotoReport]) -> CleanDialog | None:
+    def _open_clean_dialog(self, reports: list[PhotoReport],
+                           chosen_faces: dict[str, tuple[int, ...]] | None = None
+                           ) -> CleanDialog | None:
         if not reports:
             self.show_banner(lambda: _("There is no photo to copy: check some photos first."))
             return None
@@ -547,9 +557,10 @@ class MainWindow(QMainWindow):
                             tuple(os.path.join(os.path.dirname(r.path), s) for s in r.sidecars))
                   for r in reports]
         # the scan's reports go along: a photo unchanged since is not read again for
-        # faces to blur
+        # faces (to blur them, and to say which ones a copy still shows); faces chosen in
+        # the preview are blurred exactly, and only while the photo is unchanged
         dialog = CleanDialog(photos, self.folder_list(), self.scan_options(), self,
-                             known={r.path: r for r in reports})
+                             known={r.path: r for r in reports}, chosen_faces=chosen_faces)
         dialog.setModal(True)
         dialog.show()
         return dialog

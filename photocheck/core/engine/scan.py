@@ -94,10 +94,12 @@ class InspectJob:
 
 @dataclass(frozen=True, slots=True)
 class CopyTask:
-    """One photo to copy, with the scan's report of it when there is one."""
+    """One photo to copy, with the scan's report of it when there is one, and the faces
+    chosen to blur in it (indices into known.faces; None: as the options say)."""
 
     photo: PhotoFile
     known: PhotoReport | None = None
+    blur_faces: tuple[int, ...] | None = None
 
     @property
     def path(self) -> str:
@@ -115,14 +117,15 @@ class CopyJob:
     detector: Any = field(default=None, repr=False)
 
     def start(self) -> Message | None:
+        # faces are looked for to blur them, and to say which ones a copy still shows
         problem = None
-        if self.options.blur != "none":
+        if self.options.blur != "none" or self.options.check_faces:
             self.detector, problem = resolve_detector(self.detector_spec)()
         return problem
 
     def run(self, item: CopyTask) -> CleanResult:
         return clean_file(item.path, self.out_dir, self.options, self.detector,
-                          item.photo.sidecars, self.roots, item.known)
+                          item.photo.sidecars, self.roots, item.known, item.blur_faces)
 
     def failure(self, item: CopyTask, message: Message) -> CleanResult:
         return CleanResult(source=item.path, error=message,
@@ -177,10 +180,15 @@ class Scanner:
     def copy_files(self, photos: Sequence[PhotoFile], out_dir: str, options: CleanOptions,
                    roots: Sequence[str], progress: ProgressCallback | None = None,
                    cancel: CancelToken | None = None,
-                   known: Mapping[str, PhotoReport] | None = None) -> Iterator[CleanResult]:
+                   known: Mapping[str, PhotoReport] | None = None,
+                   blur: Mapping[str, Sequence[int]] | None = None) -> Iterator[CleanResult]:
         """Write a safe copy of each photo into `out_dir`; one result per photo. `known`:
-        the scan's reports by path, used while the files are unchanged."""
-        tasks = [CopyTask(p, (known or {}).get(p.path)) for p in photos]
+        the scan's reports by path, used while the files are unchanged. `blur`: the faces
+        chosen to blur, by path (indices into the known report's faces): exactly those
+        are blurred in that photo, whatever `options.blur` says."""
+        known, blur = known or {}, blur or {}
+        tasks = [CopyTask(p, known.get(p.path),
+                          tuple(blur[p.path]) if p.path in blur else None) for p in photos]
         yield from self._run(self._copy_pool(out_dir, options, roots), tasks, progress,
                              cancel)
 

@@ -30,13 +30,26 @@ class Keep:
     date: str | None = None  # EXIF form, "YYYY:MM:DD HH:MM:SS"
     make: str | None = None
     model: str | None = None
+    # a rough position (latitude, longitude), already rounded to the cell a copy may
+    # show (clean/copy.py coarse_position); written as an EXIF GPS IFD
+    place: tuple[float, float] | None = None
+
+    def asks(self) -> bool:
+        """Whether anything but the orientation is to be kept."""
+        return bool(self.date or self.make or self.model or self.place)
+
+    def items(self) -> list[str]:
+        """What is kept, as the words Stripped.kept uses."""
+        return ((["date"] if self.date else []) + (["camera"] if self.make or self.model
+                                                   else [])
+                + (["place"] if self.place else []))
 
 
 @dataclass(slots=True)
 class Stripped:
     data: bytes
     removed: list[str] = field(default_factory=list)  # metadata blocks left out
-    kept: list[str] = field(default_factory=list)  # of Keep: "date", "camera"
+    kept: list[str] = field(default_factory=list)  # of Keep: "date", "camera", "place"
 
 
 Sniff = Callable[[bytes], "str | None"]

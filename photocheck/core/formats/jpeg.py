@@ -352,10 +352,10 @@ def _ciff_heap(data: bytes, start: int, end: int, endian: str, out: list[Evidenc
 
 def strip(buf: Any, keep: Keep) -> Stripped:
     """The JPEG without its metadata segments, the compressed pixels copied as they are;
-    a minimal EXIF holds the orientation and what `keep` asks for."""
-    date = keep.date
-    exif = (minimal_exif(keep.orientation, date, keep.make, keep.model)
-            if keep.orientation != 1 or date or keep.make or keep.model else None)
+    a minimal EXIF holds the orientation and what `keep` asks for (the date taken, the
+    camera, a rough position)."""
+    exif = (minimal_exif(keep.orientation, keep.date, keep.make, keep.model, keep.place)
+            if keep.orientation != 1 or keep.asks() else None)
     out = bytearray()
     removed: list[str] = []
     end_of_image = len(buf)
@@ -378,8 +378,7 @@ def strip(buf: Any, keep: Keep) -> Stripped:
             end_of_image = seg.end
     if data_after(buf, end_of_image):
         removed.append(TRAILER)
-    kept = (["date"] if date else []) + (["camera"] if keep.make or keep.model else [])
-    return Stripped(bytes(out), removed, kept)
+    return Stripped(bytes(out), removed, keep.items())
 
 
 def _kept_segment(marker: int, block: str | None, buf: Any, seg: Segment) -> bytes | None:
@@ -412,47 +411,73 @@ def _mpf_images(data: bytes, out: Extracted) -> None:
         out.add_preview_item("MPF image (APP2)", None, None)
 
 
+_ASCII, _SHORT, _LONG, _RATIONAL, _BYTE = 2, 3, 4, 5, 1
+_TYPE_SIZE = {_BYTE: 1, _ASCII: 1, _SHORT: 2, _LONG: 4, _RATIONAL: 8}
+_EXIF_POINTER, _GPS_POINTER = 0x8769, 0x8825
+
+
+def _gps_degrees(value: float) -> bytes:
+    """A coordinate on the 0.1 degree grid as EXIF's three rationals (degrees, minutes,
+    seconds), exactly: 0.1 degree is 6 minutes."""
+    tenths = round(abs(value) * 10)
+    return struct.pack(">IIIIII", tenths // 10, 1, (tenths % 10) * 6, 1, 0, 1)
+
+
+def gps_entries(place: tuple[float, float]) -> list[tuple[int, int, bytes]]:
+    """The GPS IFD of a rough position: GPSVersionID 2.3.0.0, latitude and longitude
+    with their N/S and E/W references, nothing else (no altitude, time or direction)."""
+    lat, lon = place
+    return [(0x0000, _BYTE, bytes((2, 3, 0, 0))),
+            (0x0001, _ASCII, b"S\x00" if lat < 0 else b"N\x00"),
+            (0x0002, _RATIONAL, _gps_degrees(lat)),
+            (0x0003, _ASCII, b"W\x00" if lon < 0 else b"E\x00"),
+            (0x0004, _RATIONAL, _gps_degrees(lon))]
+
+
 def minimal_exif(orientation: int, date: str | None = None, make: str | None = None,
-                 model: str | None = None) -> bytes:
-    """An EXIF APP1 payload with only what is asked for (Orientation always when not 1)."""
+                 model: str | None = None, place: tuple[float, float] | None = None) -> bytes:
+    """An EXIF APP1 payload ("Exif\\0\\0" and a big-endian TIFF structure) with only what
+    is asked for: Orientation when not 1, Make, Model, DateTimeOriginal (in the Exif
+    IFD) and a rough position (`place`, rounded already: see gps_entries)."""
     entries: list[tuple[int, int, bytes]] = []  # tag, type, value bytes (big-endian)
     if make:
-        entries.append((0x010F, 2, make.encode("ascii", "replace") + b"\x00"))
+        entries.append((0x010F, _ASCII, make.encode("ascii", "replace") + b"\x00"))
     if model:
-        entries.append((0x0110, 2, model.encode("ascii", "replace") + b"\x00"))
+        entries.append((0x0110, _ASCII, model.encode("ascii", "replace") + b"\x00"))
     if orientation != 1:
-        entries.append((0x0112, 3, struct.pack(">H", orientation) + b"\x00\x00"))
-    exif_ifd: list[tuple[int, int, bytes]] = []
+        entries.append((0x0112, _SHORT, struct.pack(">H", orientation)))
+    subs: dict[int, list[tuple[int, int, bytes]]] = {}
     if date:
-        exif_ifd.append((0x9003, 2, date.encode("ascii", "replace")[:19] + b"\x00"))
-    if exif_ifd:
-        entries.append((0x8769, 4, b"\x00\x00\x00\x00"))  # patched below
+        subs[_EXIF_POINTER] = [(0x9003, _ASCII, date.encode("ascii", "replace")[:19] + b"\x00")]
+    if place is not None:
+        subs[_GPS_POINTER] = gps_entries(place)
+    entries += [(tag, _LONG, b"\x00\x00\x00\x00") for tag in subs]  # patched below
     entries.sort()
 
-    def ifd(items: list[tuple[int, int, bytes]], start: int) -> tuple[bytes, bytes, int]:
+    def ifd(items: list[tuple[int, int, bytes]], start: int) -> tuple[bytes, dict[int, int]]:
+        """The IFD written at offset `start`, its values after it; where in it each
+        pointer's value is (to patch)."""
         table = struct.pack(">H", len(items))
         extra = b""
         data_at = start + 2 + 12 * len(items) + 4
-        pointer_at = -1
+        pointers: dict[int, int] = {}
         for tag, typ, value in items:
-            count = len(value) if typ == 2 else 1
+            count = len(value) // _TYPE_SIZE[typ]
             if len(value) <= 4:
-                if tag == 0x8769:
-                    pointer_at = len(table) + 8
+                if tag in (_EXIF_POINTER, _GPS_POINTER):
+                    pointers[tag] = len(table) + 8
                 table += struct.pack(">HHI", tag, typ, count) + value.ljust(4, b"\x00")
             else:
                 table += struct.pack(">HHII", tag, typ, count, data_at + len(extra))
                 extra += value + (b"\x00" if len(value) % 2 else b"")
         table += b"\x00\x00\x00\x00"
-        return table, extra, pointer_at
+        return table + extra, pointers
 
-    table0, extra0, pointer_at = ifd(entries, 8)
-    body = table0 + extra0
-    if exif_ifd:
-        sub_at = 8 + len(body)
-        table1, extra1, _ = ifd(exif_ifd, sub_at)
-        body = body[:pointer_at] + struct.pack(">I", sub_at) + body[pointer_at + 4:]
-        body += table1 + extra1
+    body, pointers = ifd(entries, 8)
+    for tag, items in sorted(subs.items()):
+        at = 8 + len(body)
+        sub, _ = ifd(items, at)
+        body = body[:pointers[tag]] + struct.pack(">I", at) + body[pointers[tag] + 4:] + sub
     return b"Exif\x00\x00MM\x00*\x00\x00\x00\x08" + body
 
 

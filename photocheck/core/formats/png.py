@@ -183,8 +183,18 @@ def _imagemagick_profile(text: str) -> bytes | None:
 # -- copying without metadata -------------------------------------------------------------
 
 
+def chunk_bytes(ctype: bytes, payload: bytes) -> bytes:
+    """One PNG chunk: length, type, data and CRC."""
+    return (struct.pack(">I", len(payload)) + ctype + payload
+            + struct.pack(">I", zlib.crc32(ctype + payload) & 0xFFFFFFFF))
+
+
 def strip(buf: Any, keep: Keep) -> Stripped:
-    """The PNG with only the chunks that make up the image (the pixels as they are)."""
+    """The PNG with only the chunks that make up the image (the pixels as they are);
+    what `keep` asks for (the date taken, the camera, a rough position) in an eXIf
+    chunk of its own right after the header."""
+    from .jpeg import minimal_exif
+
     out = bytearray(SIGNATURE)
     removed: list[str] = []
     end = 8
@@ -192,13 +202,17 @@ def strip(buf: Any, keep: Keep) -> Stripped:
         end = chunk.end
         if chunk.type in KEEP:
             out += buf[chunk.start:chunk.end]
+            if chunk.type == b"IHDR" and keep.asks():
+                tiff = minimal_exif(keep.orientation, keep.date, keep.make, keep.model,
+                                    keep.place)[6:]  # (no "Exif\0\0" in PNG)
+                out += chunk_bytes(b"eXIf", tiff)
         else:
             name = chunk.type.decode("latin-1")
             if name not in removed:
                 removed.append(name)
     if data_after(buf, end):
         removed.append("trailer")  # data after IEND
-    return Stripped(bytes(out), removed)
+    return Stripped(bytes(out), removed, keep.items())
 
 
 HANDLER = Handler("PNG", ("PNG",), sniff, read, strip, copy_as={"PNG": "PNG"})

@@ -75,11 +75,41 @@ def read(buf: Any, fmt: str = "WEBP", ext: str = "") -> Extracted:
     return out
 
 
+def _chunk(ctype: bytes, payload: bytes) -> bytes:
+    return ctype + struct.pack("<I", len(payload)) + payload + (b"\x00" if len(payload) % 2
+                                                                 else b"")
+
+
+def _vp8x_for(ctype: bytes, data: bytes) -> bytes | None:
+    """A VP8X header for a simple WebP (one VP8 or VP8L image), which needs one to
+    carry an EXIF chunk: its canvas is the image's size, alpha as the image has it."""
+    if ctype == b"VP8 " and len(data) >= 10 and data[3:6] == b"\x9d\x01\x2a":
+        w, h = struct.unpack_from("<HH", data, 6)
+        w, h, alpha = w & 0x3FFF, h & 0x3FFF, False
+    elif ctype == b"VP8L" and len(data) >= 5 and data[0] == 0x2F:
+        bits = int.from_bytes(data[1:5], "little")
+        w, h = (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        alpha = bool((bits >> 28) & 1)
+    else:
+        return None
+    if w <= 0 or h <= 0:
+        return None
+    flags = 0x10 if alpha else 0
+    return _chunk(b"VP8X", bytes((flags, 0, 0, 0)) + (w - 1).to_bytes(3, "little")
+                  + (h - 1).to_bytes(3, "little"))
+
+
 def strip(buf: Any, keep: Keep) -> Stripped:
-    """The WebP without its EXIF and XMP chunks (ICC kept), the VP8X flags updated."""
+    """The WebP without its EXIF and XMP chunks (ICC kept), the VP8X flags updated;
+    what `keep` asks for (the date taken, the camera, a rough position) in an EXIF
+    chunk of its own at the end (a simple WebP gets the VP8X header that needs)."""
+    from .jpeg import minimal_exif
+
     parts: list[bytes] = []
     removed: list[str] = []
     end = 12
+    vp8x: int | None = None  # the index of the VP8X chunk in parts
+    image: tuple[bytes, bytes] | None = None  # the first image chunk: type, data
     for chunk in chunks(buf):
         end = chunk.end
         if chunk.type not in KEEP:
@@ -90,11 +120,29 @@ def strip(buf: Any, keep: Keep) -> Stripped:
         data = bytearray(buf[chunk.start:chunk.end])
         if chunk.type == b"VP8X" and chunk.data_end > chunk.data:
             data[8] &= ~(0x08 | 0x04) & 0xFF  # no EXIF, no XMP
+            vp8x = len(parts)
+        elif chunk.type in (b"VP8 ", b"VP8L") and image is None:
+            image = (chunk.type, bytes(buf[chunk.data:chunk.data_end]))
         parts.append(bytes(data))
     if data_after(buf, end):
         removed.append("trailer")  # data after the last chunk
+    kept: list[str] = []
+    if keep.asks():
+        header = None
+        if vp8x is None and image is not None:
+            header = _vp8x_for(*image)
+            if header is not None:
+                parts.insert(0, header)
+                vp8x = 0
+        if vp8x is not None:
+            flagged = bytearray(parts[vp8x])
+            flagged[8] |= 0x08  # EXIF
+            parts[vp8x] = bytes(flagged)
+            parts.append(_chunk(b"EXIF", minimal_exif(keep.orientation, keep.date, keep.make,
+                                                      keep.model, keep.place)[6:]))
+            kept = keep.items()
     body = b"WEBP" + b"".join(parts)
-    return Stripped(b"RIFF" + struct.pack("<I", len(body)) + body, removed)
+    return Stripped(b"RIFF" + struct.pack("<I", len(body)) + body, removed, kept)
 
 
 HANDLER = Handler("WEBP", ("WEBP",), sniff, read, strip, copy_as={"WEBP": "WEBP"})

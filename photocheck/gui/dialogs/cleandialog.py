@@ -38,19 +38,100 @@ from ...core.clean.copy import (
     CleanResult,
     check_output_folder,
     describe_copy,
+    faces_checked,
 )
 from ...core.clean.write import containing_folder, folder_problem
 from ...core.discover import PhotoFile
 from ...core.engine.scan import CancelToken, Progress, Scanner, ScanOptions
 from ...core.i18n import _, ngettext
 from ...core.messages import Message
-from ...core.model import PhotoReport
+from ...core.model import Match, PhotoReport
 from ...core.paths import display_path
 from ..app import keep_qt_settings_private
 from ..scanjob import ScanJob
 
-BLUR_CHOICES = ("none", "small", "all")
+# the choices of the Faces box, in its order (CleanOptions.blur)
+BLUR_CHOICES = ("none", "matchable", "all", "small")
 NAMES_IN_TOOLTIP = 30
+
+
+def blur_labels() -> list[str]:
+    return [_("Do not blur faces"), _("Blur the faces that face search could match"),
+            _("Blur all faces"), _("Blur only the faces too small or unclear to match")]
+
+
+def matchable_faces(reports: list[PhotoReport]) -> tuple[int, int, int]:
+    """Of the photos' reports: how many photos show faces face search could match, and
+    how many such faces they show (even when shared small, only if the full-size file
+    is shared)."""
+    photos = anyone = full = 0
+    for r in reports:
+        a = sum(1 for f in r.faces if f.match is Match.SHARED_SMALL)
+        b = sum(1 for f in r.faces if f.match is Match.FULL_FILE)
+        photos += 1 if a or b else 0
+        anyone, full = anyone + a, full + b
+    return photos, anyone, full
+
+
+def faces_text(reports: list[PhotoReport], will_check: bool = True) -> str:
+    """What the chosen photos show that face search could match, in a sentence or two;
+    "" when none does and all were checked. `will_check`: the copies are checked for
+    faces."""
+    photos, anyone, full = matchable_faces(reports)
+    parts = []
+    if photos:
+        parts.append(ngettext(
+            "{n} of these photos shows faces that face search could match:",
+            "{n} of these photos show faces that face search could match:",
+            photos).format(n=photos) if len(reports) > 1 else
+            _("This photo shows faces that face search could match:"))
+        counts = []
+        if anyone:
+            counts.append(ngettext("{n} face even when the photo is shared small",
+                                   "{n} faces even when the photo is shared small",
+                                   anyone).format(n=anyone))
+        if full:
+            counts.append(ngettext("{n} face if the full-size file is shared",
+                                   "{n} faces if the full-size file is shared",
+                                   full).format(n=full))
+        parts[-1] += " " + ", ".join(counts) + "."
+        parts.append(_("Blur them, unless everyone shown agrees to be found."))
+    unchecked = sum(1 for r in reports if not faces_checked(r))
+    if unchecked and will_check:
+        parts.append(ngettext("{n} photo was not checked for faces; its copy will be.",
+                              "{n} photos were not checked for faces; their copies will be.",
+                              unchecked).format(n=unchecked))
+    elif unchecked:
+        parts.append(ngettext("{n} photo was not checked for faces.",
+                              "{n} photos were not checked for faces.",
+                              unchecked).format(n=unchecked))
+    return " ".join(parts)
+
+
+def places_checklist() -> str:
+    return _("Without GPS, the picture itself can still show where it was taken. Look "
+             "for: landmarks and views; street signs and shop names; house numbers; "
+             "licence plates; screens and papers; reflections in windows, mirrors and "
+             "glasses.")
+
+
+def copies_summary(results: list[CleanResult], total: int) -> str:
+    """How many copies were made, with those that still show faces face search could
+    match counted apart (never all called safe)."""
+    made = [r for r in results if r.output]
+    with_faces = [r for r in made if r.faces_checked and r.matchable_left]
+    if not with_faces:
+        return ngettext("{made} of {total} safe copy made.", "{made} of {total} safe copies made.",
+                        total).format(made=len(made), total=total)
+    faces = sum(r.matchable_left for r in with_faces)
+    shown = ngettext("{n} face that face search could match",
+                     "{n} faces that face search could match", faces).format(n=faces)
+    return (ngettext("{made} of {total} copy made without identifying metadata.",
+                     "{made} of {total} copies made without identifying metadata.",
+                     total).format(made=len(made), total=total)
+            + " " + ngettext("{n} of them still shows {faces}: blur them before you share it.",
+                             "{n} of them still show {faces}: blur them before you share "
+                             "them.", len(with_faces)).format(n=len(with_faces), faces=shown))
 
 
 def result_line(result: CleanResult) -> str:
@@ -83,10 +164,14 @@ class CleanDialog(QDialog):
 
     def __init__(self, photos: list[PhotoFile], scanned: list[str],
                  base_options: ScanOptions, parent: QWidget | None = None,
-                 known: dict[str, PhotoReport] | None = None) -> None:
+                 known: dict[str, PhotoReport] | None = None,
+                 chosen_faces: dict[str, tuple[int, ...]] | None = None) -> None:
         super().__init__(parent)
         self.photos = photos
         self.known = known or {}
+        # faces chosen to blur, by path (indices into the known report's faces): those
+        # photos get exactly these blurred, whatever the Faces box says
+        self.chosen_faces = dict(chosen_faces or {})
         self.scanned = scanned
         self.base_options = base_options
         self.job: ScanJob | None = None
@@ -125,19 +210,47 @@ class CleanDialog(QDialog):
         self.inside_box = QCheckBox(_("Put the copies inside a folder being checked"))
         self.inside_box.hide()
         self.blur = QComboBox()
-        self.blur.addItems([_("Do not blur faces"), _("Blur small background faces"),
-                            _("Blur all faces")])
+        self.blur.addItems(blur_labels())
         self.blur.setAccessibleName(_("Blur faces"))
+        reports = [self.known[p.path] for p in photos if p.path in self.known]
+        # what the photos show that face search could match: said, and blurred unless
+        # the user chooses otherwise
+        self.faces_info = QLabel(faces_text(reports, base_options.faces))
+        self.faces_info.setWordWrap(True)
+        self.faces_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.faces_info.setVisible(bool(self.faces_info.text()))
+        if matchable_faces(reports)[0]:
+            self.blur.setCurrentIndex(BLUR_CHOICES.index("matchable"))
+        if self.chosen_faces:
+            n = sum(len(v) for v in self.chosen_faces.values())
+            self.faces_info.setText(ngettext(
+                "The face you chose will be blurred, and no other.",
+                "The {n} faces you chose will be blurred, and no others.", n).format(n=n))
+            self.faces_info.show()
+            self.blur.setEnabled(False)
         self.keep_date = QCheckBox(_("Keep the date taken"))
         self.keep_camera = QCheckBox(_("Keep the camera make and model"))
+        self.keep_place = QCheckBox(_("Keep a rough location (city level)"))
+        self.keep_place.setToolTip(_(
+            "The GPS position rounded to 0.1°: an area about 11 km from north to south, and "
+            "less from west to east away from the equator (about 7 km in the Netherlands)."))
+        self.places_note = QLabel(places_checklist())
+        self.places_note.setWordWrap(True)
+        self.places_note.setTextFormat(Qt.TextFormat.PlainText)
         form = QFormLayout()
         form.addRow(_("Folder for the copies"), folder_row)
         form.addRow("", self.inside_note)
         form.addRow("", self.inside_box)
         form.addRow(_("Faces"), self.blur)
+        form.addRow("", self.faces_info)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        # after a run: when faces were not looked for, the copies may still show some
+        self.faces_note = QLabel()
+        self.faces_note.setWordWrap(True)
+        self.faces_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.faces_note.hide()
         self.progress = QProgressBar()
         self.progress.setRange(0, max(1, len(photos)))
         self.progress.setAccessibleName(_("Progress of the copies"))
@@ -166,7 +279,10 @@ class CleanDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.keep_date)
         layout.addWidget(self.keep_camera)
+        layout.addWidget(self.keep_place)
+        layout.addWidget(self.places_note)
         layout.addWidget(self.message)
+        layout.addWidget(self.faces_note)
         layout.addWidget(self.progress)
         layout.addWidget(self.results_list, 1)
         layout.addLayout(buttons)
@@ -182,9 +298,12 @@ class CleanDialog(QDialog):
     def options(self) -> CleanOptions:
         return CleanOptions(keep_date=self.keep_date.isChecked(),
                             keep_camera=self.keep_camera.isChecked(),
+                            keep_place=self.keep_place.isChecked(),
                             blur=BLUR_CHOICES[self.blur.currentIndex()],
                             allow_inside=self._inside_of is not None
-                            and self.inside_box.isChecked())
+                            and self.inside_box.isChecked(),
+                            # faces are looked for unless the user turned that off
+                            check_faces=self.base_options.faces)
 
     def output_folder(self) -> str:
         """The folder typed or chosen, as an absolute path ("" when none)."""
@@ -257,19 +376,22 @@ class CleanDialog(QDialog):
         if not self._ready_folder(out):
             return
         options = self.options()
-        # faces are looked for only to blur them
-        scan_options = replace(self.base_options, faces=options.blur != "none")
+        scan_options = replace(self.base_options,
+                               faces=options.check_faces or options.blur != "none")
         photos, scanned, known = list(self.photos), tuple(self.scanned), dict(self.known)
+        chosen = dict(self.chosen_faces)
 
         def copies(scanner: Scanner, progress: Callable[[Progress], None],
                    cancel: CancelToken) -> Iterator[CleanResult]:
-            return scanner.copy_files(photos, out, options, scanned, progress, cancel, known)
+            return scanner.copy_files(photos, out, options, scanned, progress, cancel, known,
+                                      chosen)
 
         self._out = out
         self.results = []
         self._failures = {}
         self._failed = None
         self.results_list.clear()
+        self.faces_note.hide()
         self.progress.setValue(0)
         self.message.setText(_("Making copies..."))
         self.cancel_button.setDefault(False)
@@ -284,8 +406,10 @@ class CleanDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         for widget in (self.folder, self.browse, self.blur, self.keep_date, self.keep_camera,
-                       self.inside_box, self.start_button):
+                       self.keep_place, self.inside_box, self.start_button):
             widget.setEnabled(not running)
+        if self.chosen_faces:  # the faces to blur were chosen: the box does not apply
+            self.blur.setEnabled(False)
         self.cancel_button.setText(_("Cancel") if running else _("Close"))
         if running:
             self.open_button.hide()
@@ -319,8 +443,20 @@ class CleanDialog(QDialog):
     def _done(self, cancelled: bool) -> None:
         made = sum(1 for r in self.results if r.output)
         failed = sum(1 for r in self.results if r.error is not None)
-        text = ngettext("{made} of {total} safe copy made.", "{made} of {total} safe copies made.",
-                        len(self.photos)).format(made=made, total=len(self.photos))
+        text = copies_summary(self.results, len(self.photos))
+        unchecked = sum(1 for r in self.results if r.output and not r.faces_checked)
+        if unchecked:
+            if not self.base_options.faces:
+                why = _("face detection is turned off in the settings")
+            elif self.job is not None and self.job.detector_problem is not None:
+                why = self.job.detector_problem.text()
+            else:
+                why = _("face detection was not available")
+            self.faces_note.setText(ngettext(
+                "{n} copy was not checked for faces ({why}): it may still show faces.",
+                "{n} copies were not checked for faces ({why}): they may still show faces.",
+                unchecked).format(n=unchecked, why=why))
+            self.faces_note.show()
         if failed:  # said at once, not only in the list below
             text += " " + ngettext("{n} photo could not be copied: the reason is below.",
                                    "{n} photos could not be copied: the reasons are below.",

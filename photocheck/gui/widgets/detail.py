@@ -4,16 +4,19 @@ its evidence and guidance, what could not be checked, and actions on the file.""
 from __future__ import annotations
 
 import html
+import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
-from PySide6.QtCore import QRectF, Qt, QUrl, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QDesktopServices,
     QGuiApplication,
     QImage,
+    QMouseEvent,
     QPainter,
     QPen,
     QPixmap,
@@ -33,10 +36,12 @@ from ...core.findings import value_text
 from ...core.i18n import _, ngettext
 from ...core.kinds import KINDS, guidance
 from ...core.kinds import label as kind_label
-from ...core.model import FaceBox, Finding, Kind, PhotoReport, PhotoState, Severity
+from ...core.model import FaceBox, Finding, Kind, Match, PhotoReport, PhotoState, Severity
 from ...core.paths import display_path
 from ..photomodel import SEVERITY_COLOUR, severity_label, state_label, taken_text
 from ..thumbnails import ImageCache
+
+log = logging.getLogger(__name__)
 
 PREVIEW_SIDE = 640
 VALUE_CHARS = 300  # of one value shown; the full text is in the file
@@ -209,34 +214,104 @@ def report_html(report: PhotoReport, place_for: PlaceFor | None = None) -> str:
     return "".join(parts)
 
 
-def draw_faces(image: QImage, faces: list[FaceBox], full: tuple[int, int]) -> QImage:
-    """A copy of `image` with a box around each face (boxes are in full-size pixels)."""
+# the colour of a face's box by its class: red, anyone could match it (even in a feed);
+# orange, when the full-size file is shared; grey (dashed), too small or unclear
+FACE_COLOURS = {Match.SHARED_SMALL: QColor(230, 40, 40), Match.FULL_FILE: QColor(255, 150, 0),
+                Match.NO: QColor(190, 190, 190)}
+
+
+def face_legend_html() -> str:
+    """What the colours of the face boxes mean, and what a click does."""
+    e = html.escape
+
+    def swatch(match: Match) -> str:
+        return f"<span style='color:{FACE_COLOURS[match].name()}'>&#9632;</span>"
+
+    lines = [
+        swatch(Match.SHARED_SMALL) + " " + e(_("face search could match it, even when the "
+                                               "photo is shared small")),
+        swatch(Match.FULL_FILE) + " " + e(_("face search could match it if the full-size "
+                                            "file is shared")),
+        swatch(Match.NO) + " " + e(_("too small or unclear to match")),
+        e(_("Click a face to choose it for blurring; click again to undo.")),
+    ]
+    return "<small>" + "<br>".join(lines) + "</small>"
+
+
+def draw_faces(image: QImage, faces: list[FaceBox], full: tuple[int, int],
+               chosen: Collection[int] = ()) -> QImage:
+    """A copy of `image` with a box around each face (boxes are in full-size pixels),
+    coloured by its class (FACE_COLOURS); the faces `chosen` (indices) for blurring
+    are filled and crossed out."""
     out = image.convertToFormat(QImage.Format.Format_RGB32)
     if not faces or not full[0] or not full[1]:
         return out
     sx, sy = out.width() / full[0], out.height() / full[1]
     painter = QPainter(out)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    for face in faces:
-        colour = QColor(255, 64, 64) if face.matchable else QColor(255, 200, 0)
-        painter.setPen(QPen(colour, max(2.0, out.width() / 300)))
-        painter.drawRect(QRectF(face.x * sx, face.y * sy, face.w * sx, face.h * sy))
+    width = max(2.0, out.width() / 300)
+    for i, face in enumerate(faces):
+        colour = FACE_COLOURS.get(face.match, FACE_COLOURS[Match.NO])
+        pen = QPen(colour, width)
+        if face.match is Match.NO:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        rect = QRectF(face.x * sx, face.y * sy, face.w * sx, face.h * sy)
+        if i in chosen:
+            fill = QColor(colour)
+            fill.setAlpha(150)
+            painter.setBrush(QBrush(fill))
+            painter.drawRect(rect)
+            painter.setPen(QPen(QColor("white"), width))
+            painter.drawLine(rect.topLeft(), rect.bottomRight())
+            painter.drawLine(rect.topRight(), rect.bottomLeft())
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            painter.drawRect(rect)
     painter.end()
     return out
 
 
+class FacePreview(QLabel):
+    """The preview: a picture that hands its clicks (the point, in its own
+    coordinates) to `on_click`."""
+
+    def __init__(self, on_click: Callable[[QPointF], None] | None = None) -> None:
+        super().__init__()
+        self.on_click = on_click
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        try:
+            if event.button() == Qt.MouseButton.LeftButton and self.on_click is not None:
+                self.on_click(event.position())
+                event.accept()
+                return
+        except Exception:  # a click must never take the window down
+            log.exception("a click on the preview failed")
+        super().mousePressEvent(event)
+
+
 class DetailPanel(QWidget):
     previewShown = Signal(str)  # path, once its preview (with face boxes) is on screen
-    safeCopyRequested = Signal(object)  # PhotoReport: "Make a safe copy of this photo"
+    # PhotoReport: "Make a safe copy of this photo" (with the faces chosen in the
+    # preview blurred, when some are: chosen_faces())
+    safeCopyRequested = Signal(object)
     openFailed = Signal(str)  # a folder no program could open
+    facesChosen = Signal(tuple)  # the indices of the faces chosen for blurring, after a click
 
     def __init__(self, previews: ImageCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._previews = previews
         self._report: PhotoReport | None = None
         self._image: QImage | None = None  # the preview with face boxes, unscaled
+        self._plain: QImage | None = None  # the preview without them
+        self._chosen: set[int] = set()  # faces (indices into report.faces) to blur
         self.place_for: PlaceFor | None = None  # names places offline, where it can
-        self.preview = QLabel()
+        self.preview = FacePreview(self._clicked)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.hide()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setWordWrap(True)
         self.preview.setMinimumSize(200, 150)
@@ -255,6 +330,7 @@ class DetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview, 3)
+        layout.addWidget(self.legend)
         layout.addWidget(self.text, 4)
         layout.addWidget(self.safe_copy)
         layout.addLayout(buttons)
@@ -264,10 +340,8 @@ class DetailPanel(QWidget):
         self.show_report(None)
 
     def retranslate(self) -> None:
-        self.safe_copy.setText(_("Make a safe copy..."))
-        self.safe_copy.setAccessibleName(_("Make a safe copy of this photo"))
-        self.safe_copy.setToolTip(_("A copy of this photo without hidden data, faces "
-                                    "blurred if you like; the original is not changed"))
+        self._copy_button_text()
+        self.legend.setText(face_legend_html())
         self.open_folder.setText(_("Open folder"))
         self.open_folder.setAccessibleName(_("Open the folder of this photo"))
         self.copy_path.setText(_("Copy path"))
@@ -280,13 +354,87 @@ class DetailPanel(QWidget):
     def report(self) -> PhotoReport | None:
         return self._report
 
+    def _copy_button_text(self) -> None:
+        n = len(self._chosen)
+        if n:
+            self.safe_copy.setText(ngettext("Make a safe copy with this face blurred...",
+                                            "Make a safe copy with these {n} faces blurred...",
+                                            n).format(n=n))
+            self.safe_copy.setAccessibleName(_("Make a safe copy of this photo with the faces "
+                                               "you chose blurred"))
+            self.safe_copy.setToolTip(_("A copy of this photo without hidden data, with "
+                                        "exactly the faces you chose blurred; the original "
+                                        "is not changed"))
+            return
+        self.safe_copy.setText(_("Make a safe copy..."))
+        self.safe_copy.setAccessibleName(_("Make a safe copy of this photo"))
+        self.safe_copy.setToolTip(_("A copy of this photo without hidden data, faces "
+                                    "blurred if you like; the original is not changed"))
+
+    def chosen_faces(self) -> tuple[int, ...]:
+        """The faces of the photo shown chosen for blurring (indices into its faces)."""
+        return tuple(sorted(self._chosen))
+
+    def toggle_face(self, index: int) -> None:
+        """Choose a face for blurring, or no longer."""
+        if self._report is None or not 0 <= index < len(self._report.faces):
+            return
+        self._chosen ^= {index}
+        self._copy_button_text()
+        self._draw()
+        self.facesChosen.emit(self.chosen_faces())
+
+    def face_at(self, point: QPointF) -> int | None:
+        """The face under a point of the preview (its label's coordinates): the
+        smallest box holding it."""
+        report, pixmap = self._report, self.preview.pixmap()
+        if report is None or not report.faces or pixmap is None or pixmap.isNull():
+            return None
+        if not report.width or not report.height:
+            return None
+        size = pixmap.deviceIndependentSize()
+        area = self.preview.contentsRect()
+        left = area.x() + (area.width() - size.width()) / 2
+        top = area.y() + (area.height() - size.height()) / 2
+        if size.width() <= 0 or size.height() <= 0:
+            return None
+        x = (point.x() - left) / size.width() * report.width
+        y = (point.y() - top) / size.height() * report.height
+        under = [(f.w * f.h, i) for i, f in enumerate(report.faces)
+                 if f.x <= x <= f.x + f.w and f.y <= y <= f.y + f.h]
+        return min(under)[1] if under else None
+
+    def face_point(self, index: int) -> QPointF | None:
+        """The middle of a face in the preview (its label's coordinates)."""
+        report, pixmap = self._report, self.preview.pixmap()
+        if report is None or pixmap is None or pixmap.isNull() or not report.width \
+                or not report.height or not 0 <= index < len(report.faces):
+            return None
+        size = pixmap.deviceIndependentSize()
+        area = self.preview.contentsRect()
+        f = report.faces[index]
+        return QPointF(area.x() + (area.width() - size.width()) / 2
+                       + (f.x + f.w / 2) / report.width * size.width(),
+                       area.y() + (area.height() - size.height()) / 2
+                       + (f.y + f.h / 2) / report.height * size.height())
+
+    def _clicked(self, point: QPointF) -> None:
+        index = self.face_at(point)
+        if index is not None:
+            self.toggle_face(index)
+
     def show_report(self, report: PhotoReport | None) -> None:
+        if report is None or self._report is None or report.path != self._report.path \
+                or report.file != self._report.file:
+            self._chosen = set()  # chosen in another photo (or another state of it)
         self._report = report
+        self._copy_button_text()
+        self.legend.setVisible(bool(report is not None and report.faces))
         self.open_folder.setEnabled(report is not None)
         self.copy_path.setEnabled(report is not None)
         self.safe_copy.setEnabled(copyable(report))
         if report is None:
-            self._image = None
+            self._image = self._plain = None
             self.preview.clear()
             self.preview.setText(_("Select a photo to see what it gives away."))
             self.text.clear()
@@ -296,7 +444,7 @@ class DetailPanel(QWidget):
 
     def _show_preview(self) -> None:
         report = self._report
-        self._image = None
+        self._image = self._plain = None
         if report is None:
             return
         if report.error is not None:
@@ -307,9 +455,17 @@ class DetailPanel(QWidget):
             failed = self._previews.has_failed(report.path)
             self.preview.setText(_("No preview available.") if failed else _("Loading..."))
             return
-        self._image = draw_faces(image, report.faces, (report.width or 0, report.height or 0))
-        self._fit()
+        self._plain = image
+        self._draw()
         self.previewShown.emit(report.path)
+
+    def _draw(self) -> None:
+        report = self._report
+        if report is None or self._plain is None:
+            return
+        self._image = draw_faces(self._plain, report.faces,
+                                 (report.width or 0, report.height or 0), self._chosen)
+        self._fit()
 
     def _fit(self) -> None:
         if self._image is None:
@@ -321,7 +477,10 @@ class DetailPanel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit()
+        try:
+            self._fit()
+        except Exception:  # a resize must never take the window down
+            log.exception("the preview could not be fitted")
 
     def _preview_ready(self, path: str) -> None:
         if self._report is not None and self._report.path == path:
