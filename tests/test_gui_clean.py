@@ -158,6 +158,9 @@ def test_copies_summary_counts_copies_with_matchable_faces_apart() -> None:
     shown = CleanResult(source="b.jpg", output="b.jpg", faces_checked=True,
                         faces_left={"shared_small": 20, "full_file": 4, "no": 3})
     assert copies_summary([safe, safe], 2) == "2 of 2 safe copies made."
+    unchecked = CleanResult(source="c.jpg", output="c.jpg", faces_checked=False)
+    assert copies_summary([safe, unchecked], 2) == (
+        "2 of 2 copies made without identifying metadata.")
     assert copies_summary([safe, shown, shown], 3) == (
         "3 of 3 copies made without identifying metadata. 2 of them still show 48 faces "
         "that face search could match: blur them before you share them.")

@@ -291,7 +291,7 @@ def test_the_guidance_says_which_channels_pass_the_file_on() -> None:
 def test_the_faces_guidance_points_to_the_rights_and_to_strong_pixelation() -> None:
     text = guidance(Kind.FACES)
     for part in ("even when someone else posts", "Feeds shrink photos", "full size",
-                 "pixelate or cover", "blur can be undone", "'What you can do'",
+                 "pixelate or cover", "blur can be partly undone", "'What you can do'",
                  "art. 15, 17, 21"):
         assert part in text, part
     assert "pixelate" in short_guidance(Kind.FACES)

@@ -44,11 +44,17 @@ def test_class_of_a_face_by_its_size_at_feed_size(face_px: int, want: Match) -> 
 
 
 def test_sizes_at_each_channel() -> None:
-    # landscape: the width limits; portrait: the feed's 1350 px height limits
+    # a feed limits the width only (taller photos are cropped); 2048 px the long side;
+    # sizes are rounded down, as the class is decided
     assert match.sizes_at_channels(200, 4000, 3000) == {"original": 200, "large": 102,
                                                         "feed": 54}
     assert match.sizes_at_channels(200, 3000, 4000) == {"original": 200, "large": 102,
-                                                        "feed": 68}
+                                                        "feed": 72}
+    # a 147 px face in a 4000 px photo is 39.7 px in a feed: 39 in JSON, not matchable there
+    assert match.sizes_at_channels(147, 4000, 3000)["feed"] == 39
+    assert _classes(147) is Match.FULL_FILE
+    # a tall phone photo: 140 px is 50 px at 1080 px wide
+    assert match.classify(140, 3024, 5376, 0.95, 0.3) is Match.SHARED_SMALL
     # a photo smaller than every channel is served as it is
     assert match.sizes_at_channels(50, 800, 600) == {"original": 50, "large": 50, "feed": 50}
     assert _classes(40, 800, 600) is Match.SHARED_SMALL
@@ -126,7 +132,7 @@ def test_json_has_class_sharpness_landmarks_and_sizes_per_face() -> None:
     first, second = data["faces"]
     assert first["matchable"] == "shared_small" and first["sharpness"] == 0.25
     assert first["landmarks"][0] == [1.0, 2.0]
-    assert first["sizes"] == {"original": 400, "large": 205, "feed": 108}
+    assert first["sizes"] == {"original": 400, "large": 204, "feed": 108}
     assert second["matchable"] == "no" and second["sharpness"] is None
     assert second["landmarks"] is None
     finding = data["findings"][0]

@@ -97,7 +97,7 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
            "posts them. Feeds shrink photos, so small faces may become too small to match, "
            "but a file sent whole (e-mail, 'as file', cloud link) keeps them full size. "
            "Ask the people shown for consent, and pixelate or cover bystanders and "
-           "children: ordinary blur can be undone. 'What you can do' explains how to ask a "
+           "children: ordinary blur can be partly undone. 'What you can do' explains how to ask a "
            "service for access, erasure or a stop (GDPR art. 15, 17, 21) and how to "
            "complain to the data protection authority."),
         N_("Ask consent; pixelate or cover bystanders and children."),

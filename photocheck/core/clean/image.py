@@ -41,13 +41,13 @@ def encode(image: Image.Image, fmt: str, icc: bytes | None, exif: bytes | None =
     return out.getvalue()
 
 
-BLOCKS_ACROSS = 8  # mosaic cells across the short side of the grown box
+BLOCKS_ACROSS = 4  # mosaic cells across the short side of the grown box (~2.5 across the face)
 
 
 def blur_faces(image: Image.Image, faces: Sequence[FaceBox], margin: float = 0.35) -> int:
     """Make each face unrecognisable in place, for good: over the box grown by `margin`
     on every side, the pixels are replaced by a mosaic of at most BLOCKS_ACROSS cells
-    across its short side (about 5 across the face itself), each cell the average of
+    across its short side (about 2.5 across the face itself), each cell the average of
     the pixels under it, then the cells are blurred into each other. Only those few
     averages are left of the face, so no deblurring can bring back what is gone (an
     ordinary blur keeps the detail, weakened, and can be partly undone). Returns how

@@ -221,6 +221,9 @@ def detect_faces(load: Callable[[int], Image.Image], full: tuple[int, int],
             sharp = round(sharp, 3)
         yaw = yaw_from_landmarks(d.landmarks) if d.landmarks else None
         match = classify(min(w, h), full[0], full[1], conf, sharp, yaw)
-        boxes.append(FaceBox(x, y, w, h, conf, match, sharp, d.landmarks))
+        # landmarks as a report keeps them (1 decimal): read back, the same face
+        marks = (tuple((round(px, 1), round(py, 1)) for px, py in d.landmarks)
+                 if d.landmarks else None)
+        boxes.append(FaceBox(x, y, w, h, conf, match, sharp, marks))
     boxes.sort(key=lambda b: (b.y, b.x))
     return boxes

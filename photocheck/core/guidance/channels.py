@@ -92,7 +92,7 @@ SHARING_CHANNELS: tuple[SharingChannel, ...] = (
         N_("Viewers get a copy without metadata; Instagram itself receives the original "
            "file. It shows photos at most 1080 px wide."), size="feed"),
     SharingChannel(
-        "instagram_dm", N_("Instagram direct message in 'original quality'"), Reach.KEPT,
+        "instagram_dm", N_("Instagram direct message in 'original quality'"), Reach.PARTLY,
         Certainty.OTHERS, ("fast.io 2026",),
         N_("In a test in 2026 the location was still in the photo.")),
     SharingChannel("x", N_("X (Twitter)"), Reach.STRIPPED, Certainty.OTHERS,

@@ -190,7 +190,7 @@ _EN = _Words(
     },
     clearview="In its decision of 16 May 2024 the Dutch Data Protection Authority "
               "(Autoriteit Persoonsgegevens) fined you, among other things for not "
-              "answering requests like this one.",
+              "answering requests for access to personal data.",
     photo="To help you find my data, I attach a photo of myself. I give it to you only "
           "for this request: please do not use it for anything else, and delete it once "
           "you have answered.",
@@ -276,7 +276,8 @@ _NL = _Words(
         ),
     },
     clearview="In haar besluit van 16 mei 2024 heeft de Autoriteit Persoonsgegevens u een "
-              "boete opgelegd, onder meer omdat u niet antwoordde op verzoeken zoals dit.",
+              "boete opgelegd, onder meer omdat u niet antwoordde op verzoeken om inzage in "
+              "persoonsgegevens.",
     photo="Om mijn gegevens te kunnen vinden, stuur ik een foto van mijzelf mee. Die geef "
           "ik u alleen voor dit verzoek: gebruik hem nergens anders voor en wis hem als u "
           "heeft geantwoord.",

@@ -117,21 +117,25 @@ def places_checklist() -> str:
 
 def copies_summary(results: list[CleanResult], total: int) -> str:
     """How many copies were made, with those that still show faces face search could
-    match counted apart (never all called safe)."""
+    match counted apart (never all called safe); copies whose faces were not checked are
+    never called safe either (the dialog says why apart)."""
     made = [r for r in results if r.output]
     with_faces = [r for r in made if r.faces_checked and r.matchable_left]
+    metadata_only = ngettext("{made} of {total} copy made without identifying metadata.",
+                             "{made} of {total} copies made without identifying metadata.",
+                             total).format(made=len(made), total=total)
     if not with_faces:
+        if any(not r.faces_checked for r in made):
+            return metadata_only
         return ngettext("{made} of {total} safe copy made.", "{made} of {total} safe copies made.",
                         total).format(made=len(made), total=total)
     faces = sum(r.matchable_left for r in with_faces)
     shown = ngettext("{n} face that face search could match",
                      "{n} faces that face search could match", faces).format(n=faces)
-    return (ngettext("{made} of {total} copy made without identifying metadata.",
-                     "{made} of {total} copies made without identifying metadata.",
-                     total).format(made=len(made), total=total)
-            + " " + ngettext("{n} of them still shows {faces}: blur them before you share it.",
-                             "{n} of them still show {faces}: blur them before you share "
-                             "them.", len(with_faces)).format(n=len(with_faces), faces=shown))
+    still = ngettext("{n} of them still shows {faces}: blur them before you share it.",
+                     "{n} of them still show {faces}: blur them before you share them.",
+                     len(with_faces)).format(n=len(with_faces), faces=shown)
+    return metadata_only + " " + still
 
 
 def result_line(result: CleanResult) -> str:
