@@ -461,6 +461,10 @@ def run_guide(args: argparse.Namespace) -> int:
     body = channels.sharing_html() if args.page == "sharing" else rights.rights_html()
     title = _("Sharing: what each channel passes on") if args.page == "sharing" else _(
         "What you can do")
+    if os.path.lexists(args.html):  # like copies: never over something of the user's
+        sys.stderr.write(_("photocheck: {path} exists already; choose another name").format(
+            path=printable(args.html)) + "\n")
+        return EXIT_FAILED
     document = (f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
                 f"<title>{html.escape(title)}</title></head><body>{body}</body></html>\n")
     try:
@@ -480,7 +484,8 @@ def run_letter(args: argparse.Namespace) -> int:
                                 args.letter_language or language(), name=args.name,
                                 date=datetime.date.today())
     sys.stdout.write(text.rstrip("\n") + "\n")
-    sys.stderr.write("\n" + letters.where_text(recipient) + "\n")
+    sys.stderr.write("\n" + _(letters.NEVER_SENT) + "\n" + letters.where_text(recipient)
+                     + "\n")
     return EXIT_OK
 
 

@@ -148,12 +148,18 @@ def test_guide_pages_and_letters_from_the_command_line(
     assert main(["guide", "sharing", "--html", str(tmp_path / "s.html")]) == 0
     page = (tmp_path / "s.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "WhatsApp" in page and "2026-" in page
+    # an existing file is never written over
+    assert main(["guide", "rights", "--html", str(tmp_path / "s.html")]) == 1
+    assert "exists already" in capsys.readouterr().err
+    assert (tmp_path / "s.html").read_text(encoding="utf-8") == page
     assert main(["letter", "access", "--to", "clearview", "--letter-language", "nl",
                  "--name", "Anna de Vries"]) == 0
     captured = capsys.readouterr()
     assert "artikel 15" in captured.out and "Clearview AI" in captured.out
     assert "Anna de Vries" in captured.out and "één maand" in captured.out
-    assert "clearview.ai" in captured.err
+    assert "clearview.ai" in captured.err and "never sends anything" not in captured.out
+    assert "photocheck verstuurt nooit iets" not in captured.err
+    assert "photocheck never sends anything" in captured.err
     assert main(["letter", "objection", "--to", "Fotoclub De Lens",
                  "--letter-language", "en"]) == 0
     out = capsys.readouterr().out

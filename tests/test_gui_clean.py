@@ -305,3 +305,25 @@ def test_choosing_faces_is_forgotten_for_another_photo(qtbot: QtBot, tmp_path: P
     other = PhotoReport(path=str(tmp_path / "other.png"), faces=list(report.faces))
     window.detail.show_report(other)
     assert window.detail.chosen_faces() == ()
+
+
+def test_chosen_faces_are_forgotten_when_the_photo_shows_other_faces(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """The same unchanged file checked again with other faces found (another detector,
+    other settings): indices chosen among the old faces must not blur the new ones."""
+    import dataclasses
+
+    path, _original, _report = _noise(tmp_path)
+    window = _window(qtbot, path.parent)
+    with qtbot.waitSignal(window.detail.previewShown, timeout=20_000):
+        window.select_row(0)
+    detail = window.detail
+    assert detail.report is not None
+    _click(qtbot, window, 1)
+    assert detail.chosen_faces() == (1,)
+    same = dataclasses.replace(detail.report)
+    detail.show_report(same)  # the same report again: the choice stays
+    assert detail.chosen_faces() == (1,)
+    fewer = dataclasses.replace(detail.report, faces=detail.report.faces[:1])
+    detail.show_report(fewer)
+    assert detail.chosen_faces() == ()

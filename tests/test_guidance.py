@@ -224,8 +224,9 @@ def test_the_writer_fills_in_what_the_app_does_not_know() -> None:
     blank = letters.write_letter(Request.ACCESS, letters.organisation(""), "en")
     for placeholder in ("[your name]", "[your postal address]", "[your e-mail address]",
                         "[your signature]", "[date]", "[name of the organisation]",
-                        "[postal or e-mail address of [name of the organisation]]"):
+                        "[postal or e-mail address of the organisation]"):
         assert placeholder in blank, placeholder
+    assert "[[" not in blank and "]]" not in blank
     # no address is made up: the known services get a placeholder too
     for recipient in letters.KNOWN_RECIPIENTS:
         assert recipient.address is None

@@ -46,9 +46,10 @@ KINDS: dict[Kind, KindInfo] = {info.kind: info for info in (
         N_("The file holds the place where the photo was taken, often precise enough to "
            "find a home, school or work address. It goes along when the file itself is "
            "shared (e-mail, chats 'as file' or 'as document', cloud links, AirDrop), and "
-           "perhaps on marketplaces and forums. Social networks hide it from viewers but "
-           "receive it themselves. Share a safe copy, and turn off location in the camera "
-           "app if you do not need it."),
+           "perhaps on marketplaces and forums. Facebook, Instagram and X hide it from "
+           "viewers but receive it themselves; Flickr shows it (Help > Sharing: each "
+           "channel, how sure that is, when it was checked). Share a safe copy, and turn "
+           "off location in the camera app if you do not need it."),
         N_("Share a safe copy; anyone with the file can find this place."),
         photos=lambda n: ngettext("{n} photo shows where it was taken",
                                   "{n} photos show where they were taken", n).format(n=n),

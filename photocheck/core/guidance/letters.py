@@ -110,6 +110,7 @@ class _Words:
     date: str
     organisation: str
     address_of: str  # {name}
+    address_unnamed: str  # for an organisation not named yet
     subject: dict[Request, str]
     greeting: str
     ask: dict[Request, str]  # the request itself: {article}, and what the article gives
@@ -133,6 +134,7 @@ _EN = _Words(
     your_email="[your e-mail address]", your_signature="[your signature]", date="[date]",
     organisation="[name of the organisation]",
     address_of="[postal or e-mail address of {name}]",
+    address_unnamed="[postal or e-mail address of the organisation]",
     subject={
         Request.ACCESS: "Subject: Request for access to my personal data (Article 15 GDPR)",
         Request.ERASURE: "Subject: Request to erase my personal data (Article 17 GDPR)",
@@ -212,6 +214,7 @@ _NL = _Words(
     your_signature="[je handtekening]", date="[datum]",
     organisation="[naam van de organisatie]",
     address_of="[postadres of e-mailadres van {name}]",
+    address_unnamed="[postadres of e-mailadres van de organisatie]",
     subject={
         Request.ACCESS: "Onderwerp: Verzoek om inzage in mijn persoonsgegevens "
                         "(artikel 15 AVG)",
@@ -313,7 +316,8 @@ def write_letter(request: Request, recipient: Recipient, language: str, *,
     w = _WORDS[language]
     writer = (name or "").strip() or w.your_name
     to = recipient.name or w.organisation
-    address = recipient.address or w.address_of.format(name=to)
+    address = recipient.address or (w.address_of.format(name=recipient.name)
+                                     if recipient.name else w.address_unnamed)
     when = format_date(date, language) if date else w.date
 
     ask = w.ask[request].format(article=ARTICLE[request])

@@ -425,8 +425,9 @@ class DetailPanel(QWidget):
 
     def show_report(self, report: PhotoReport | None) -> None:
         if report is None or self._report is None or report.path != self._report.path \
-                or report.file != self._report.file:
-            self._chosen = set()  # chosen in another photo (or another state of it)
+                or report.file != self._report.file or report.faces != self._report.faces:
+            # chosen in another photo, another state of it, or among faces found before
+            self._chosen = set()
         self._report = report
         self._copy_button_text()
         self.legend.setVisible(bool(report is not None and report.faces))
