@@ -75,6 +75,15 @@ def test_every_catalog_template_names_only_arguments_it_is_given() -> None:
     import string
 
     for code, template in CATALOG.items():
+        if isinstance(template, tuple):  # singular and plural: the count is "n"
+            forms = {f for form in template for _, f, _, _ in string.Formatter().parse(form)
+                     if f}
+            for n in (1, 2):
+                text = msg(code, **{f: n if f == "n" else f"<{f}>" for f in forms}).text()
+                assert "{" not in text, code
+                shown = {f for f in forms if f != "n"}
+                assert all(f"<{f}>" in text for f in shown), code
+            continue
         names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
         text = msg(code, **{n: f"<{n}>" for n in names}).text()
         assert "{" not in text, code

@@ -5,7 +5,7 @@
 # no gettext tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-xgettext --language=Python --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+xgettext --language=Python --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --keyword=Np_:1,2 \
     --from-code=UTF-8 --no-wrap --sort-by-file --package-name=photocheck \
     -o photocheck/locale/photocheck.pot $(git ls-files 'photocheck/*.py' | sort)
 for po in photocheck/locale/*/LC_MESSAGES/photocheck.po; do

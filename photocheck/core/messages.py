@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import N_, _
+from .i18n import N_, Np_, _, ngettext
 
-CATALOG: dict[str, str] = {
+CATALOG: dict[str, str | tuple[str, str]] = {
     # -- a file that could not be checked at all (PhotoReport.error) -------------------
     "file.vanished": N_("the file disappeared before it could be checked"),
     "file.cannot_open": N_("the file cannot be opened: {reason}"),
@@ -128,6 +128,51 @@ CATALOG: dict[str, str] = {
     "clean.cannot_write": N_("no file could be written in the folder {folder}"),
     "clean.cannot_create": N_("the folder {folder} could not be made"),
     "clean.create_denied": N_("you do not have permission to make the folder {folder}"),
+    # -- the collection overview (core/collection/) ---------------------------------------
+    "overview.headline": Np_("What a stranger learns from this photo",
+                             "What a stranger learns from these {n} photos"),
+    "place.in_city": N_("in {city}, {country}"),
+    "place.near_city": N_("near {city}, {country}"),
+    "place.in_city_only": N_("in {city}"),
+    "place.near_city_only": N_("near {city}"),
+    "place.in_country": N_("in {country}"),
+    "place.at_sea": N_("at sea ({sea})"),
+    "place.unnamed": N_("far from any named place"),
+    "routine.home": N_("photos here on {days} different evenings or weekend days: this may "
+                       "be a home"),
+    "routine.work": N_("photos here on {days} different weekdays in office hours: this may "
+                       "be a workplace"),
+    "routine.times_weekdays": N_("{share}% of the photos with a time were taken between "
+                                 "{start}:00 and {end}:00, most on weekdays: this may show a "
+                                 "daily routine"),
+    "routine.times_weekends": N_("{share}% of the photos with a time were taken between "
+                                 "{start}:00 and {end}:00, most at weekends: this may show a "
+                                 "routine"),
+    "routine.times_all": N_("{share}% of the photos with a time were taken between "
+                            "{start}:00 and {end}:00: this may show a daily routine"),
+    "linked.serial": Np_("{n} photo carries the serial number {value}",
+                         "These {n} photos can be tied to one camera: serial number {value}"),
+    "linked.owner": Np_("{value} is named as owner or photographer in {n} photo",
+                        "{value} is named as owner or photographer in {n} photos"),
+    "linked.person": Np_("{value} is named as a person in {n} photo",
+                         "{value} is named as a person in {n} photos"),
+    "linked.device": Np_("{n} photo was taken with {value}", "{n} photos were taken with {value}"),
+    "linked.unique_id": Np_("{n} file carries the ID {value}",
+                            "{n} files carry the same ID {value}: copies of one photo"),
+    "action.home": Np_("Share a safe copy of the {n} photo taken where you may live or work: "
+                       "it shows the place",
+                       "Share safe copies of the {n} photos taken where you may live or "
+                       "work: they show the place"),
+    "action.location": Np_("Share a safe copy of the {n} photo that shows where it was taken",
+                           "Share safe copies of the {n} photos that show where they were "
+                           "taken"),
+    "action.faces": Np_("Blur the faces in the {n} photo in which anyone could match them",
+                        "Blur the faces in the {n} photos in which anyone could match them"),
+    "action.serial": Np_("Share a safe copy of the {n} photo whose serial number links it to "
+                         "your other photos",
+                         "Share safe copies of the {n} photos whose serial number links them"),
+    "action.names": Np_("Share a safe copy of the {n} photo that names people",
+                        "Share safe copies of the {n} photos that name people"),
 }
 
 
@@ -146,10 +191,16 @@ class Message:
         """The message in the language of the moment."""
         values = {key: value.text() if isinstance(value, Message) else value
                   for key, value in self.args}
+        text = CATALOG[self.code]
         try:
-            return _(CATALOG[self.code]).format(**values)
+            if isinstance(text, tuple):
+                count = values.get("n", 1)
+                return ngettext(text[0], text[1], count if isinstance(count, int) else 1
+                                ).format(**values)
+            return _(text).format(**values)
         except (KeyError, IndexError, ValueError):  # a catalog that lost a placeholder
-            return CATALOG[self.code].format_map(_Missing(values))
+            plain = text[1] if isinstance(text, tuple) else text
+            return plain.format_map(_Missing(values))
 
     def __str__(self) -> str:
         return self.text()
