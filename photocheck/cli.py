@@ -11,11 +11,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 from . import __version__
 from .core.clean.copy import CleanResult, describe_copy, faces_left_text
+from .core.collection import Overview, analyse
 from .core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from .core.findings import value_text
 from .core.guidance import channels, letters, rights
@@ -176,6 +177,31 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("the language of the letter (default: the language of "
                                "photocheck)"))
     letter.add_argument("--name", default=None, help=_("your name, written on the letter"))
+    report = sub.add_parser("report", help=_("save what a stranger learns from your photos "
+                                             "as a file"),
+                            description=_("Check every photo under the given folders and "
+                                          "save what a stranger learns from them as one "
+                                          "file: HTML that opens in any browser, or JSON. "
+                                          "Unless you ask, it holds no pictures, no exact "
+                                          "positions (they are rounded to about 1 km) and "
+                                          "no full paths. Keep it private all the same."))
+    report.add_argument("paths", nargs="+", metavar="PATH", help=_("folders or photo files"))
+    report.add_argument("--out", required=True, metavar="FILE",
+                        help=_("the report file to write; it must not exist yet"))
+    report.add_argument("--json", action="store_true",
+                        help=_("write JSON instead of HTML"))
+    report.add_argument("--exact-locations", action="store_true",
+                        help=_("include positions exactly as the photos hold them (by "
+                               "default they are rounded to about 1 km)"))
+    report.add_argument("--with-thumbnails", action="store_true",
+                        help=_("include a small picture of each photo listed (at most 160 "
+                               "px)"))
+    report.add_argument("--full-paths", action="store_true",
+                        help=_("name files by their full path (by default by their folder "
+                               "and file name only)"))
+    report.add_argument("--no-faces", action="store_true", help=_("do not look for faces"))
+    report.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
+                        help=_("worker processes (default: one per core)"))
     return parser
 
 
@@ -198,7 +224,7 @@ _positive_int = _positive(int, _("a whole number"))
 _positive_float = _positive(float, _("a number of seconds"))
 
 
-COMMANDS = ("scan", "clean", "guide", "letter")
+COMMANDS = ("scan", "clean", "guide", "letter", "report")
 
 
 def mistyped_command(word: str) -> bool:
@@ -232,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_guide(args)
         if args.command == "letter":
             return run_letter(args)
+        if args.command == "report":
+            return run_report(args)
         return run_scan(args)
     except KeyboardInterrupt:
         # before or after the scan itself (which reports what it did): no traceback
@@ -432,6 +460,69 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
+def run_report(args: argparse.Namespace, out: TextIO | None = None,
+               err: TextIO | None = None) -> int:
+    """`photocheck report PATH... --out FILE`: scan, then save the report (never over an
+    existing file)."""
+    from .core.report import write_report
+
+    out, err = _streams(out, err)
+
+    def exists() -> int:
+        err.write(_("photocheck: {path} exists already; choose another name").format(
+            path=printable(args.out)) + "\n")
+        return EXIT_FAILED
+
+    if os.path.lexists(args.out):  # told before the scan, not after it
+        return exists()
+    options = ScanOptions(faces=not args.no_faces, jobs=args.jobs)
+    scanner = Scanner(options)
+    cancel = CancelToken()
+    bar = _ProgressBar(err) if err.isatty() else None
+    reports: list[PhotoReport] = []
+    try:
+        with _closed_after(scanner.scan(args.paths, bar.update if bar else None,
+                                        cancel)) as scan:
+            for report in scan:
+                reports.append(report)
+    except ScanError as exc:
+        if bar:
+            bar.clear()
+        err.write(_("photocheck: the scan could not run: {reason}").format(
+            reason=printable(exc)) + "\n")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        cancel.cancel()
+        if bar:
+            bar.clear()
+        err.write(_("photocheck: interrupted; no report was written") + "\n")
+        return EXIT_INTERRUPTED
+    if bar:
+        bar.clear()
+    why = None
+    if args.no_faces:
+        why = _("you chose --no-faces")
+    elif scanner.detector_problem is not None:
+        why = scanner.detector_problem.text()
+    try:
+        write_report(args.out, reports, exact_locations=args.exact_locations,
+                     with_thumbnails=args.with_thumbnails, as_json=args.json,
+                     full_paths=args.full_paths, faces_not_checked=why,
+                     complete=not scanner.cancelled, problems=scanner.problems)
+    except FileExistsError:
+        return exists()
+    except OSError as exc:
+        err.write(_("photocheck: could not write {path}: {reason}").format(
+            path=printable(args.out), reason=printable(exc.strerror or str(exc))) + "\n")
+        return EXIT_FAILED
+    out.write(ngettext("Report of {n} photo written to {path}. Keep it private: it shows "
+                       "what your photos give away.",
+                       "Report of {n} photos written to {path}. Keep it private: it shows "
+                       "what your photos give away.", len(reports)).format(
+                           n=len(reports), path=printable(args.out)) + "\n")
+    return EXIT_OK
+
+
 def _streams(out: TextIO | None, err: TextIO | None) -> tuple[TextIO, TextIO]:
     """The output streams (stdout/stderr by default), made safe for any file name."""
     out = out or sys.stdout
@@ -519,6 +610,7 @@ def json_document(reports: Sequence[PhotoReport], scanner: Scanner, partial: boo
         "photocheck": __version__,
         "photos": [with_name_bytes(r.to_dict(), "path", "sidecars") for r in reports],
         "summary": summary,
+        "overview": analyse(reports).to_dict(),
         "problems": _json_problems(scanner.problems),
     }
 
@@ -618,3 +710,35 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
             why=printable(scanner.detector_problem)) + "\n")
     if counts["clean"]:
         w(f"  {counts['clean']:>6}  " + _("nothing found") + "\n")
+    print_overview(analyse(reports), w)
+
+
+def print_overview(overview: Overview, w: Callable[[str], object], most: int = 5) -> None:
+    """What a stranger learns from the whole collection: the largest places, possible
+    home and work, routines, the serials and names that link photos, what to do."""
+    lines = []
+    for place in overview.places[:most]:
+        name = place.name.message().text() if place.name else ""
+        line = ngettext("{n} photo {place}", "{n} photos {place}", place.count).format(
+            n=place.count, place=name)
+        routine = place.routine_message()
+        if routine is not None:
+            line += " - " + routine.text()
+        lines.append(line)
+    if len(overview.places) > most:
+        lines.append(ngettext("and {n} more place", "and {n} more places",
+                              len(overview.places) - most).format(
+                                  n=len(overview.places) - most))
+    if overview.time_routine is not None:
+        lines.append(overview.time_routine.text())
+    for item in (*overview.serials[:most], *overview.names[:most]):
+        lines.append(printable(item.message().text()))
+    if not lines:
+        return
+    w("\n" + overview.headline().text() + ":\n")
+    for line in lines:
+        w("  - " + line + "\n")
+    if overview.actions:
+        w(_("What to do first:") + "\n")
+        for i, action in enumerate(overview.actions, 1):
+            w(f"  {i}. {action.message().text()}\n")

@@ -90,8 +90,8 @@ def test_a_mistyped_command_is_not_taken_for_a_folder(
     monkeypatch.chdir(tmp_path)
     assert main(["scna", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        "photocheck: unknown command 'scna' (commands: scan, clean, guide, letter; or give "
-        "folders to open the app)\n")
+        "photocheck: unknown command 'scna' (commands: scan, clean, guide, letter, report; "
+        "or give folders to open the app)\n")
     assert main(["Clean"]) == 2
     assert opened == []
     # an existing folder with a plain name, and anything that looks like a path, open
@@ -164,3 +164,26 @@ def test_guide_pages_and_letters_from_the_command_line(
                  "--letter-language", "en"]) == 0
     out = capsys.readouterr().out
     assert "Article 21" in out and "Fotoclub De Lens" in out and "one month" in out
+
+
+def test_scan_ends_with_what_a_stranger_learns(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12: the command line sums up the collection after the photos."""
+    from PIL import Image
+
+    from . import fixtures as fx
+
+    for i in range(3):
+        exif = fx.pillow_exif(gps={1: "N", 2: (52.0, 5.0, 26.5 + i / 100), 3: "E",
+                                   4: (5.0, 7.0, 17.0)})
+        Image.new("RGB", (64, 48), (i, 90, 120)).save(tmp_path / f"p{i}.jpg",
+                                                       exif=exif.tobytes())
+    assert main(["scan", "--no-faces", "--jobs", "1", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "What a stranger learns from these 3 photos:\n" in out
+    assert "  - 3 photos in Utrecht, Netherlands\n" in out
+    assert "  1. Share safe copies of the 3 photos that show where they were taken\n" in out
+    assert main(["scan", "--json", "--no-faces", "--jobs", "1", str(tmp_path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (place,) = doc["overview"]["places"]
+    assert place["photos"] == 3 and place["name"]["city"] == "Utrecht"
