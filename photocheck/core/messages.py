@@ -138,6 +138,8 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "place.in_country": N_("in {country}"),
     "place.at_sea": N_("at sea ({sea})"),
     "place.unnamed": N_("far from any named place"),
+    "place.arctic": N_("in the Arctic"),
+    "place.antarctic": N_("in Antarctica or the Southern Ocean"),
     "routine.home": N_("photos here on {days} different evenings or weekend days: this may "
                        "be a home"),
     "routine.work": N_("photos here on {days} different weekdays in office hours: this may "
@@ -152,13 +154,17 @@ CATALOG: dict[str, str | tuple[str, str]] = {
                             "{start}:00 and {end}:00: this may show a daily routine"),
     "linked.serial": Np_("{n} photo carries the serial number {value}",
                          "These {n} photos can be tied to one camera: serial number {value}"),
+    "linked.lens_serial": Np_("{n} photo carries the lens serial number {value}",
+                              "These {n} photos can be tied to one lens: serial number "
+                              "{value}"),
     "linked.owner": Np_("{value} is named as owner or photographer in {n} photo",
                         "{value} is named as owner or photographer in {n} photos"),
     "linked.person": Np_("{value} is named as a person in {n} photo",
                          "{value} is named as a person in {n} photos"),
     "linked.device": Np_("{n} photo was taken with {value}", "{n} photos were taken with {value}"),
     "linked.unique_id": Np_("{n} file carries the ID {value}",
-                            "{n} files carry the same ID {value}: copies of one photo"),
+                            "{n} files carry the same ID {value}: they belong together "
+                            "(copies of one photo, or one burst or Live Photo)"),
     "action.home": Np_("Share a safe copy of the {n} photo taken where you may live or work: "
                        "it shows the place",
                        "Share safe copies of the {n} photos taken where you may live or "

