@@ -83,6 +83,16 @@ def _is_utf8(name: object) -> bool:
     return True
 
 
+def _overview_json(value: Any) -> Any:
+    """The overview as JSON, each of its lists of photos ("paths") with "paths_bytes"
+    where a name is not valid UTF-8, as the photos' own entries have."""
+    if isinstance(value, dict):
+        return with_name_bytes({k: _overview_json(v) for k, v in value.items()}, "paths")
+    if isinstance(value, list):
+        return [_overview_json(v) for v in value]
+    return value
+
+
 def with_name_bytes(entry: dict[str, Any], *keys: str) -> dict[str, Any]:
     """`entry` (a JSON object) with `<key>_bytes` right after each of `keys` whose file
     name, or one of whose list of names, is not valid UTF-8: JSON can carry such a name
@@ -475,6 +485,11 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None,
 
     if os.path.lexists(args.out):  # told before the scan, not after it
         return exists()
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        err.write(_("photocheck: the report cannot be written in {folder}: it is not a "
+                    "folder you can write in").format(folder=printable(folder)) + "\n")
+        return EXIT_FAILED
     options = ScanOptions(faces=not args.no_faces, jobs=args.jobs)
     scanner = Scanner(options)
     cancel = CancelToken()
@@ -610,7 +625,7 @@ def json_document(reports: Sequence[PhotoReport], scanner: Scanner, partial: boo
         "photocheck": __version__,
         "photos": [with_name_bytes(r.to_dict(), "path", "sidecars") for r in reports],
         "summary": summary,
-        "overview": analyse(reports).to_dict(),
+        "overview": _overview_json(analyse(reports).to_dict()),
         "problems": _json_problems(scanner.problems),
     }
 

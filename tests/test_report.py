@@ -496,3 +496,40 @@ def test_photocheck_report_writes_and_never_overwrites(
     assert doc["options"]["exact_locations"] is True and doc["faces_checked"] is False
     (place,) = doc["overview"]["places"]
     assert (place["lat"], place["lon"]) == pytest.approx(HOME, abs=1e-5)
+
+
+def test_the_maps_say_no_more_than_the_rounded_positions() -> None:
+    """A single place: the region map is made from the rounded position and its edges
+    lie on a 0.5 degree grid, so where the dot sits in the map gives nothing finer."""
+    import photocheck.core.report as report_mod
+
+    when = datetime.datetime(2024, 3, 4, 20, 15)
+    pages = []
+    for lat, lon in ((52.093712, 5.118437), (52.09, 5.12)):  # the same after rounding
+        one = [_report("/p/a.jpg", [Evidence(Kind.LOCATION, "EXIF GPS", (lat, lon)),
+                                    Evidence(Kind.CAPTURE_TIME, "EXIF DateTimeOriginal",
+                                             when.strftime("%Y:%m:%d %H:%M:%S"))])]
+        page = render_html(one, analyse(one), ReportOptions())
+        pages.append(re.sub(r"Made by photocheck [^<]*", "", page))
+    assert pages[0] == pages[1]
+    view = report_mod._closer_view(analyse(one).places, ReportOptions())
+    assert view is not None
+    assert all(abs(edge / report_mod.VIEW_GRID - round(edge / report_mod.VIEW_GRID)) < 1e-9
+               for edge in view)
+
+
+def test_the_photographer_s_contact_details_are_left_out_unless_asked() -> None:
+    contact = [_report("/p/c.jpg", [
+        Evidence(Kind.OWNER_NAME, "XMP Iptc4xmpCore:CiAdrExtadr", "Oudegracht 12"),
+        Evidence(Kind.OWNER_NAME, "XMP Iptc4xmpCore:CiAdrPcode", "3511 AB"),
+        Evidence(Kind.OWNER_NAME, "XMP Iptc4xmpCore:CiTelWork", "+31 30 123 4567"),
+        Evidence(Kind.OWNER_NAME, "XMP dc:creator", "Jan de Vries")])]
+    overview = analyse(contact)
+    assert [x.value for x in overview.names] == ["Jan de Vries"]
+    page = render_html(contact, overview, ReportOptions())
+    for secret in ("Oudegracht", "3511 AB", "123 4567"):
+        assert secret not in page
+    assert "Jan de Vries" in page
+    assert "contact details (address, phone, e-mail), left out" in page
+    exact = render_html(contact, overview, ReportOptions(exact_locations=True))
+    assert "Oudegracht 12" in exact

@@ -172,6 +172,23 @@ def _fine_place(finding: Finding, options: ReportOptions) -> bool:
             and finding.source.lower().endswith(_FINE_PLACES))
 
 
+# the photographer's contact details in IPTC Core / PLUS (street, postcode, phone,
+# e-mail, web address): as telling as a home position
+_CONTACT = ("ciadrextadr", "ciadrpcode", "citelwork", "ciemailwork", "ciurlwork",
+            "licensortelephone1", "licensoremail")
+
+
+def _contact(finding: Finding, options: ReportOptions) -> bool:
+    """Whether the finding is contact details the report leaves out unless asked."""
+    return (finding.kind == Kind.OWNER_NAME and not options.exact_locations
+            and finding.source.lower().endswith(_CONTACT))
+
+
+def _contact_left_out() -> str:
+    return _("contact details (address, phone, e-mail), left out unless you ask for exact "
+             "locations")
+
+
 def _left_out() -> str:
     return _("a street or spot name, left out unless you ask for exact locations")
 
@@ -190,6 +207,8 @@ def finding_text(finding: Finding, options: ReportOptions) -> str:
         return f"{where} ({plain(finding.source)})"
     if _fine_place(finding, options):
         return f"{_left_out()} ({plain(finding.source)})"
+    if _contact(finding, options):
+        return f"{_contact_left_out()} ({plain(finding.source)})"
     return f"{plain(value_text(finding))} ({plain(finding.source)})"
 
 
@@ -206,6 +225,9 @@ def finding_summary(finding: Finding, options: ReportOptions) -> str:
     if _fine_place(finding, options):
         return _("Names the place: {place} ({source})").format(place=_left_out(),
                                                               source=plain(finding.source))
+    if _contact(finding, options):
+        return _("Names the photographer's {what} ({source})").format(
+            what=_contact_left_out(), source=plain(finding.source))
     return plain(finding.summary)
 
 
@@ -216,6 +238,8 @@ def _finding_value(finding: Finding, options: ReportOptions) -> dict[str, Any]:
         value["lon"] = round(float(value["lon"]), options.decimals)
     if _fine_place(finding, options):
         value = {"place": None, "left_out": True}
+    if _contact(finding, options):
+        value = {"names": None, "left_out": True}
     return value
 
 
@@ -310,23 +334,40 @@ View = tuple[float, float, float, float]  # west, south, east, north (degrees)
 WORLD: View = (-180.0, -60.0, 180.0, 84.0)
 
 
-def _world_view(places: Sequence[Place]) -> View:
-    """The world, Antarctica cut off unless a place is there."""
-    south = min([WORLD[1], *(p.lat - 5 for p in places)])
-    north = max([WORLD[3], *(p.lat + 3 for p in places)])
-    return WORLD[0], max(-90.0, south), WORLD[2], min(90.0, north)
+VIEW_GRID = 0.5  # degrees: a view's edges are snapped to this grid
 
 
-def _closer_view(places: Sequence[Place]) -> View | None:
+def _snap(view: View) -> View:
+    """The view with its edges on the VIEW_GRID, so that where a map is centred says
+    nothing finer than the grid about the places it was made for."""
+    w, s, e, n = view
+    g = VIEW_GRID
+    return (math.floor(w / g) * g, max(-90.0, math.floor(s / g) * g),
+            math.ceil(e / g) * g, min(90.0, math.ceil(n / g) * g))
+
+
+def _world_view(places: Sequence[Place], options: ReportOptions) -> View:
+    """The world, Antarctica cut off unless a place is there (decided on the rounded
+    positions, on the grid)."""
+    lats = [round(p.lat, options.decimals) for p in places]
+    south = min([WORLD[1], *(lat - 5 for lat in lats)])
+    north = max([WORLD[3], *(lat + 3 for lat in lats)])
+    return _snap((WORLD[0], max(-90.0, south), WORLD[2], min(90.0, north)))
+
+
+def _closer_view(places: Sequence[Place], options: ReportOptions) -> View | None:
     """A view of the region of the largest place and the places near it (within 15
-    degrees), when that is much smaller than the world; None otherwise."""
+    degrees), when that is much smaller than the world; None otherwise. Made from the
+    rounded positions only, its edges on the grid: the map shows no more than the text."""
     if not places:
         return None
-    top = places[0]
-    near = [p for p in places
-            if abs(p.lat - top.lat) <= 15 and abs(p.lon - top.lon) <= 15]
-    west, east = min(p.lon for p in near), max(p.lon for p in near)
-    south, north = min(p.lat for p in near), max(p.lat for p in near)
+    where = [(round(p.lat, options.decimals), round(p.lon, options.decimals))
+             for p in places]
+    top = where[0]
+    near = [(lat, lon) for lat, lon in where
+            if abs(lat - top[0]) <= 15 and abs(lon - top[1]) <= 15]
+    west, east = min(lon for _, lon in near), max(lon for _, lon in near)
+    south, north = min(lat for lat, _ in near), max(lat for lat, _ in near)
     c = max(0.2, math.cos(math.radians((south + north) / 2)))
     # at least 3 degrees wide, padded, and on screen between 2:1 and 11:5 (wide, so that
     # it fits a page beside the world map)
@@ -335,8 +376,8 @@ def _closer_view(places: Sequence[Place]) -> View | None:
     width = max(width, height * 2.0 / c)
     height = max(height, width * c / 2.2)
     mid_lon, mid_lat = (west + east) / 2, (south + north) / 2
-    view = (mid_lon - width / 2, max(-90.0, mid_lat - height / 2),
-            mid_lon + width / 2, min(90.0, mid_lat + height / 2))
+    view = _snap((mid_lon - width / 2, max(-90.0, mid_lat - height / 2),
+                  mid_lon + width / 2, min(90.0, mid_lat + height / 2)))
     if view[2] - view[0] > 90:
         return None
     return view
@@ -635,10 +676,10 @@ def _places_html(overview: Overview, options: ReportOptions, paths: _Paths) -> s
     numbers = {p.key: i + 1 for i, p in enumerate(places)}
     caption = _("Each circle is a place, sized by its number of photos, at its rounded "
                 "position. The numbers are those of the table below.")
-    world = map_svg(places, _world_view(places), numbers, _("Map of the places"), options,
+    world = map_svg(places, _world_view(places, options), numbers, _("Map of the places"), options,
                     tolerance=WORLD_TOLERANCE)
     out.append(f"<figure>{world}<figcaption>{e(caption)}</figcaption></figure>")
-    closer = _closer_view(places)
+    closer = _closer_view(places, options)
     if closer is not None:
         region = map_svg(places, closer, numbers, _("Map of the region with the most "
                                                     "photos"), options)
@@ -933,6 +974,13 @@ def save_new(text: str, path: str | os.PathLike[str]) -> None:
             os.unlink(tmp)
 
 
+def _home_scrubbed(text: str) -> str:
+    """`text` with the user's home folder written as "~" (a reason from the system, such
+    as a library that failed to load, may name a path under it)."""
+    home = os.path.expanduser("~")
+    return text.replace(home, "~") if len(home) > 1 else text
+
+
 def write_report(path: str | os.PathLike[str], reports: Iterable[PhotoReport], *,
                  exact_locations: bool = False, with_thumbnails: bool = False,
                  as_json: bool = False, full_paths: bool = False,
@@ -949,6 +997,8 @@ def write_report(path: str | os.PathLike[str], reports: Iterable[PhotoReport], *
     reports = list(reports)
     if overview is None:
         overview = analyse(reports)
+    if faces_not_checked is not None and not full_paths:
+        faces_not_checked = _home_scrubbed(faces_not_checked)
     options = ReportOptions(exact_locations=exact_locations, with_thumbnails=with_thumbnails,
                             full_paths=full_paths, faces_not_checked=faces_not_checked,
                             complete=complete, problems=tuple(problems))

@@ -248,7 +248,7 @@ class Collection:
                 for s in v.get("serials", ()):
                     if not _placeholder_serial(str(s)):
                         index.add(str(s), path)
-            elif kind is Kind.OWNER_NAME:
+            elif kind is Kind.OWNER_NAME and not f.source.lower().endswith(_CONTACT):
                 for s in v.get("names", ()):
                     self.owners.add(str(s), path)
             elif kind is Kind.PEOPLE_NAMED:
@@ -484,6 +484,9 @@ def local_stamp(iso: str | None, lon: float | None) -> int:
 
 
 _ORDER = attrgetter("order")
+# the photographer's contact details (IPTC Core / PLUS): not names of people
+_CONTACT = ("ciadrextadr", "ciadrcity", "ciadrpcode", "citelwork", "ciemailwork",
+            "ciurlwork", "licensortelephone1", "licensoremail")
 _SHARED: dict[tuple[int, ...], tuple[int, ...]] = {}
 
 
