@@ -144,12 +144,15 @@ CATALOG: dict[str, str | tuple[str, str]] = {
                        "be a home"),
     "routine.work": N_("photos here on {days} different weekdays in office hours: this may "
                        "be a workplace"),
+    # xgettext: no-python-format
     "routine.times_weekdays": N_("{share}% of the photos with a time were taken between "
                                  "{start}:00 and {end}:00, most on weekdays: this may show a "
                                  "daily routine"),
+    # xgettext: no-python-format
     "routine.times_weekends": N_("{share}% of the photos with a time were taken between "
                                  "{start}:00 and {end}:00, most at weekends: this may show a "
                                  "routine"),
+    # xgettext: no-python-format
     "routine.times_all": N_("{share}% of the photos with a time were taken between "
                             "{start}:00 and {end}:00: this may show a daily routine"),
     "linked.serial": Np_("{n} photo carries the serial number {value}",

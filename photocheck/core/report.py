@@ -39,7 +39,7 @@ from .collection import Overview, Place, analyse, name_place
 from .collection.geocode import DATA_CREDIT
 from .collection.worldmap import Ring, bounds, outlines
 from .findings import value_text
-from .i18n import _, language, ngettext
+from .i18n import N_, _, language, ngettext
 from .kinds import ORDER, SUMMARY_KINDS, guidance, label, photos_text, short_guidance
 from .messages import Message
 from .model import Finding, Kind, Match, PhotoReport, PhotoState
@@ -132,6 +132,28 @@ class _Paths:
                 if len(folder) > 1:
                     text = text.replace(folder, os.path.basename(folder) or folder)
         return plain(text)
+
+
+# Texts translated inside f-strings below, where xgettext does not look: marked here
+# so that they are in the catalog (the f-strings translate them with _() when shown).
+_IN_FSTRINGS = (
+    N_('Keep this report private'),
+    N_('Nothing in these photos needs to be done first.'),
+    N_('No place or time looks like a daily routine.'),
+    N_('Files and folders that could not be read'),
+    N_('No photo shows where it was taken on a map.'),
+    N_('Position'),
+    N_('No photo to list.'),
+    N_('Days'),
+    N_('Faces that face search could match'),
+    N_('Photo by photo'),
+    N_('What it may be'),
+    N_('Taken'),
+    N_('The photos'),
+    N_('Place'),
+    N_('Where you may live or work'),
+    N_('What each finding means, and what to do'),
+)
 
 
 # -- numbers --------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
-"""The main window: the folder list (left), the summary band and the results (middle)
-and the detail panel (right), the scan that fills them, the menus and the settings.
+"""The main window: the folder list (left) and, in tabs, the overview, the photos (the
+summary band and the results, beside the detail panel) and the map; the scan that fills
+them, the menus and the settings.
+
+The overview and the map follow a `Collection` (core/collection/) that takes in every
+report the model receives; they are made again on a timer while photos arrive (never
+per report), and only while one of them is in view.
 
 What the window shows (buttons enabled, the empty page's text) is derived from its
 state (folders, model, job) by `_refresh()`, called after every change of that state,
@@ -14,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -35,11 +41,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core.collection import Collection, Place
+from ..core.collection.geocode import PlaceName
 from ..core.discover import PhotoFile
 from ..core.engine.previews import PreviewService
 from ..core.engine.scan import Progress, ScanOptions
@@ -59,10 +68,13 @@ from .scanjob import ScanJob
 from .thumbnails import ImageCache
 from .widgets.delegate import THUMB
 from .widgets.detail import PREVIEW_SIDE, DetailPanel, copyable
+from .widgets.filterbar import FilterBar
 from .widgets.folderlist import FolderList, path_problem
 from .widgets.legend import legend_title
+from .widgets.overview import Label, OverviewPage, PlaceNames, place_label
 from .widgets.resultsview import ResultsView
 from .widgets.summaryband import SummaryBand
+from .widgets.worldmap import WorldMap
 
 LANGUAGE_NAMES = {"": None, "en": "English", "nl": "Nederlands"}  # None: "System language"
 
@@ -78,6 +90,10 @@ def dropped_folders(event: QDropEvent) -> list[str]:
 
 
 ZOOM_STEP = 0.1
+# the overview is made again at most this often while photos arrive (more seldom when
+# making it takes long: at most a fifth of the time goes to it)
+OVERVIEW_MS = 300
+OVERVIEW_MAX_MS = 5000
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -122,6 +138,15 @@ class MainWindow(QMainWindow):
         self.previews = ImageCache(PREVIEW_SIDE, 20, self._pool, self.preview_service, self,
                                    hint_for=self._display_hint)
         self.model.thumbnail_for = self._thumbnail
+        # the whole collection, fed by the model (see _collect)
+        self.collection = Collection()
+        self._faces_unchecked = 0  # photos in which faces were not (all) checked
+        self._overview_stale = True
+        self._overview_timer = QTimer(self)
+        self._overview_timer.setSingleShot(True)
+        self._overview_timer.setInterval(OVERVIEW_MS)
+        self._overview_timer.timeout.connect(self.refresh_overview)
+        self.place_names = PlaceNames(self)
         self.setAcceptDrops(True)
         self._build()
         self._build_menus()
@@ -164,18 +189,39 @@ class MainWindow(QMainWindow):
         self.progress_box.hide()
         self.summary = SummaryBand(self.model)
         self.results = ResultsView(self.model, self.proxy, self._thumbnail)
+        self.filter_bar = FilterBar()
+        # the photos (filtered, in a grid or a list) beside the chosen photo's details
+        photos = QWidget()
+        pv = QVBoxLayout(photos)
+        pv.setContentsMargins(0, 4, 0, 0)
+        pv.addWidget(self.filter_bar)
+        pv.addWidget(self.summary)
+        pv.addWidget(self.results, 1)
+        self.detail = DetailPanel(self.previews)
+        self.photos_page = QSplitter()
+        for i, (widget, stretch) in enumerate(((photos, 3), (self.detail, 2))):
+            self.photos_page.addWidget(widget)
+            self.photos_page.setStretchFactor(i, stretch)
+        self.photos_page.setSizes([700, 380])
+        # the overview and the map take the whole width
+        self.overview_page = OverviewPage()
+        self.map = WorldMap()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for page in (self.overview_page, self.photos_page, self.map):
+            self.tabs.addTab(page, "")
+        self.tabs.setCurrentWidget(self.photos_page)  # until a scan: what to do first
         middle = QWidget()
         mv = QVBoxLayout(middle)
-        for widget, stretch in ((self.banner, 0), (self.progress_box, 0), (self.summary, 0),
-                                (self.results, 1)):
-            mv.addWidget(widget, stretch)
+        mv.addWidget(self.banner)
+        mv.addWidget(self.progress_box)
+        mv.addWidget(self.tabs, 1)
 
-        self.detail = DetailPanel(self.previews)
         self.splitter = QSplitter()
-        for i, (widget, stretch) in enumerate(((left, 0), (middle, 3), (self.detail, 2))):
+        for i, (widget, stretch) in enumerate(((left, 0), (middle, 1))):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(i, stretch)
-        self.splitter.setSizes([200, 700, 380])
+        self.splitter.setSizes([200, 1080])
         self.setCentralWidget(self.splitter)
 
     def _build_menus(self) -> None:
@@ -194,6 +240,7 @@ class MainWindow(QMainWindow):
         self.add_action = action(self.choose_folder, QKeySequence.StandardKey.Open)
         self.scan_action = action(self.start_scan, QKeySequence("F5"))
         self.clean_action = action(self.make_safe_copies, QKeySequence("Ctrl+Shift+S"))
+        self.report_action = action(lambda: self.save_report())
         self.quit_action = action(self.close, QKeySequence.StandardKey.Quit)
         self.find_action = action(lambda: self.results.search.setFocus(),
                                   QKeySequence.StandardKey.Find)
@@ -204,7 +251,8 @@ class MainWindow(QMainWindow):
             code: action(lambda _checked=False, c=code: self.set_language(c),
                          checked=self.settings.language == code) for code in LANGUAGE_NAMES}
         self.file_menu = self.menuBar().addMenu("")
-        self.file_menu.addActions([self.add_action, self.scan_action, self.clean_action])
+        self.file_menu.addActions([self.add_action, self.scan_action, self.clean_action,
+                                   self.report_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.zoom_in_action = action(lambda: self.apply_zoom(self.settings.zoom + ZOOM_STEP,
@@ -254,6 +302,20 @@ class MainWindow(QMainWindow):
         self.results.viewModeChanged.connect(self._view_mode_changed)
         self.thumbs.ready.connect(self.results.thumbnail_ready)
         self.model.countsChanged.connect(self._refresh)
+        self.model.rowsInserted.connect(self._collect)
+        self.model.modelReset.connect(self._reset_collection)
+        self.overview_page.photosChosen.connect(self.show_photos)
+        self.overview_page.copiesRequested.connect(self.copy_photos)
+        self.overview_page.mapRequested.connect(lambda: self.tabs.setCurrentWidget(self.map))
+        self.overview_page.namer = self._place_name
+        self.map.namer = self._place_name
+        self.map.placeChosen.connect(self.show_place)
+        self.filter_bar.cleared.connect(self.show_all_photos)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(lambda *_args: self.filter_bar.set_count(self.proxy.rowCount()))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.place_names.ready.connect(self._names_ready)
 
     def retranslate(self) -> None:
         """(Re)set every user-facing text: at start and after a language switch."""
@@ -266,11 +328,16 @@ class MainWindow(QMainWindow):
                                        "you like; the originals are not changed"))
         self.cancel_button.setText(_("Cancel"))
         self.progress.setAccessibleName(_("Scan progress"))
-        for part in (self.folders, self.summary, self.results, self.model, self.detail):
+        for part in (self.folders, self.summary, self.results, self.model, self.detail,
+                     self.overview_page, self.map, self.filter_bar):
             part.retranslate()
+        for page, title in ((self.overview_page, _("Overview")), (self.photos_page, _("Photos")),
+                            (self.map, _("Map"))):
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
         self.add_action.setText(_("&Add folder..."))
         self.scan_action.setText(_("&Check photos"))
         self.clean_action.setText(_("Make &safe copies..."))
+        self.report_action.setText(_("Save &report..."))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Filter..."))
         self.file_menu.setTitle(_("&File"))
@@ -310,6 +377,7 @@ class MainWindow(QMainWindow):
         self.scan_action.setEnabled(not running)
         self.clean_button.setEnabled(not running and has_photos)
         self.clean_action.setEnabled(not running and has_photos)
+        self.report_action.setEnabled(not running and has_photos)
         self.folders.set_busy(running)
         # each state its own words: a text about a finished scan only while the folders
         # are still the ones it checked
@@ -409,6 +477,8 @@ class MainWindow(QMainWindow):
         self.previews.clear()
         self.detail.show_report(None)
         self.hide_banner()
+        self.place_names.start()  # names for the places, looked up while the scan runs
+        self.tabs.setCurrentWidget(self.overview_page)  # what a stranger learns, first
         self.job = ScanJob(folders, self.scan_options(), self)
         self.job.progress.connect(self._progress)
         self.job.reports.connect(self.model.add_reports)  # batched by the job
@@ -425,6 +495,8 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(True)
         self.job.start()
         self._refresh()
+        self._overview_stale = True  # (it says it is still checking)
+        self.refresh_overview()
 
     def cancel_scan(self) -> None:
         if self.job is not None:
@@ -493,6 +565,8 @@ class MainWindow(QMainWindow):
         if notes():
             self.show_banner(notes)
         self._refresh()
+        self._overview_stale = True  # all of it, no longer "still checking"
+        self.refresh_overview()
         self.scanFinished.emit(cancelled)
 
     def _display_hint(self, path: str) -> DisplayHint | None:
@@ -513,6 +587,7 @@ class MainWindow(QMainWindow):
 
     def _view_mode_changed(self, mode: str) -> None:
         self.settings.view_mode = mode
+        self.tabs.setCurrentWidget(self.photos_page)  # a way to see photos: show them
 
     def kind_button(self, kind: Kind | None) -> QToolButton:
         return self.summary.button(kind)
@@ -524,6 +599,7 @@ class MainWindow(QMainWindow):
         return self.results.current_index()
 
     def select_row(self, proxy_row: int) -> None:
+        self.tabs.setCurrentWidget(self.photos_page)
         self.results.select_row(proxy_row)
 
     def chosen_reports(self) -> list[PhotoReport]:
@@ -564,6 +640,138 @@ class MainWindow(QMainWindow):
         dialog.setModal(True)
         dialog.show()
         return dialog
+
+    # -- the overview and the map ---------------------------------------------------------
+
+    def _collect(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """Reports that reached the model go into the collection (the overview follows
+        on a timer)."""
+        for row in range(first, last + 1):
+            report = self.model.report(row)
+            self.collection.add(report)
+            if report.error is not None or any(m.code.startswith("faces.")
+                                               for m in report.not_checked):
+                self._faces_unchecked += 1
+        self._overview_stale = True
+        if not self._overview_timer.isActive():
+            self._overview_timer.start()
+
+    def _reset_collection(self) -> None:
+        self.collection = Collection()
+        self._faces_unchecked = 0
+        self._overview_stale = True
+        self.show_all_photos()  # (the photos chosen are gone)
+        self.refresh_overview()
+
+    def _tab_changed(self, _index: int) -> None:
+        self.refresh_overview()
+
+    def _names_ready(self) -> None:
+        self._overview_stale = True
+        self.refresh_overview()
+
+    def _place_name(self, place: Place) -> PlaceName | None:
+        """A place's name when it can be had at once (else None: the page says it is
+        being looked up)."""
+        if not self.place_names.is_ready():
+            return None
+        return self.collection.name_of(place)
+
+    def refresh_overview(self) -> None:
+        """Make the overview again if photos arrived since, and it or the map is shown
+        (else when one of them is)."""
+        if not self._overview_stale or self.tabs.currentWidget() is self.photos_page:
+            return
+        self._overview_timer.stop()
+        started = time.perf_counter()
+        if self.model.rowCount() and not self.place_names.is_ready():
+            self.place_names.start()
+        # names once the offline geocoder is loaded (never wait for it here), and while a
+        # scan runs only a few new ones each time (the others follow)
+        scanning = self.scanning()
+        overview = self.collection.overview(named=50 if self.place_names.is_ready() else 0,
+                                            new_names=10 if scanning else None)
+        self.overview_page.set_overview(overview, scanning, self._faces_unchecked)
+        self.map.set_places(overview.places)
+        self._overview_stale = False
+        took = (time.perf_counter() - started) * 1000
+        self._overview_timer.setInterval(min(OVERVIEW_MAX_MS, max(OVERVIEW_MS, round(4 * took))))
+
+    def show_photos(self, paths: tuple[str, ...], label: Label) -> None:
+        """Only these photos in the results (every other filter off), and why."""
+        self.summary.clear_choice()
+        self.results.search.clear()
+        self.results.severity.setCurrentIndex(0)
+        self.proxy.set_paths(frozenset(paths))
+        self.filter_bar.show_for(label, self.proxy.rowCount())
+        self.tabs.setCurrentWidget(self.photos_page)
+
+    def show_place(self, place: Place) -> None:
+        name = place.name or self._place_name(place)
+        self.show_photos(place.photos, lambda: place_label(name))
+
+    def show_all_photos(self) -> None:
+        self.proxy.set_paths(None)
+        self.filter_bar.clear()
+
+    def copy_photos(self, paths: tuple[str, ...]) -> CleanDialog | None:
+        """Safe copies of these photos (those that can be copied)."""
+        rows = (self.model.row_of(p) for p in paths)
+        reports = [self.model.report(r) for r in rows if r is not None]
+        return self._open_clean_dialog([r for r in reports if copyable(r)])
+
+    # -- the report -----------------------------------------------------------------------
+
+    def save_report(self, path: str | None = None, as_json: bool = False) -> bool:
+        """Save the report of the photos checked (asking where, without a `path`): an HTML
+        page, or JSON; without exact positions or pictures. True when it was saved."""
+        if self.scanning() or not self.model.rowCount():
+            return False
+        if path is None:
+            chosen = self._ask_report_path()
+            if chosen is None:
+                return False
+            path, as_json = chosen
+        from ..core.report import write_report
+
+        reports = [self.model.report(r) for r in range(self.model.rowCount())]
+        shown = display_path(path)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_report(path, reports, exact_locations=False, with_thumbnails=False,
+                         as_json=as_json, faces_not_checked=None if self.settings.faces
+                         else _("face detection is turned off in the settings"))
+        except FileExistsError:
+            self.show_banner(lambda: _("The report was not saved: {path} exists already. "
+                                       "Choose another name.").format(path=shown))
+            return False
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.show_banner(lambda: _("The report could not be saved: {reason}").format(
+                reason=reason))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_banner(lambda: _("The report was saved: {path}").format(path=shown))
+        return True
+
+    def _ask_report_path(self) -> tuple[str, bool] | None:
+        """Where to save the report, and whether as JSON (None: not now)."""
+        from .app import keep_qt_settings_private
+
+        keep_qt_settings_private()  # the folder chosen is remembered privately
+        page, data = _("Web page (*.html)"), _("JSON data (*.json)")
+        start = os.path.join(os.path.expanduser("~"), _("photocheck-report") + ".html")
+        # never over an existing file: the report is not written there (and says so)
+        path, chosen = QFileDialog.getSaveFileName(
+            self, _("Save report"), start, f"{page};;{data}",
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if not path:
+            return None
+        as_json = chosen == data or path.lower().endswith(".json")
+        if not os.path.splitext(path)[1]:
+            path += ".json" if as_json else ".html"
+        return path, as_json
 
     # -- settings and language ------------------------------------------------------------
 

@@ -393,7 +393,8 @@ class SortKey(enum.IntEnum):
 
 
 class PhotoFilter(QAbstractProxyModel):
-    """Filters by finding kind, severity, "could not be checked" and a text on the path;
+    """Filters by finding kind, severity, "could not be checked", a text on the path and
+    a set of paths (the photos behind an item of the overview or a place on the map);
     sorts by severity, date taken or name.
 
     The order is kept as a Python list of source rows, sorted with cached keys, rather
@@ -410,6 +411,7 @@ class PhotoFilter(QAbstractProxyModel):
         self._text = ""
         self._unchecked_only = False
         self._nothing_found = False
+        self._paths: frozenset[str] | None = None  # None: any photo
         self._sort_key = SortKey.SEVERITY
         self._rows: list[int] = []  # source rows, in view order
         self._pos: list[int] | None = None  # source row -> view row (-1: filtered out),
@@ -453,6 +455,14 @@ class PhotoFilter(QAbstractProxyModel):
     def set_unchecked_only(self, on: bool) -> None:
         self._refilter("_unchecked_only", on)
 
+    def set_paths(self, paths: frozenset[str] | set[str] | None) -> None:
+        """Only these photos (None: any); photos arriving later are shown only if their
+        path is among them."""
+        self._refilter("_paths", None if paths is None else frozenset(paths))
+
+    def paths(self) -> frozenset[str] | None:
+        return self._paths
+
     def set_sort_key(self, key: SortKey) -> None:
         if key != self._sort_key:
             self._sort_key = key
@@ -465,6 +475,8 @@ class PhotoFilter(QAbstractProxyModel):
     # -- filtering and ordering ----------------------------------------------------------
 
     def accepts(self, report: PhotoReport) -> bool:
+        if self._paths is not None and report.path not in self._paths:
+            return False
         if self._unchecked_only and not (report.error or report.not_checked):
             return False
         if self._nothing_found and report.state != PhotoState.CLEAN:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import __version__
+from ...core.collection import DATA_CREDIT
 from ...core.i18n import N_, _
 from ...core.kinds import KINDS, guidance
 from ...core.kinds import label as kind_label
@@ -90,12 +91,16 @@ def about_html() -> str:
     what = _("Shows what your photos give away before you share them.")
     promised, built = _("Its promises"), _("Built with")
     licence = _("photocheck itself is free software under the MIT licence.")
+    maps = _("Maps and place names")
+    offline = _("The map and the names of places come with photocheck: nothing is looked "
+                "up on the internet.")
     items = "".join(f"<li>{_e(p)}</li>" for p in promises)
     rows = "".join(f"<tr><td>{_e(_(name))}&nbsp;&nbsp;</td><td>{_e(lic)}</td></tr>"
                    for name, lic in COMPONENTS)
     return (f"<h2>photocheck {_e(__version__)}</h2><p>{_e(what)}</p>"
             f"<h3>{_e(promised)}</h3><ul>{items}</ul>"
-            f"<h3>{_e(built)}</h3><table>{rows}</table><p>{_e(licence)}</p>")
+            f"<h3>{_e(built)}</h3><table>{rows}</table><p>{_e(licence)}</p>"
+            f"<h3>{_e(maps)}</h3><p>{_e(offline)}</p><p>{_e(DATA_CREDIT)}</p>")
 
 
 class HelpDialog(QDialog):

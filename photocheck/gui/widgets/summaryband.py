@@ -142,6 +142,19 @@ class SummaryBand(QWidget):
     def unchecked_only(self) -> bool:
         return self._buttons[None].isChecked()
 
+    def clear_choice(self) -> None:
+        """Every button off (all photos shown again), told once."""
+        changed = False
+        for button in self._buttons.values():
+            if button.isChecked():
+                button.blockSignals(True)
+                button.setChecked(False)
+                button.blockSignals(False)
+                changed = True
+        if changed:
+            self._update_counts()  # (a button with nothing to show greys out again)
+            self.filtersChanged.emit()
+
     def show_legend(self) -> LegendDialog:
         """The legend of the badges, in a window beside the results (also for the
         window's View menu)."""
