@@ -3,6 +3,10 @@
 `photocheck --screenshot out.png FOLDER...` scans the folders, renders the window to a
 PNG and exits (for the README and for checking by eye); it uses a throw-away settings
 folder so the user's own settings are not touched, and removes it when it ends.
+
+`photocheck --presentation [FOLDER...]` opens in presentation mode (gui/presentation.py);
+with --screenshot it renders the first slide (or the one of --slide N) at the screen's
+size (1920x1080 without a screen) and exits.
 """
 
 from __future__ import annotations
@@ -74,8 +78,22 @@ def apply_language(language: str) -> None:
         _qt_translators.append(translator)
 
 
+# while a workshop session runs, Qt's own settings go to its temporary folder instead
+# (gui/session.py): nothing a file dialog remembers of it outlives the session
+_qt_folder_override: Path | None = None
+
+
+def redirect_qt_settings(folder: Path | None) -> Path:
+    """Send Qt's own settings to `folder` from now on (None: back to photocheck's private
+    folder); returns where they go now."""
+    global _qt_folder_override
+    _qt_folder_override = folder
+    return keep_qt_settings_private()
+
+
 def keep_qt_settings_private() -> Path:
-    """Point Qt's own settings into photocheck's private config folder (qt/, 0700).
+    """Point Qt's own settings into photocheck's private config folder (qt/, 0700), or
+    into the workshop session's temporary folder while one runs.
 
     Qt's file dialogs remember the folders chosen (history, lastVisited) in
     ~/.config/QtProject.conf, readable by everyone and outside photocheck's folder, so
@@ -86,7 +104,7 @@ def keep_qt_settings_private() -> Path:
     format is the registry or a plist, which Qt cannot move elsewhere."""
     from PySide6.QtCore import QSettings
 
-    folder = qt_settings_dir()
+    folder = _qt_folder_override or qt_settings_dir()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
@@ -119,13 +137,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="PNG",
                         help=_("check FOLDER, save a picture of the window, and exit"))
     parser.add_argument("--language", choices=["en", "nl"], help=_("language of the window"))
+    parser.add_argument("--presentation", action="store_true",
+                        help=_("start in presentation mode: full screen, for a projector"))
+    parser.add_argument("--slide", type=int, default=1, metavar="N",
+                        help=_("with --presentation --screenshot: the slide to save (1: the "
+                               "overview)"))
     return parser
+
+
+SCREENSHOT_SIZE = (1920, 1080)  # presentation mode's screenshot without a screen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.screenshot and not args.folders:
         build_parser().error(_("--screenshot needs at least one FOLDER"))
+    if args.slide < 1:
+        build_parser().error(_("--slide counts from 1"))
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         with throwaway_config():
@@ -169,6 +197,9 @@ def _run(args: argparse.Namespace) -> int:
             window.add_folders([pictures_dir()])
             scan_now = True
         window.save_settings()
+    if args.screenshot and args.presentation:
+        return _presentation_screenshot(app, window, os.path.abspath(args.screenshot),
+                                        args.slide)
     if args.screenshot:
         window.resize(1280, 800)
         window.show()
@@ -199,7 +230,41 @@ def _run(args: argparse.Namespace) -> int:
     window.show()
     if scan_now:
         window.start_scan()
+    if args.presentation:
+        window.enter_presentation()
     return app.exec()
+
+
+def _presentation_screenshot(app: Any, window: Any, out: str, slide: int) -> int:
+    """Scan, enter presentation mode at the screen's size (SCREENSHOT_SIZE offscreen),
+    show slide number `slide` (the last one if there are fewer), save it and quit."""
+    from PySide6.QtCore import QDeadlineTimer, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    offscreen = QGuiApplication.platformName() == "offscreen"
+    window.show()
+    deadline = QDeadlineTimer(20_000)
+
+    def save() -> None:
+        presentation = window.presentation
+        # photos are decoded off the GUI thread, full screen comes from the window
+        # system: wait for both
+        screen = presentation.screen().geometry().size()
+        sized = offscreen or presentation.size() == screen
+        if (presentation.waiting() or not sized) and not deadline.hasExpired():
+            QTimer.singleShot(100, save)
+            return
+        presentation.grab().save(out)
+        app.quit()
+
+    def shoot(_cancelled: bool) -> None:
+        presentation = window.enter_presentation(SCREENSHOT_SIZE if offscreen else None)
+        presentation.go(slide - 1)
+        QTimer.singleShot(100, save)
+
+    window.scanFinished.connect(shoot)
+    window.start_scan()
+    return int(app.exec())
 
 
 if __name__ == "__main__":

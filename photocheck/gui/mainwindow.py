@@ -63,8 +63,19 @@ from .dialogs.guidance import add_guidance_actions, retranslate_guidance
 from .dialogs.help import HelpDialog
 from .dialogs.settingsdialog import SettingsDialog
 from .estimate import Estimate
+from .masking import (
+    FaceInfo,
+    Masks,
+    add_mask_actions,
+    face_info,
+    hidden_folder,
+    masking,
+    retranslate_mask_actions,
+)
 from .photomodel import Column, PhotoFilter, PhotoModel
+from .presentation import IMAGE_SIDE, Presentation, build_slides
 from .scanjob import ScanJob
+from .session import Removal, WorkshopSession
 from .thumbnails import ImageCache
 from .widgets.delegate import THUMB
 from .widgets.detail import PREVIEW_SIDE, DetailPanel, copyable
@@ -96,6 +107,11 @@ OVERVIEW_MS = 300
 OVERVIEW_MAX_MS = 5000
 
 
+def shown_folder(folder: str) -> str:
+    """A photo's folder as a banner quotes it: hidden while paths are masked."""
+    return hidden_folder() if masking().masks.paths else display_path(folder)
+
+
 def _inside(path: str, folder: str) -> bool:
     path = os.path.abspath(path)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
@@ -103,6 +119,7 @@ def _inside(path: str, folder: str) -> bool:
 
 class MainWindow(QMainWindow):
     scanFinished = Signal(bool)  # cancelled
+    sessionEnded = Signal(object)  # a workshop session ended: what was removed (Removal)
 
     def __init__(self, settings: Settings, settings_path: Any = None,
                  scan_options: ScanOptions | None = None) -> None:
@@ -120,6 +137,12 @@ class MainWindow(QMainWindow):
         # the folders the last finished scan checked, and whether it ran to its end
         self._scanned: list[str] | None = None
         self._help: HelpDialog | None = None
+        # workshops: a session that leaves nothing behind, and presentation mode
+        self.session: WorkshopSession | None = None
+        self._ending_session = False  # (ends once the scan it cancelled is over)
+        self.presentation: Presentation | None = None
+        self._presentation_images: ImageCache | None = None  # (made once, kept)
+        self._masks_before = Masks()  # the masks to restore when presentation mode ends
         app = QApplication.instance()
         self._base_font = QFont(app.font()) if isinstance(app, QApplication) else QFont()
         self.model = PhotoModel(self)
@@ -146,11 +169,18 @@ class MainWindow(QMainWindow):
         self._overview_timer.setSingleShot(True)
         self._overview_timer.setInterval(OVERVIEW_MS)
         self._overview_timer.timeout.connect(self.refresh_overview)
+        self._slides_timer = QTimer(self)  # the slides follow a scan while presenting
+        self._slides_timer.setInterval(1000)
+        self._slides_timer.timeout.connect(self._refresh_slides)
         self.place_names = PlaceNames(self)
         self.setAcceptDrops(True)
         self._build()
+        self.session_label = QLabel()  # says that a workshop session runs
+        self.statusBar().addPermanentWidget(self.session_label, 1)
+        self.statusBar().hide()
         self._build_menus()
         self._connect()
+        self.scanFinished.connect(self._refresh_slides)
         self.folders.set_folders(settings.folders)
         self.results.set_mode(settings.view_mode)
         self.apply_zoom(settings.zoom)
@@ -241,6 +271,10 @@ class MainWindow(QMainWindow):
         self.scan_action = action(self.start_scan, QKeySequence("F5"))
         self.clean_action = action(self.make_safe_copies, QKeySequence("Ctrl+Shift+S"))
         self.report_action = action(lambda: self.save_report())
+        self.start_session_action = action(lambda: self.start_session())
+        self.end_session_action = action(lambda: self.end_session())
+        self.presentation_action = action(lambda: self.enter_presentation(),
+                                          QKeySequence("F11"))
         self.quit_action = action(self.close, QKeySequence.StandardKey.Quit)
         self.find_action = action(lambda: self.results.search.setFocus(),
                                   QKeySequence.StandardKey.Find)
@@ -253,6 +287,8 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addActions([self.add_action, self.scan_action, self.clean_action,
                                    self.report_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.start_session_action, self.end_session_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.zoom_in_action = action(lambda: self.apply_zoom(self.settings.zoom + ZOOM_STEP,
@@ -277,6 +313,9 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addActions([self.zoom_in_action, self.zoom_out_action,
                                    self.zoom_reset_action])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.presentation_action)
+        self.mask_actions = add_mask_actions(self.view_menu)  # "Mask on screen"
         self.settings_menu = self.menuBar().addMenu("")
         self.settings_menu.addActions([self.faces_action, self.hidden_action,
                                        self.settings_action])
@@ -298,7 +337,7 @@ class MainWindow(QMainWindow):
         self.detail.safeCopyRequested.connect(self.make_safe_copy_of)
         self.detail.openFailed.connect(lambda folder: self.show_banner(lambda: _(
             "The folder could not be opened: no program to show folders was found. The "
-            "photo is in {folder}.").format(folder=display_path(folder))))
+            "photo is in {folder}.").format(folder=shown_folder(folder))))
         self.results.viewModeChanged.connect(self._view_mode_changed)
         self.thumbs.ready.connect(self.results.thumbnail_ready)
         self.model.countsChanged.connect(self._refresh)
@@ -316,6 +355,7 @@ class MainWindow(QMainWindow):
             signal.connect(lambda *_args: self.filter_bar.set_count(self.proxy.rowCount()))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.place_names.ready.connect(self._names_ready)
+        self._connect_masking()
 
     def retranslate(self) -> None:
         """(Re)set every user-facing text: at start and after a language switch."""
@@ -357,10 +397,18 @@ class MainWindow(QMainWindow):
         self.help_action.setText(_("&How to read the results"))
         self.shortcuts_action.setText(_("&Keyboard shortcuts"))
         self.about_action.setText(_("&About photocheck"))
+        self.start_session_action.setText(_("Start a &workshop session"))
+        self.start_session_action.setToolTip(_(
+            "Nothing of the session is remembered: its folders are not stored and no file "
+            "dialog remembers them"))
+        self.end_session_action.setText(_("&End session"))
+        self.presentation_action.setText(_("&Presentation mode"))
+        retranslate_mask_actions(self.mask_actions)
+        self._show_session()
         if self._help is not None:
             self._help.retranslate()
         if self._banner is not None:  # a banner about the scan: in the new language
-            self.banner.setText(self._banner())
+            self.banner.setText(self._banner_text())
         self._refresh()
 
     # -- state shown ----------------------------------------------------------------------
@@ -371,6 +419,8 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         """Buttons and the empty page, from the folders, the results and the job."""
         running = self.scanning()
+        self.start_session_action.setEnabled(self.session is None and not running)
+        self.end_session_action.setEnabled(self.session is not None)
         has_folders = bool(self.folder_list())
         has_photos = self.model.rowCount() > 0
         self.scan_button.setEnabled(not running and has_folders)
@@ -399,10 +449,38 @@ class MainWindow(QMainWindow):
         self.results.set_empty_text(text)
 
     def show_banner(self, text: Callable[[], str]) -> None:
-        """Show what `text()` says; it is asked again after a language switch."""
+        """Show what `text()` says; it is asked again after a language switch and when
+        what the screen masks changes."""
         self._banner = text
-        self.banner.setText(text())
+        self.banner.setText(self._banner_text())
         self.banner.show()
+
+    def _banner_text(self) -> str:
+        """The banner's text, with what the screen masks masked (the texts mask the
+        paths they quote; the net catches what they may not)."""
+        text = self._banner() if self._banner is not None else ""
+        return masking().text(text, folders=self.folder_list())
+
+    # -- masking on screen ----------------------------------------------------------------
+
+    def _connect_masking(self) -> None:
+        """The thumbnails and previews mask the faces the scan found; what the window
+        itself shows (the banner, the progress) is shown again when the masks change
+        (the other parts follow masking() themselves)."""
+        self.thumbs.faces_for = self.previews.faces_for = self._faces_of
+        masking().changed.connect(self._masks_changed)
+
+    def _faces_of(self, path: str) -> FaceInfo | None:
+        row = self.model.row_of(path)
+        return face_info(self.model.report(row)) if row is not None else None
+
+    def _masks_changed(self) -> None:
+        if self._banner is not None:
+            self.banner.setText(self._banner_text())
+        if masking().masks.paths:  # the progress ends with the folder being checked
+            head, sep, folder = self.progress_label.text().rpartition(" - ")
+            if sep and ("/" in folder or "\\" in folder or os.sep in folder):
+                self.progress_label.setText(head)
 
     def hide_banner(self) -> None:
         self._banner = None
@@ -427,6 +505,8 @@ class MainWindow(QMainWindow):
 
     def _save_folders(self) -> None:
         self.settings.folders = self.folder_list()
+        if self.session is not None:
+            self.session.note_folders(self.settings.folders)
         self.save_settings()
         # results of photos no longer in any listed folder would be stale: they go
         if self.model.rowCount() and not self.scanning():
@@ -517,7 +597,9 @@ class MainWindow(QMainWindow):
             return
         self.progress.setRange(0, max(1, p.total))
         self.progress.setValue(p.done)
-        folder = display_path(os.path.dirname(p.current)) if p.current else ""
+        # (not while paths are masked: a folder's name may name its owner)
+        folder = display_path(os.path.dirname(p.current)) if (
+            p.current and not masking().masks.paths) else ""
         remaining = self._estimate.update(time.monotonic(), p.done, p.total)
         if p.total <= p.done:
             left = ""
@@ -554,7 +636,7 @@ class MainWindow(QMainWindow):
                                "marked 'faces not checked'.").format(
                                    reason=detector_problem.text()))
             for path, message in problems[:5]:
-                lines.append(f"{display_path(path)}: {message.text()}")
+                lines.append(f"{display_path(masking().path(path))}: {message.text()}")
             more = len(problems) - 5
             if more > 0:
                 lines.append(ngettext("... and {n} more folder or file problem",
@@ -735,7 +817,7 @@ class MainWindow(QMainWindow):
         from ..core.report import write_report
 
         reports = [self.model.report(r) for r in range(self.model.rowCount())]
-        shown = display_path(path)
+        shown = display_path(masking().path(path))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             write_report(path, reports, exact_locations=False, with_thumbnails=False,
@@ -773,12 +855,158 @@ class MainWindow(QMainWindow):
             path += ".json" if as_json else ".html"
         return path, as_json
 
+    # -- workshops: presentation mode and sessions ----------------------------------------
+
+    def enter_presentation(self, size: tuple[int, int] | None = None) -> Presentation:
+        """Presentation mode (gui/presentation.py): full screen on the window's screen
+        (or a window of `size`, for a screenshot), every mask on, the overview first.
+        The window hides until it ends (Esc)."""
+        if self.presentation is not None:
+            return self.presentation
+        self._masks_before = masking().masks
+        masking().set_masks(Masks.all_on())
+        if self._presentation_images is None:
+            self._presentation_images = ImageCache(IMAGE_SIDE, 40, self._pool,
+                                                   self.preview_service, self,
+                                                   hint_for=self._display_hint)
+            self._presentation_images.faces_for = self._faces_of
+        presentation = Presentation(self._presentation_images, self._report_of)
+        self.presentation = presentation
+        presentation.left.connect(self.leave_presentation)
+        self._refresh_slides()
+        if size is not None:
+            presentation.resize(*size)
+            presentation.show()
+        else:
+            screen = self.screen()
+            presentation.setScreen(screen)
+            presentation.setGeometry(screen.geometry())
+            presentation.showFullScreen()
+        self.hide()
+        presentation.activateWindow()
+        presentation.setFocus()
+        return presentation
+
+    def leave_presentation(self) -> None:
+        """Back to the window, with the masks as they were before presentation mode."""
+        presentation = self.presentation
+        if presentation is None:
+            return
+        self.presentation = None
+        self._slides_timer.stop()
+        masking().set_masks(self._masks_before)
+        self.show()  # first: the app goes on when the presentation closes
+        self.activateWindow()
+        presentation.disconnect_all()
+        presentation.hide()
+        presentation.deleteLater()
+        if self._presentation_images is not None:
+            self._presentation_images.clear()
+
+    def _report_of(self, path: str) -> PhotoReport | None:
+        row = self.model.row_of(path)
+        return self.model.report(row) if row is not None else None
+
+    def _refresh_slides(self, *_args: object) -> None:
+        """The slides of the collection now (again every second while a scan runs)."""
+        presentation = self.presentation
+        if presentation is None:
+            return
+        scanning = self.scanning()
+        if scanning and not self._slides_timer.isActive():
+            self._slides_timer.start()
+        elif not scanning:
+            self._slides_timer.stop()
+        overview = self.collection.overview() if self.collection.count else None
+        presentation.set_slides(build_slides(overview, self._report_of, self.collection.name_of,
+                                             scanning, self._faces_unchecked))
+
+    def start_session(self) -> WorkshopSession | None:
+        """A workshop session (gui/session.py): the window starts empty, and nothing of
+        what it is shown is remembered; the folders listed before come back after."""
+        if self.session is not None or self.scanning():
+            return self.session
+        self.session = WorkshopSession(self.settings.folders)  # as the settings file has them
+        self._clear_window()
+        self.settings.folders = []
+        self.folders.set_folders([])
+        self._show_session()
+        self._refresh()
+        return self.session
+
+    def end_session(self) -> Removal | None:
+        """End the workshop session: its folders, results and temporary folder go, and
+        the banner says what was removed (`sessionEnded`). A scan that runs is cancelled
+        first, and the session ends when it is over (None is returned then)."""
+        if self.session is None:
+            return None
+        if self.scanning():
+            if not self._ending_session:
+                self._ending_session = True
+                self.scanFinished.connect(self._end_session_after_scan)
+                self.cancel_scan()
+            return None
+        return self._end_session_now()
+
+    def _end_session_after_scan(self, _cancelled: bool) -> None:
+        self.scanFinished.disconnect(self._end_session_after_scan)
+        if self.session is not None:
+            self._end_session_now()
+
+    def _end_session_now(self) -> Removal:
+        session = self.session
+        assert session is not None
+        self._ending_session = False
+        session.note_folders(self.folder_list())
+        photos = self.model.rowCount()
+        thumbnails = len(self.thumbs) + len(self.previews) + (
+            len(self._presentation_images) if self._presentation_images is not None else 0)
+        self.leave_presentation()
+        self._clear_window()
+        self.session = None
+        self.settings.folders = list(session.kept_folders)
+        self.folders.set_folders(session.kept_folders)
+        removal = session.end(photos, thumbnails)
+        self._show_session()
+        self.show_banner(removal.text)
+        self._refresh()
+        self.sessionEnded.emit(removal)
+        return removal
+
+    def _clear_window(self) -> None:
+        """Forget every result and all the window shows of them: the photos, the
+        overview, the map, filters, the banner and the last scan's problems."""
+        self.clear_results()  # the model (and with it the collection), the thumbnails
+        if self._presentation_images is not None:
+            self._presentation_images.clear()
+        self.collection = Collection()
+        self._faces_unchecked = 0
+        self._overview_stale = True
+        self.overview_page.set_overview(None)
+        self.map.set_places(())
+        self.show_all_photos()
+        self.summary.clear_choice()
+        self.results.search.clear()
+        self.progress_label.clear()
+        self.hide_banner()
+        if self.job is not None and not self.scanning():
+            self.job.deleteLater()  # (its problems name the participants' files)
+            self.job = None
+
+    def _show_session(self) -> None:
+        if self.session is not None:
+            self.session_label.setText(_("Workshop session: nothing of it is remembered. "
+                                         "File > End session removes it all."))
+        self.statusBar().setVisible(self.session is not None)
+
     # -- settings and language ------------------------------------------------------------
 
     def save_settings(self) -> None:
         self._forgotten = False  # the user chose something new after a "delete all"
+        # a workshop session's folders are never written: the file keeps those before it
+        stored = self.settings if self.session is None else self.session.stored(self.settings)
         try:
-            self.settings.save(self._settings_path)
+            stored.save(self._settings_path)
         except OSError as exc:
             reason = exc.strerror or str(exc)  # the system's words
             self.show_banner(lambda: _("Settings could not be saved: {reason}").format(
@@ -816,10 +1044,12 @@ class MainWindow(QMainWindow):
             apply_language(new.language)
             self.retranslate()
         self._forgotten = forget
+        if forget and self.session is not None:
+            self.session.kept_folders = []  # (deleted with the rest)
         if forget:
             left = forget_all()
             if left:
-                paths = ", ".join(map(display_path, left))
+                paths = ", ".join(display_path(masking().path(p)) for p in left)
                 self.show_banner(lambda: _("Not everything photocheck stored could be "
                                            "deleted: {paths}").format(paths=paths))
             else:
@@ -872,9 +1102,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         try:
+            self.leave_presentation()
             if self.job is not None and self.job.is_running():
                 self.job.cancel()
                 self.job.wait(5000)
+            if self.session is not None:  # quitting ends the session: nothing stays
+                self._end_session_now()
             if not self._forgotten:  # after "delete all", closing stores nothing again
                 self.settings.window_geometry = bytes(
                     self.saveGeometry().toBase64().data()).decode("ascii")

@@ -29,6 +29,7 @@ from ..core.kinds import BADGE_KINDS, KINDS, ORDER, badge_text, description
 from ..core.kinds import label as kind_label
 from ..core.model import Kind, PhotoReport, PhotoState, Severity
 from ..core.paths import display_path
+from .masking import hidden_folder, masking, report_names
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -204,6 +205,16 @@ def taken_text(iso: str, long: bool = False) -> str:
     return text
 
 
+def masked_path(report: PhotoReport, path: str) -> str:
+    """A photo's path (or its file or folder name) as the screen may show it: to the
+    file name while paths are masked, the names the photo gives masked in it while
+    names are."""
+    m = masking()
+    if not m.masks.any:
+        return display_path(path)
+    return m.text(m.path(display_path(path)), report_names(report))
+
+
 def taken(report: PhotoReport) -> str:
     """When the photo was taken, ISO 8601 (sorts by time whatever the source said)."""
     return report.taken() or ""
@@ -227,6 +238,13 @@ class PhotoModel(QAbstractTableModel):
         # callable(path) -> QImage | None, set by the window; the delegates that paint
         # thumbnails are handed it (the model gives no DecorationRole: see GridDelegate)
         self.thumbnail_for: Any = None
+        # every text shown again when what the screen masks changes
+        masking().changed.connect(self._masks_changed)
+
+    def _masks_changed(self) -> None:
+        if self._reports:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._reports) - 1, len(Column) - 1))
 
     # -- filling ---------------------------------------------------------------------------
 
@@ -235,6 +253,7 @@ class PhotoModel(QAbstractTableModel):
         self._reports, self._rows = [], {}
         self.kind_counts, self.errors, self.partly = Counter(), 0, 0
         self._common = None
+        masking().forget_names()  # (the names the photos gave go with them)
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -253,6 +272,7 @@ class PhotoModel(QAbstractTableModel):
                 self.partly += 1
         self.endInsertRows()
         self._widen_common(reports, first)
+        masking().learn_names(n for r in reports for n in report_names(r))
         self.countsChanged.emit()
 
     def _widen_common(self, reports: list[PhotoReport], first: int) -> None:
@@ -350,9 +370,11 @@ class PhotoModel(QAbstractTableModel):
 
     def _display(self, report: PhotoReport, column: int) -> str:
         if column == Column.NAME:
-            return display_path(os.path.basename(report.path))
+            return masked_path(report, os.path.basename(report.path))
         if column == Column.FOLDER:
-            return self.folder_text(report.path)
+            if masking().masks.paths:
+                return hidden_folder()
+            return masked_path(report, self.folder_text(report.path))
         if column == Column.FINDINGS:
             # in words: the kinds with badges first, as the badges show them
             kinds = report.kinds()
@@ -366,7 +388,7 @@ class PhotoModel(QAbstractTableModel):
 
     def _tooltip(self, report: PhotoReport, column: int) -> str:
         if column == Column.FINDINGS:
-            return findings_tooltip(report) or display_path(report.path)
+            return findings_tooltip(report) or masked_path(report, report.path)
         if column == Column.TAKEN and taken(report):
             return taken_text(taken(report), long=True)
         if column == Column.SEVERITY:
@@ -378,7 +400,7 @@ class PhotoModel(QAbstractTableModel):
                     rank, Severity.LOW))
             return partly_text() if report.not_checked else _(
                 "No faces and no identifying metadata were found.")
-        return display_path(report.path)
+        return masked_path(report, report.path)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -1,5 +1,10 @@
 """Thumbnails and previews: decoded lazily off the GUI thread by the core, kept in a
-bounded cache (least recently used first out)."""
+bounded cache (least recently used first out).
+
+While faces are masked (gui/masking.py) the cache hands out only masked pictures: each
+is pixelated before it is first handed to a view, and kept apart from the pictures as
+decoded, so a view never gets an unmasked picture, not even while one loads or just
+after the masks change."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from PySide6.QtGui import QImage
 
 from ..core.engine.previews import PreviewError, PreviewService
 from ..core.model import DisplayHint
+from .masking import FacesFor, mask_image, masking
 
 # what the scan learnt about showing a photo (its orientation, a RAW's embedded JPEG),
 # so that its metadata is not read again for a thumbnail
@@ -64,22 +70,48 @@ class ImageCache(QObject):
         self.pixel_ratio = pixel_ratio
         self.capacity = capacity
         self._pool = pool
-        self._images: OrderedDict[str, QImage] = OrderedDict()
+        self._images: OrderedDict[str, QImage] = OrderedDict()  # as decoded
+        # the same pictures with their faces masked, made when first asked for while
+        # faces are masked (emptied when the masks change)
+        self._masked: dict[str, QImage] = {}
+        # a photo's faces, to mask them (None, or a photo it does not know: the
+        # picture is pixelated whole while faces are masked)
+        self.faces_for: FacesFor | None = None
         self._pending: set[str] = set()
         self._failed: set[str] = set()
         self._signals = _Signals(self)
         self._signals.done.connect(self._done)
+        masking().changed.connect(self.forget_masked)
 
     def get(self, path: str) -> QImage | None:
+        """The picture to show (masked while faces are masked), or None while it is
+        decoded."""
         image = self._images.get(path)
         if image is not None:
             self._images.move_to_end(path)
-            return image
+            return self._shown(path, image)
         if path not in self._pending and path not in self._failed:
             self._pending.add(path)
             self._pool.start(_Render(path, self.side, self._signals, self._service,
                                      self._hint_for(path)))
         return None
+
+    def _shown(self, path: str, image: QImage) -> QImage:
+        if not masking().masks.faces:
+            return image
+        masked = self._masked.get(path)
+        if masked is None:
+            faces = self.faces_for(path) if self.faces_for is not None else None
+            masked = self._masked[path] = mask_image(image, faces)
+        return masked
+
+    def forget_masked(self, path: str | None = None) -> None:
+        """Make the masked picture of `path` (None: of every photo) again when next
+        asked for (its faces became known)."""
+        if path is None:
+            self._masked.clear()
+        else:
+            self._masked.pop(path, None)
 
     @property
     def pending(self) -> int:
@@ -91,6 +123,7 @@ class ImageCache(QObject):
 
     def clear(self) -> None:
         self._images.clear()
+        self._masked.clear()
         self._failed.clear()
 
     def __len__(self) -> int:
@@ -104,6 +137,8 @@ class ImageCache(QObject):
             return
         image.setDevicePixelRatio(self.pixel_ratio)
         self._images[path] = image
+        self._masked.pop(path, None)
         while len(self._images) > self.capacity:
-            self._images.popitem(last=False)
+            old, _image = self._images.popitem(last=False)
+            self._masked.pop(old, None)
         self.ready.emit(path)

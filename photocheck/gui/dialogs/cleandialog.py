@@ -48,6 +48,7 @@ from ...core.messages import Message
 from ...core.model import Match, PhotoReport
 from ...core.paths import display_path
 from ..app import keep_qt_settings_private
+from ..masking import masking, report_names
 from ..scanjob import ScanJob
 
 # the choices of the Faces box, in its order (CleanOptions.blur)
@@ -138,21 +139,37 @@ def copies_summary(results: list[CleanResult], total: int) -> str:
     return metadata_only + " " + still
 
 
-def result_line(result: CleanResult) -> str:
+def shown_folder(path: str) -> str:
+    """A folder as the dialog writes it (its name alone while paths are masked)."""
+    return display_path(masking().path(path))
+
+
+def result_line(result: CleanResult, known: tuple[str, ...] = (),
+                folders: tuple[str, ...] = ()) -> str:
+    """What became of one photo; what the screen masks is masked (`known`: the names
+    the photos give, `folders`: those checked)."""
     name = display_path(os.path.basename(result.source))
     if result.error:
-        return _("{name}: no copy made - {reason}").format(name=name, reason=result.error.text())
-    parts = [display_path(os.path.basename(result.output or "")),
-             *describe_copy(result, blocks=False)]
-    return f"{name} -> " + " - ".join(parts)
+        line = _("{name}: no copy made - {reason}").format(name=name,
+                                                          reason=result.error.text())
+    else:
+        parts = [display_path(os.path.basename(result.output or "")),
+                 *describe_copy(result, blocks=False)]
+        line = f"{name} -> " + " - ".join(parts)
+    return masking().text(line, known, (*folders, os.path.dirname(result.source)))
 
 
-def failures_line(names: list[str], reason: Message) -> str:
+def failures_line(names: list[str], reason: Message, known: tuple[str, ...] = (),
+                  folders: tuple[str, ...] = ()) -> str:
     """One line for every photo that failed for the same reason."""
     if len(names) == 1:
-        return _("{name}: no copy made - {reason}").format(name=names[0], reason=reason.text())
-    return ngettext("{n} photo: no copy made - {reason}", "{n} photos: no copy made - {reason}",
-                    len(names)).format(n=len(names), reason=reason.text())
+        line = _("{name}: no copy made - {reason}").format(name=names[0],
+                                                          reason=reason.text())
+    else:
+        line = ngettext("{n} photo: no copy made - {reason}",
+                        "{n} photos: no copy made - {reason}",
+                        len(names)).format(n=len(names), reason=reason.text())
+    return masking().text(line, known, folders)
 
 
 def names_tooltip(names: list[str]) -> str:
@@ -177,6 +194,10 @@ class CleanDialog(QDialog):
         # photos get exactly these blurred, whatever the Faces box says
         self.chosen_faces = dict(chosen_faces or {})
         self.scanned = scanned
+        # what the screen masks in the lines below: the names the photos give, the
+        # folders checked
+        self._names = tuple(n for r in self.known.values() for n in report_names(r))
+        self._folders = tuple(scanned)
         self.base_options = base_options
         self.job: ScanJob | None = None
         self.results: list[CleanResult] = []
@@ -328,7 +349,7 @@ class CleanDialog(QDialog):
                 "This folder is inside {folder}, which is being checked. Copies put there "
                 "are found and listed again the next time it is checked, next to the "
                 "originals, where they are easy to mix up. Choose a folder elsewhere "
-                "unless you want this.").format(folder=display_path(inside_of)))
+                "unless you want this.").format(folder=shown_folder(inside_of)))
         self.inside_note.setVisible(inside_of is not None)
         self.inside_box.setVisible(inside_of is not None)
 
@@ -340,21 +361,21 @@ class CleanDialog(QDialog):
             self.message.setText(_(
                 "The folder for the copies is inside a folder being checked ({folder}). "
                 "Choose another folder, or tick \"Put the copies inside a folder being "
-                "checked\".").format(folder=display_path(self._inside_of)))
+                "checked\".").format(folder=shown_folder(self._inside_of)))
             return False
         if not os.path.lexists(out):
             answer = QMessageBox.question(
                 self, _("Make the folder?"),
                 _("The folder {folder} does not exist yet. Make it, and put the copies "
-                  "there?").format(folder=display_path(out)))
+                  "there?").format(folder=shown_folder(out)))
             if answer != QMessageBox.StandardButton.Yes:
                 self.message.setText(_("No copies were made: the folder {folder} does not "
-                                       "exist.").format(folder=display_path(out)))
+                                       "exist.").format(folder=shown_folder(out)))
                 return False
             try:
                 os.makedirs(out)
             except OSError as exc:
-                self._cannot(folder_problem(exc, display_path(out), creating=True))
+                self._cannot(folder_problem(exc, shown_folder(out), creating=True))
                 return False
         try:
             check_output_folder(out, self.scanned, self.options().allow_inside,
@@ -365,8 +386,8 @@ class CleanDialog(QDialog):
         return True
 
     def _cannot(self, reason: Message) -> None:
-        self.message.setText(_("No copies can be made there: {reason}.").format(
-            reason=reason.text()))
+        self.message.setText(masking().text(_("No copies can be made there: {reason}.").format(
+            reason=reason.text()), self._names, (*self._folders, self.output_folder())))
 
     # -- a run ----------------------------------------------------------------------------
 
@@ -427,22 +448,22 @@ class CleanDialog(QDialog):
         for result in results:
             self.results.append(result)
             if result.error is None:
-                self.results_list.addItem(result_line(result))
+                self.results_list.addItem(result_line(result, self._names, self._folders))
                 continue
-            name = display_path(os.path.basename(result.source))
+            name = masking().text(display_path(os.path.basename(result.source)), self._names)
             item, names = self._failures.get(result.error, (None, []))
             names.append(name)
             if item is None:  # the first photo to fail for this reason
                 item = QListWidgetItem()
                 self.results_list.addItem(item)
                 self._failures[result.error] = (item, names)
-            item.setText(failures_line(names, result.error))
+            item.setText(failures_line(names, result.error, self._names, self._folders))
             item.setToolTip(names_tooltip(names))
 
     def _failed_run(self, message: Message) -> None:
         self._failed = message
-        self.message.setText(_("The copies could not be made: {reason}").format(
-            reason=message.text()))
+        self.message.setText(masking().text(_("The copies could not be made: {reason}").format(
+            reason=message.text()), self._names, self._folders))
 
     def _done(self, cancelled: bool) -> None:
         made = sum(1 for r in self.results if r.output)
@@ -466,8 +487,8 @@ class CleanDialog(QDialog):
                                    "{n} photos could not be copied: the reasons are below.",
                                    failed).format(n=failed)
         if self._failed is not None:
-            text = _("The copies could not be made: {reason}").format(
-                reason=self._failed.text()) + " " + text
+            text = masking().text(_("The copies could not be made: {reason}").format(
+                reason=self._failed.text()), self._names, self._folders) + " " + text
         if cancelled:
             text += " " + _("Cancelled: the other photos were not copied.")
         self.message.setText(text)
@@ -491,7 +512,7 @@ class CleanDialog(QDialog):
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
             self.message.setText(_("The folder could not be opened: no program to show "
                                    "folders was found. The copies are in {folder}.").format(
-                                       folder=display_path(folder)))
+                                       folder=shown_folder(folder)))
 
     def reject(self) -> None:
         if self.job is not None and self.job.is_running():

@@ -32,6 +32,8 @@ SHORTCUTS = (
     ("Ctrl++", N_("Make everything larger")),
     ("Ctrl+-", N_("Make everything smaller")),
     ("Ctrl+0", N_("Back to the normal size")),
+    ("F11", N_("Presentation mode, for a projector: arrows and Space step through, Esc "
+               "leaves it")),
     ("F1", N_("How to read the results")),
     ("Ctrl+Q", N_("Quit")),
 )

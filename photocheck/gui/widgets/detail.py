@@ -32,13 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import masking as core_masking
+from ...core.collection import PlaceName
 from ...core.findings import value_text
 from ...core.i18n import _, ngettext
 from ...core.kinds import KINDS, guidance
 from ...core.kinds import label as kind_label
 from ...core.model import FaceBox, Finding, Kind, Match, PhotoReport, PhotoState, Severity
 from ...core.paths import display_path
-from ..photomodel import SEVERITY_COLOUR, severity_label, state_label, taken_text
+from ..masking import hidden_place, hidden_text, masking, report_names
+from ..photomodel import SEVERITY_COLOUR, masked_path, severity_label, state_label, taken_text
 from ..thumbnails import ImageCache
 
 log = logging.getLogger(__name__)
@@ -48,8 +51,13 @@ VALUE_CHARS = 300  # of one value shown; the full text is in the file
 PROGRAM_CHARS = 40  # of a program's name in "written by ..."
 
 # a place's name for a map position, where one is known without going online (the
-# offline geocoder plugs in here); None: coordinates only
-PlaceFor = Callable[[float, float], "str | None"]
+# offline geocoder plugs in here); None: coordinates only. While places are masked a
+# PlaceName is named to the town, and a name given as text is left out
+PlaceFor = Callable[[float, float], "str | PlaceName | None"]
+
+# the fields of a place's name that are no finer than a town (kept while places are
+# masked; a sub-location or street is not)
+_TOWN_FIELDS = ("city", "state", "province", "country")
 
 # sources named by a maker's own format (not MakerNote, but read the same way)
 _MAKER_SOURCES = ("CIFF ", "Kodak Meta ", "PictureInfo ")
@@ -107,17 +115,50 @@ def _short(text: str) -> str:
     return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS - 3] + "..."
 
 
-def finding_values(f: Finding, place_for: PlaceFor | None = None) -> list[str]:
+def _location_values(f: Finding, place_for: PlaceFor | None,
+                     names: Collection[str]) -> list[str]:
+    """A location as its place name where one is known, and its coordinates; while
+    places are masked, rounded to ~10 km and named to the town."""
+    v, m = f.value, masking()
+    masked = m.masks.places
+    if "lat" not in v:  # a place's name written into the file
+        field = f.source.rsplit(" ", 1)[-1].casefold()
+        if masked and ("sub" in field or not any(t in field for t in _TOWN_FIELDS)):
+            return [hidden_place()]
+        return [m.text(value_text(f), names)]
+    lat, lon = float(v["lat"]), float(v["lon"])
+    coordinates = core_masking.position_text(lat, lon) if masked else value_text(f)
+    place = place_for(lat, lon) if place_for is not None else None
+    if isinstance(place, PlaceName):
+        place = m.place(place).text()
+    elif masked:  # a name given as text may be finer than a town
+        place = None
+    if place:
+        return [f"{place} ({coordinates})"]
+    return [coordinates]
+
+
+def _masked_values(f: Finding, values: list[str], names: Collection[str]) -> list[str]:
+    """A finding's values as the screen may show them: names and serials masked, a
+    text written into the file hidden, the names known masked in the rest."""
+    m = masking()
+    if f.kind in (Kind.OWNER_NAME, Kind.PEOPLE_NAMED):
+        return [m.coordinates(m.name(x)) for x in values]
+    if f.kind == Kind.DEVICE_SERIAL:
+        return [m.serial(x) for x in values]
+    if f.kind == Kind.FREE_TEXT and m.hides_free_text():
+        return [hidden_text()] if values else []
+    return [m.text(x, names) for x in values]
+
+
+def finding_values(f: Finding, place_for: PlaceFor | None = None,
+                   names: Collection[str] = ()) -> list[str]:
     """What one finding says, one text per value: dates in the user's locale, a
-    location as its place name where one is known, else its coordinates."""
+    location as its place name where one is known, else its coordinates. What the
+    screen masks is masked (`names`: those the photo gives, masked in other texts)."""
     v = f.value
     if f.kind == Kind.LOCATION:
-        coordinates = value_text(f)
-        if "lat" in v and place_for is not None:
-            place = place_for(float(v["lat"]), float(v["lon"]))
-            if place:
-                return [f"{place} ({coordinates})"]
-        return [coordinates]
+        return _location_values(f, place_for, names)
     if f.kind in (Kind.FACES, Kind.HIDDEN_PREVIEW):
         return [value_text(f)]
     if f.kind == Kind.CAPTURE_TIME:
@@ -128,8 +169,11 @@ def finding_values(f: Finding, place_for: PlaceFor | None = None) -> list[str]:
     else:
         raw = v.get(KINDS[f.kind].value_key, [])
         values = [str(x) for x in raw] if isinstance(raw, list) else [str(raw)]
+        values = _masked_values(f, [x for x in values if x.strip()], names)
     more = int(v.get("more", 0) or 0)
     out = [_short(x) for x in values if x.strip()]
+    if f.kind == Kind.FREE_TEXT and masking().hides_free_text():
+        more = 0  # (the texts are hidden: not counted either)
     if more:
         out.append(ngettext("... and {n} more", "... and {n} more", more).format(n=more))
     return out
@@ -143,14 +187,17 @@ class _KindGroup:
         self.severity = Severity.LOW
         self.values: dict[str, dict[str, list[str]]] = {}  # value -> where -> sources
 
-    def add(self, f: Finding, report: PhotoReport, place_for: PlaceFor | None) -> None:
+    def add(self, f: Finding, report: PhotoReport, place_for: PlaceFor | None,
+            names: Collection[str] = ()) -> None:
         if f.severity.rank > self.severity.rank or not self.values:
             self.severity = f.severity
-        where = where_found(f.source, report)
-        for value in finding_values(f, place_for):
+        m = masking()
+        where = m.text(where_found(f.source, report), names)
+        source = m.text(f.source, names)
+        for value in finding_values(f, place_for, names):
             sources = self.values.setdefault(value, {}).setdefault(where, [])
-            if f.source not in sources:
-                sources.append(f.source)
+            if source not in sources:
+                sources.append(source)
 
 
 def _group_html(group: _KindGroup) -> str:
@@ -188,7 +235,15 @@ def report_html(report: PhotoReport, place_for: PlaceFor | None = None) -> str:
     cannot = _("This photo could not be checked:")
     not_checked = _("Not checked")
     clean = _("No faces and no identifying metadata were found.")
-    parts = [f"<h3>{e(display_path(os.path.basename(report.path)))}</h3>",
+    # what the screen masks: the names the photo gives, its folder, in any text
+    m = masking()
+    names = report_names(report) if m.masks.any else []
+    folders = [os.path.dirname(report.path)]
+
+    def shown(text: str) -> str:
+        return m.text(text, names, folders)
+
+    parts = [f"<h3>{e(masked_path(report, os.path.basename(report.path)))}</h3>",
              f"<p>{e(state_label(report.state))}"]
     if report.width and report.height:
         parts.append(f" &middot; {report.width} x {report.height}")
@@ -196,21 +251,22 @@ def report_html(report: PhotoReport, place_for: PlaceFor | None = None) -> str:
         parts.append(f" &middot; {e(report.format)}")
     parts.append("</p>")
     if report.error:
-        parts.append(f"<p><b>{e(cannot)}</b> {e(report.error.text())}</p>")
+        parts.append(f"<p><b>{e(cannot)}</b> {e(shown(report.error.text()))}</p>")
     # what could not be checked comes first: it limits all that follows
     if report.not_checked:
         parts.append(f"<p><b>{e(not_checked)}</b></p><ul>")
-        parts += [f"<li>{e(_sentence(item.text()))}</li>" for item in report.not_checked]
+        parts += [f"<li>{e(shown(_sentence(item.text())))}</li>"
+                  for item in report.not_checked]
         parts.append("</ul>")
     groups: dict[Kind, _KindGroup] = {}
     for f in report.findings:  # most severe first
-        groups.setdefault(f.kind, _KindGroup(f.kind)).add(f, report, place_for)
+        groups.setdefault(f.kind, _KindGroup(f.kind)).add(f, report, place_for, names)
     parts += [_group_html(g) for g in groups.values() if g.values]
     if report.state == PhotoState.CLEAN:
         parts.append(f"<p>{e(clean)}</p>")
     if report.sidecars:
         read = _("Sidecar files read: {names}").format(names=", ".join(report.sidecars))
-        parts.append(f"<p><small>{e(read)}</small></p>")
+        parts.append(f"<p><small>{e(shown(read))}</small></p>")
     return "".join(parts)
 
 
@@ -336,8 +392,13 @@ class DetailPanel(QWidget):
         layout.addLayout(buttons)
         previews.ready.connect(self._preview_ready)
         previews.failed.connect(self._preview_ready)
+        # shown again, masked or not, at once when what the screen masks changes
+        masking().changed.connect(self._masks_changed)
         self.retranslate()
         self.show_report(None)
+
+    def _masks_changed(self) -> None:
+        self.show_report(self._report)
 
     def retranslate(self) -> None:
         self._copy_button_text()
@@ -431,8 +492,14 @@ class DetailPanel(QWidget):
         self._report = report
         self._copy_button_text()
         self.legend.setVisible(bool(report is not None and report.faces))
-        self.open_folder.setEnabled(report is not None)
-        self.copy_path.setEnabled(report is not None)
+        # the folder (a file manager on the screen) and the path are not shown while
+        # paths are masked
+        paths_shown = not masking().masks.paths
+        self.open_folder.setEnabled(report is not None and paths_shown)
+        self.copy_path.setEnabled(report is not None and paths_shown)
+        hidden = "" if paths_shown else _("Not while folders and paths are masked on screen")
+        self.open_folder.setToolTip(hidden)
+        self.copy_path.setToolTip(hidden)
         self.safe_copy.setEnabled(copyable(report))
         if report is None:
             self._image = self._plain = None
@@ -492,11 +559,11 @@ class DetailPanel(QWidget):
             self.safeCopyRequested.emit(self._report)
 
     def _open_folder(self) -> None:
-        if self._report is not None:
+        if self._report is not None and not masking().masks.paths:
             folder = os.path.dirname(os.path.abspath(self._report.path))
             if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
                 self.openFailed.emit(folder)  # no program to show folders (no xdg-open)
 
     def _copy_path(self) -> None:
-        if self._report is not None:
+        if self._report is not None and not masking().masks.paths:
             QGuiApplication.clipboard().setText(display_path(self._report.path))

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ...core.i18n import _, ngettext
+from ..masking import masking
 
 
 def showing_text(n: int, item: str) -> str:
@@ -37,6 +38,8 @@ class FilterBar(QFrame):
         self._item: Callable[[], str] | None = None  # the item's words, asked again
         self._count = 0
         self.hide()
+        # the item's words (a name, a place) masked or not, at once when the masks change
+        masking().changed.connect(self._update)
         self.retranslate()
 
     def show_for(self, item: Callable[[], str], count: int) -> None:
@@ -66,6 +69,7 @@ class FilterBar(QFrame):
 
     def _update(self) -> None:
         if self._item is not None:
-            text = showing_text(self._count, self._item())
+            # (the item's words mask what they quote; the net catches what they may not)
+            text = masking().text(showing_text(self._count, self._item()))
             self.label.setText(text)
             self.label.setAccessibleName(text)

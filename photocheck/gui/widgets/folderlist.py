@@ -34,11 +34,14 @@ from PySide6.QtWidgets import (
 
 from ...core.discover import is_inside, sniff_file
 from ...core.i18n import _, ngettext
+from ...core.masking import mask_path
 from ...core.messages import Message, msg
 from ...core.paths import display_path
 from ..app import keep_qt_settings_private
+from ..masking import masking
 
 UNDO_MS = 10_000  # how long a removal can be undone
+PATH_ROLE = Qt.ItemDataRole.UserRole  # an entry's path (its text is how it is shown)
 
 Text = Callable[[], str]  # a text rendered again after a language switch
 
@@ -81,7 +84,10 @@ def path_problem(path: str) -> Message | None:
 
 
 def _name(path: str) -> str:
-    """A path as the notes write it: the home folder as "~"."""
+    """A path as the notes write it: the home folder as "~" (the folder's name alone
+    while paths are masked on screen)."""
+    if masking().masks.paths:
+        return masking().text(display_path(mask_path(path)))
     home = os.path.expanduser("~")
     if home not in ("~", os.sep) and path.startswith(home.rstrip(os.sep) + os.sep):
         path = "~" + path[len(home.rstrip(os.sep)):]
@@ -150,8 +156,16 @@ class FolderList(QWidget):
         layout.addWidget(self.undo_bar)
         layout.addLayout(buttons)
         self.setAcceptDrops(True)  # folders and photos dropped on the list are added
+        # the entries and notes shown again, masked or not, when the masks change
+        masking().changed.connect(self._masks_changed)
         self.retranslate()
         self._update_remove()
+
+    def _masks_changed(self) -> None:
+        self._show_note()
+        self._show_undo_text()
+        for row in range(self.list.count()):
+            self._decorate(self.list.item(row))
 
     def retranslate(self) -> None:
         self.label.setText(_("Folders to check"))
@@ -169,7 +183,7 @@ class FolderList(QWidget):
     # -- the list -------------------------------------------------------------------------
 
     def folders(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count())]
+        return [_path(self.list.item(i)) for i in range(self.list.count())]
 
     def set_folders(self, paths: Iterable[str]) -> None:
         """Show these folders instead (e.g. the stored settings): `changed`, not `edited`.
@@ -227,7 +241,7 @@ class FolderList(QWidget):
         if not items or self._busy:
             return
         rows = sorted(self.list.row(item) for item in items)
-        self._removed = [(row, self.list.item(row).text()) for row in rows]
+        self._removed = [(row, _path(self.list.item(row))) for row in rows]
         for row in reversed(rows):
             self.list.takeItem(row)
         self._set_notes([])
@@ -304,23 +318,27 @@ class FolderList(QWidget):
     # -- inside ---------------------------------------------------------------------------
 
     def _insert(self, row: int, path: str) -> None:
-        item = QListWidgetItem(path)
+        item = QListWidgetItem()
+        item.setData(PATH_ROLE, path)
         self._decorate(item)
         self.list.insertItem(row, item)
 
     def _decorate(self, item: QListWidgetItem) -> None:
-        """A folder, a single photo, or something not found now: icon and tooltip."""
-        path = item.text()
+        """A folder, a single photo, or something not found now: its text (the folder's
+        name alone while paths are masked), icon and tooltip."""
+        path = _path(item)
+        shown = masking().text(display_path(masking().path(path)))
+        item.setText(shown)
         style = self.style()
         if os.path.isdir(path):
-            icon, tip = QStyle.StandardPixmap.SP_DirIcon, display_path(path)
+            icon, tip = QStyle.StandardPixmap.SP_DirIcon, shown
         elif os.path.isfile(path):
             icon, tip = QStyle.StandardPixmap.SP_FileIcon, _("{path} (a single photo)").format(
-                path=display_path(path))
+                path=shown)
         else:
             icon = QStyle.StandardPixmap.SP_MessageBoxWarning
             tip = _("{path} cannot be found now (is its disk connected?); it is skipped "
-                    "when photos are checked").format(path=display_path(path))
+                    "when photos are checked").format(path=shown)
         item.setIcon(style.standardIcon(icon))
         item.setToolTip(tip)
 
@@ -363,6 +381,12 @@ class FolderList(QWidget):
 
     def _update_remove(self) -> None:
         self.remove_button.setEnabled(bool(self.list.selectedItems()) and not self._busy)
+
+
+def _path(item: QListWidgetItem) -> str:
+    """The path of an entry of the list."""
+    path = item.data(PATH_ROLE)
+    return str(path) if path is not None else item.text()
 
 
 def _dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ...core.collection import Action, Linked, Overview, Place, PlaceName
 from ...core.i18n import _, ngettext
 from ...core.model import Match
+from ..masking import masking
 from ..photomodel import taken_text
 
 log = logging.getLogger(__name__)
@@ -68,17 +69,21 @@ def fit(text: str) -> str:
 # -- the names of items, for "Showing N photos from: ..." ---------------------------------
 
 def place_text(name: PlaceName | None) -> str:
-    """Where a place is, in words ("in Utrecht, Netherlands")."""
+    """Where a place is, in words ("in Utrecht, Netherlands"; only to the town while
+    places are masked: "near Utrecht, Netherlands")."""
     if name is None:
         return _("(the name is being looked up)")
-    return name.message().text()
+    return masking().place(name).text()
 
 
 def place_label(name: PlaceName | None) -> str:
     return _("the place {place}").format(place=place_text(name))
 
 
-def linked_label(item: Linked) -> str:
+def linked_label(item: Linked, names: tuple[str, ...] = ()) -> str:
+    """An item's name, its value masked as the screen masks it (`names`: the names
+    known, masked in a camera's name)."""
+    item = masking().linked(item, names)
     words = {"serial": _("serial number {value}"),
              "lens_serial": _("lens serial number {value}"), "owner": _("the name {value}"),
              "person": _("the name {value}"), "device": _("the camera {value}"),
@@ -101,8 +106,13 @@ def action_label(code: str, fallback: str) -> str:
     return words.get(code, fallback)
 
 
-def _linked(item: Linked) -> Label:
-    return partial(linked_label, item)
+def _linked(item: Linked, names: tuple[str, ...] = ()) -> Label:
+    return partial(linked_label, item, names)
+
+
+def known_names(overview: Overview) -> tuple[str, ...]:
+    """The names the overview lists (owners and people named), for the safety net."""
+    return tuple(x.value for x in overview.names)
 
 
 def _action_label(action: Action) -> str:
@@ -308,6 +318,8 @@ class OverviewPage(QScrollArea):
         # the name of a place the overview did not name (None: not now)
         self.namer: Callable[[Place], PlaceName | None] = lambda place: None
         self._fit_column()
+        # rendered again, masked or not, at once when what the screen masks changes
+        masking().changed.connect(self._render)
         self.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -403,7 +415,8 @@ class OverviewPage(QScrollArea):
         self.places.fill(_("Places"), note, items, more)
 
     def _render_names(self, overview: Overview) -> None:
-        items: list[Item] = [(x.message().text(), "", x.photos, _linked(x), False)
+        m = masking()
+        items: list[Item] = [(m.linked(x).message().text(), "", x.photos, _linked(x), False)
                              for x in overview.names[:NAMES_SHOWN]]
         rest = len(overview.names) - len(items)
         more = ngettext("... and {n} more name.", "... and {n} more names.", rest).format(
@@ -413,8 +426,9 @@ class OverviewPage(QScrollArea):
     def _render_links(self, overview: Overview) -> None:
         linked = (list(overview.serials[:SERIALS_SHOWN]) + list(overview.devices[:DEVICES_SHOWN])
                   + list(overview.unique_ids[:IDS_SHOWN]))
-        items: list[Item] = [(x.message().text(), "", x.photos, _linked(x), False)
-                             for x in linked]
+        m, names = masking(), known_names(overview)
+        items: list[Item] = [(m.linked(x, names).message().text(), "", x.photos,
+                              _linked(x, names), False) for x in linked]
         rest = (len(overview.serials) + len(overview.devices) + len(overview.unique_ids)
                 - len(items))
         more = _("... and {n} more.").format(n=rest) if rest > 0 else ""

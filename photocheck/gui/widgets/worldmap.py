@@ -59,6 +59,7 @@ from PySide6.QtWidgets import QLabel, QToolButton, QToolTip, QWidget
 
 from ...core.collection import Place, PlaceName
 from ...core.i18n import _, ngettext
+from ..masking import masking
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +170,18 @@ def shared_outlines() -> Outlines:
 
 
 def place_title(place: Place, name: PlaceName | None) -> str:
-    where = name.message().text() if name is not None else _("(the name is being looked up)")
+    """"12 photos in Utrecht, Netherlands" (only to the town while places are masked)."""
+    where = (masking().place(name).text() if name is not None
+             else _("(the name is being looked up)"))
     return ngettext("{n} photo {place}", "{n} photos {place}", place.count).format(
         n=place.count, place=where)
+
+
+def shown_position(place: Place) -> tuple[float, float]:
+    """Where a place's dot is drawn, (lon, lat): rounded to ~10 km while places are
+    masked."""
+    lat, lon = masking().position(place.lat, place.lon)
+    return lon, lat
 
 
 def short_name(name: PlaceName | None) -> str:
@@ -237,7 +247,19 @@ class WorldMap(QWidget):
         palette.setColor(QPalette.ColorRole.Window, QColor(255, 255, 255, 215))
         palette.setColor(QPalette.ColorRole.WindowText, QColor(20, 20, 20))
         self.hint.setPalette(palette)
+        # the dots moved (rounded or not) at once when what the screen masks changes
+        masking().changed.connect(self._masks_changed)
         self.retranslate()
+
+    def _masks_changed(self) -> None:
+        """The dots where they are now to be shown, drawn before the next frame (never
+        the picture drawn before)."""
+        QToolTip.hideText()
+        self._dots = None
+        self._layer = self._layer_view = None
+        if not self.moved:
+            self._fitted = False
+        self.update()
 
     def _button(self, text: str, slot: Callable[[], None]) -> QToolButton:
         button = QToolButton(self)
@@ -301,10 +323,11 @@ class WorldMap(QWidget):
             if d is None:
                 d = sizes[place.count] = self.dot_size(place.count)
             routine = place.routine is not None
-            cell = (math.floor(place.lon / DOT_CELL_DEG), math.floor(place.lat / DOT_CELL_DEG))
+            lon, lat = shown_position(place)
+            cell = (math.floor(lon / DOT_CELL_DEG), math.floor(lat / DOT_CELL_DEG))
             groups.setdefault((d, routine), {}).setdefault(cell, []).append(
-                QPointF(place.lon, -place.lat))
-            hits.append((place.lon, place.lat, d / 2.0, place))
+                QPointF(lon, -lat))
+            hits.append((lon, lat, d / 2.0, place))
         # the largest first, the possible homes and workplaces last: small dots stay seen
         self._dots = []
         for d, routine in sorted(groups, key=lambda k: (k[1], -k[0])):
@@ -338,8 +361,9 @@ class WorldMap(QWidget):
         if not self.places or self.width() < 10:
             self._set_view(0.0, 20.0, self.min_scale())
             return
-        lons = [p.lon for p in self.places]
-        lats = [p.lat for p in self.places]
+        shown = [shown_position(p) for p in self.places]
+        lons = [lon for lon, _lat in shown]
+        lats = [lat for _lon, lat in shown]
         west, east, south, north = min(lons), max(lons), min(lats), max(lats)
         span_x = max(east - west, 0.5) * 1.3
         span_y = max(north - south, 0.5) * 1.3
@@ -584,7 +608,7 @@ class WorldMap(QWidget):
             name = short_name(place.name)
             if not name:
                 continue
-            at = self.to_screen(place.lon, place.lat)
+            at = self.to_screen(*shown_position(place))
             if not area.contains(at):
                 continue
             text = f"{name} ({place.count})"
@@ -602,6 +626,17 @@ class WorldMap(QWidget):
             painter.fillRect(box, QColor(255, 255, 255, 190))
             painter.setPen(QColor(20, 20, 20))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def tooltip_text(self, place: Place) -> str:
+        """What hovering a place's dot says: its photos, where (to the town while places
+        are masked), what it may be."""
+        name = place.name or self.namer(place)
+        lines = [place_title(place, name)]
+        routine = place.routine_message()
+        if routine is not None:
+            lines.append(routine.text())
+        lines.append(_("Click to see these photos."))
+        return "\n".join(lines)
 
     def _place_overlays(self) -> None:
         margin = 6
@@ -732,13 +767,7 @@ class WorldMap(QWidget):
                     QToolTip.hideText()
                     event.ignore()
                     return True
-                name = place.name or self.namer(place)
-                lines = [place_title(place, name)]
-                routine = place.routine_message()
-                if routine is not None:
-                    lines.append(routine.text())
-                lines.append(_("Click to see these photos."))
-                QToolTip.showText(event.globalPos(), "\n".join(lines), self)
+                QToolTip.showText(event.globalPos(), self.tooltip_text(place), self)
                 return True
         except Exception:
             log.exception("the map's tooltip failed")
