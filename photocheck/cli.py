@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "computer; your photos are only read, never changed."))
     parser.add_argument("--version", action="version", version=f"photocheck {__version__}")
     parser.epilog = _("Without a command, the desktop app opens: photocheck [FOLDER...] "
-                      "[--language en|nl] [--screenshot PNG FOLDER...]")
+                      "[--language en|nl] [--presentation] [--screenshot PNG [--slide N] "
+                      "FOLDER...]")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     scan = sub.add_parser("scan", help=_("check photos in folders or files"),
                           description=_("Check every photo under the given folders."))
