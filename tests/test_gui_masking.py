@@ -387,9 +387,9 @@ def test_with_all_masks_on_nothing_planted_is_shown_anywhere(qtbot: QtBot,
     assert "a***-de-v****-home.jpg" in names
     assert {window.column_text(r, Column.FOLDER) for r in range(window.proxy.rowCount())} == {
         "(hidden)"}
-    # the folder by its name alone, with the names the photos give masked in it
+    # the folder by its place in the list only: its name may name someone no photo names
     assert [window.folders.list.item(i).text() for i in range(window.folders.list.count())
-            ] == ["A*** de V**** workshop"]
+            ] == ["Folder 1"]
     assert not window.detail.open_folder.isEnabled()
     assert not window.detail.copy_path.isEnabled()
     # off again: the originals
@@ -698,3 +698,10 @@ def test_names_the_photos_gave_are_masked_in_any_text_until_forgotten(qtbot: QtB
     assert own.text("Berg, Vries") == "B***, V****"
     own.forget_names()
     assert own.text("Anna's photos") == "Anna's photos"
+
+
+def test_possessives_and_years_in_masked_names() -> None:
+    from photocheck.core.masking import mask_name, mask_names_in
+
+    assert mask_names_in("Annas_camera.jpg", ["Anna de Vries"]) == "A****_camera.jpg"
+    assert mask_name("(c) Anna de Vries 2024") == "(c) A*** de V**** 2024"

@@ -314,11 +314,16 @@ def test_a_workshop_session_leaves_nothing_behind(qtbot: QtBot, tmp_path: Path,
         window.thumbs.get(path)
     qtbot.waitUntil(lambda: window.thumbs.pending == 0 and len(window.thumbs) == len(paths),
                     timeout=30_000)
+    # the room sees the screen during the whole session: masks on, also after Esc
+    assert masking().masks == Masks.all_on()
     presentation = window.enter_presentation()  # (with photos of its own, in memory)
     presentation.go(len(presentation.slides) - 2)  # the face
     qtbot.waitUntil(lambda: not presentation.waiting(), timeout=30_000)
     window.leave_presentation()
+    assert masking().masks == Masks.all_on()
     assert _mentions(roots, participant) == []
+    # "Copy path" put a participant's path on the clipboard: it goes with the session
+    QApplication.clipboard().setText(str(participant / "IMG_0000.jpg"))
 
     with qtbot.waitSignal(window.sessionEnded) as ended:
         window.end_session_action.trigger()  # File > End session
@@ -328,9 +333,11 @@ def test_a_workshop_session_leaves_nothing_behind(qtbot: QtBot, tmp_path: Path,
     text = window.banner.text()
     for said in ("1 folder forgotten", "the results of 19 photos cleared",
                  f"{removal.thumbnails} thumbnails deleted from memory",
-                 "1 temporary folder removed"):
+                 "1 temporary folder removed", "a photo's path taken off the clipboard"):
         assert said in text
     assert not session.folder.exists()
+    assert str(participant) not in QApplication.clipboard().text()
+    assert masking().masks == Masks()  # as before the session
     assert window.session is None and window.statusBar().isHidden()
     # the window forgot it all: folders, results, collection, overview, map
     assert window.folder_list() == [str(trainer)]
@@ -431,3 +438,57 @@ def test_zoom_keys_work_outside_presentation_mode(qtbot: QtBot) -> None:
         assert window.settings.zoom == 1.5 and app.font().pointSizeF() == pytest.approx(base * 1.5)
     finally:
         window.apply_zoom(1.0)
+
+
+def test_presentation_with_folders_remembers_none_of_them(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`photocheck --presentation FOLDER` is a workshop: the participants' folder is
+    checked but never written to the settings file, and the masks are on."""
+    from PySide6.QtWidgets import QApplication as App
+
+    from photocheck.gui import app as app_mod
+
+    folder = _workshop(tmp_path / FOLDER)
+    windows: list[MainWindow] = []
+    real_init = MainWindow.__init__
+
+    def remember(self: MainWindow, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        windows.append(self)
+
+    monkeypatch.setattr(MainWindow, "__init__", remember)
+    monkeypatch.setattr(App, "exec", lambda *_args: 0)
+    assert app_mod.main(["--presentation", str(folder)]) == 0
+    (window,) = windows
+    try:
+        assert window.session is not None
+        assert masking().masks == Masks.all_on()
+        assert window.folder_list() == [str(folder)]
+        window.save_settings()  # as quitting does
+        settings_file = Path(os.environ["PHOTOCHECK_CONFIG_DIR"]) / SETTINGS_FILE
+        assert FOLDER not in settings_file.read_text(encoding="utf-8")
+    finally:
+        window.cancel_scan()
+        window.end_session()
+        window.leave_presentation()
+        masking().set_masks(Masks())
+        window.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="left to the system's clean-up there")
+def test_sessions_killed_before_they_cleaned_up_are_swept(tmp_path: Path) -> None:
+    """A session whose process is gone (killed, logged out) leaves its folder: the next
+    run removes it, and leaves a living process's folder alone."""
+    from photocheck.gui.session import sweep_stale
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    gone = tmp_path / f"{TEMP_PREFIX}{int(dead.stdout)}-abc"
+    (gone / "qt").mkdir(parents=True)
+    (gone / "qt" / "QtProject.conf").write_text("lastVisited=/participants/Anna")
+    alive = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-def"
+    alive.mkdir()
+    other = tmp_path / "photocheck-other"
+    other.mkdir()
+    assert sweep_stale(str(tmp_path)) == [str(gone)]
+    assert not gone.exists() and alive.exists() and other.exists()

@@ -32,8 +32,8 @@ def mask_name(name: str) -> str:
     last = len(words) - 1
 
     def masked(i: int, w: str) -> str:
-        if 0 < i < last and w.lower() in _PARTICLES:
-            return w
+        if (0 < i < last and w.lower() in _PARTICLES) or w.isdigit():
+            return w  # particles between names, and numbers ("(c) Anna de Vries 2024")
         return w[0] + "*" * (len(w) - 1)
 
     out, at = [], 0
@@ -78,9 +78,10 @@ def names_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
     """The words (`name_words`) as one pattern, made once per set of words."""
     if not words:
         return None
-    # whole words: no letter just before or after ("anna_2024.jpg" is Anna's)
+    # whole words: no letter just before or after ("anna_2024.jpg" is Anna's), a
+    # possessive or plural "s" allowed ("Annas_camera.jpg")
     return re.compile(r"(?<![^\W\d_])(?:" + "|".join(re.escape(w) for w in sorted(
-        words, key=len, reverse=True)) + r")(?![^\W\d_])", re.IGNORECASE | re.UNICODE)
+        words, key=len, reverse=True)) + r")s?(?![^\W\d_])", re.IGNORECASE | re.UNICODE)
 
 
 def mask_serial(serial: str) -> str:

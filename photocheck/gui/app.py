@@ -165,6 +165,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(args)
 
 
+def _quit_on_signals(app: Any) -> None:
+    """End the app cleanly (a workshop session removes what it kept) when the system asks
+    it to stop (SIGTERM, SIGHUP at logout), not only when the window is closed. Python
+    sees a signal only between two of its own steps: a timer gives it those."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, lambda *_args: app.closeAllWindows() or app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(500)
+
+
 def _run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QDeadlineTimer, QTimer
     from PySide6.QtWidgets import QApplication
@@ -176,6 +193,10 @@ def _run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
+    from .session import sweep_stale
+
+    sweep_stale()  # workshop sessions of runs that were killed before they could clean up
+    _quit_on_signals(app)
 
     settings = Settings.load()
     if args.language:
@@ -184,6 +205,10 @@ def _run(args: argparse.Namespace) -> int:
     apply_language(settings.language)
     window = MainWindow(settings)
     scan_now = False
+    if args.presentation and args.folders:
+        # participants' folders on a projector: a workshop session, so that nothing of
+        # them is remembered (the settings file keeps the folders it had)
+        window.start_session()
     if args.folders:
         # a path that cannot be added is said in the folder list, and not remembered;
         # the others are checked

@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.presentation: Presentation | None = None
         self._presentation_images: ImageCache | None = None  # (made once, kept)
         self._masks_before = Masks()  # the masks to restore when presentation mode ends
+        self._masks_before_session = Masks()  # ... and when a workshop session ends
         app = QApplication.instance()
         self._base_font = QFont(app.font()) if isinstance(app, QApplication) else QFont()
         self.model = PhotoModel(self)
@@ -894,7 +895,8 @@ class MainWindow(QMainWindow):
             return
         self.presentation = None
         self._slides_timer.stop()
-        masking().set_masks(self._masks_before)
+        # during a workshop session the room still sees the window: the masks stay on
+        masking().set_masks(Masks.all_on() if self.session is not None else self._masks_before)
         self.show()  # first: the app goes on when the presentation closes
         self.activateWindow()
         presentation.disconnect_all()
@@ -927,6 +929,8 @@ class MainWindow(QMainWindow):
         if self.session is not None or self.scanning():
             return self.session
         self.session = WorkshopSession(self.settings.folders)  # as the settings file has them
+        self._masks_before_session = masking().masks
+        masking().set_masks(Masks.all_on())  # the room sees the screen from now on
         self._clear_window()
         self.settings.folders = []
         self.folders.set_folders([])
@@ -966,7 +970,13 @@ class MainWindow(QMainWindow):
         self.session = None
         self.settings.folders = list(session.kept_folders)
         self.folders.set_folders(session.kept_folders)
-        removal = session.end(photos, thumbnails)
+        masking().set_masks(self._masks_before_session)
+        clipboard = QApplication.clipboard()
+        held = clipboard.text()
+        cleared = bool(held) and any(folder in held for folder in session.seen)
+        if cleared:  # a path of the session's photos ("Copy path")
+            clipboard.clear()
+        removal = session.end(photos, thumbnails, clipboard=cleared)
         self._show_session()
         self.show_banner(removal.text)
         self._refresh()

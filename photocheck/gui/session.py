@@ -24,6 +24,7 @@ import atexit
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,6 +37,45 @@ from ..core.settings import Settings
 from .app import redirect_qt_settings
 
 TEMP_PREFIX = "photocheck-session-"
+
+
+def sweep_stale(folder: str | None = None) -> list[str]:
+    """Remove the temporary folders of workshop sessions whose process is gone (killed,
+    logged out: its own clean-up never ran), of this user only; what was removed."""
+    removed: list[str] = []
+    base = Path(folder or tempfile.gettempdir())
+    try:
+        candidates = list(base.glob(TEMP_PREFIX + "*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        pid_text = path.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        try:
+            pid = int(pid_text)
+            owner = path.stat().st_uid
+        except (ValueError, OSError):
+            continue
+        if hasattr(os, "getuid") and owner != os.getuid():
+            continue
+        if pid == os.getpid() or _alive(pid):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(str(path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this number runs (and so may own its session folder)."""
+    if sys.platform == "win32":
+        return True  # (os.kill would end it there): the folder stays for the system's clean-up
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone's process: leave its folder alone
+    return True
 QT_ORGANISATION = "QtProject"  # where Qt's file dialogs keep what they remember
 QT_GROUP = "FileDialog"
 _NATIVE_DIALOGS = Qt.ApplicationAttribute.AA_DontUseNativeDialogs
@@ -50,6 +90,7 @@ class Removal:
     thumbnails: int  # thumbnails and previews deleted from memory
     temporary: int  # temporary folders removed
     left: tuple[str, ...] = ()  # what could not be removed (paths)
+    clipboard: bool = False  # a path of the session's photos taken off the clipboard
 
     def text(self) -> str:
         """"Workshop session ended: 3 folders forgotten, ..." in the language of the
@@ -64,6 +105,8 @@ class Removal:
             ngettext("{n} temporary folder removed", "{n} temporary folders removed",
                      self.temporary).format(n=self.temporary),
         ]
+        if self.clipboard:
+            parts.append(_("a photo's path taken off the clipboard"))
         text = _("Workshop session ended: {removed}. The settings file holds none of it.").format(
             removed=", ".join(parts))
         if self.left:
@@ -119,7 +162,9 @@ class WorkshopSession:
     def __init__(self, kept_folders: list[str]) -> None:
         self.kept_folders = list(kept_folders)
         self.seen: dict[str, None] = {}  # every folder listed during the session
-        self.folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        sweep_stale()  # what a session killed before could not remove
+        # the process in the name: a later run knows whether its owner is still alive
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
         os.chmod(self.folder, 0o700)
         self._qt_before = _file_dialog_state()
         self._native_before = QCoreApplication.testAttribute(_NATIVE_DIALOGS)
@@ -144,7 +189,7 @@ class WorkshopSession:
         for folder in folders:
             self.seen[folder] = None
 
-    def end(self, photos: int, thumbnails: int) -> Removal:
+    def end(self, photos: int, thumbnails: int, clipboard: bool = False) -> Removal:
         """Put Qt's settings back and remove the temporary folder (once)."""
         if self.ended:
             return Removal(0, 0, 0, 0)
@@ -158,7 +203,8 @@ class WorkshopSession:
             QCoreApplication.setAttribute(_NATIVE_DIALOGS, self._native_before)
         left = self._remove_folder()
         atexit.unregister(self._remove_folder)
-        return Removal(len(self.seen), photos, thumbnails, 0 if left else 1, tuple(left))
+        return Removal(len(self.seen), photos, thumbnails, 0 if left else 1, tuple(left),
+                       clipboard)
 
     def _remove_folder(self) -> list[str]:
         """Remove the temporary folder and all in it; what could not be removed."""

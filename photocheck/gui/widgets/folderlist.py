@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from ...core.discover import is_inside, sniff_file
 from ...core.i18n import _, ngettext
-from ...core.masking import mask_path
 from ...core.messages import Message, msg
 from ...core.paths import display_path
 from ..app import keep_qt_settings_private
@@ -87,7 +86,7 @@ def _name(path: str) -> str:
     """A path as the notes write it: the home folder as "~" (the folder's name alone
     while paths are masked on screen)."""
     if masking().masks.paths:
-        return masking().text(display_path(mask_path(path)))
+        return _("a folder (hidden in presentation mode)")
     home = os.path.expanduser("~")
     if home not in ("~", os.sep) and path.startswith(home.rstrip(os.sep) + os.sep):
         path = "~" + path[len(home.rstrip(os.sep)):]
@@ -244,6 +243,8 @@ class FolderList(QWidget):
         self._removed = [(row, _path(self.list.item(row))) for row in rows]
         for row in reversed(rows):
             self.list.takeItem(row)
+        if masking().masks.paths:
+            self._masks_changed()  # the numbers of the folders after them
         self._set_notes([])
         self._show_undo_text()
         self.undo_bar.show()
@@ -320,14 +321,24 @@ class FolderList(QWidget):
     def _insert(self, row: int, path: str) -> None:
         item = QListWidgetItem()
         item.setData(PATH_ROLE, path)
-        self._decorate(item)
         self.list.insertItem(row, item)
+        if masking().masks.paths:
+            self._masks_changed()  # the numbers of the folders after it
+        else:
+            self._decorate(item)
 
     def _decorate(self, item: QListWidgetItem) -> None:
         """A folder, a single photo, or something not found now: its text (the folder's
         name alone while paths are masked), icon and tooltip."""
         path = _path(item)
-        shown = masking().text(display_path(masking().path(path)))
+        if masking().masks.paths:
+            # a folder's name often names its owner ("Anna_de_Vries_photos"), and its
+            # owner's name may be in no photo: only its place in the list is shown
+            number = self.list.row(item) + 1
+            shown = (_("Folder {n}") if os.path.isdir(path) else _("Photo {n}")).format(
+                n=number)
+        else:
+            shown = display_path(path)
         item.setText(shown)
         style = self.style()
         if os.path.isdir(path):
