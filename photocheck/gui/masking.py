@@ -132,8 +132,8 @@ class Masking(QObject):
         and the names known masked in a camera's name ("Anna's iPhone")."""
         if item.kind in ("owner", "person"):
             return self.name(item.value)
-        if item.kind in ("serial", "lens_serial"):
-            return self.serial(item.value)
+        if item.kind in ("serial", "lens_serial", "unique_id"):
+            return self.serial(item.value)  # (an ID shared by files links them too)
         return self.text(item.value, names)
 
     def linked(self, item: Linked, names: Iterable[str] = ()) -> Linked:
