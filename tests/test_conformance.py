@@ -133,3 +133,25 @@ def test_safe_copies_of_every_real_camera_file(corpus_dir: str, tmp_path) -> Non
                 continue  # how the pixels are stored, not metadata
             left.add(f"{os.path.basename(entry['SourceFile'])} {key}")
     assert left == set()
+
+
+def test_every_gps_position_exiftool_reads_in_exiv2_samples_is_found(corpus_dir: str) -> None:
+    """The second corpus (many makers, HEIC/AVIF/CR3/DNG/JXL/PSD, odd structures): every
+    non-zero GPS position ExifTool reads is found (among them a Canon file whose GPS
+    pointer is a signed long)."""
+    root = os.path.join(corpus_dir, "exiv2-samples")
+    with open(os.path.join(corpus_dir, "exiv2-samples.truth.json"), encoding="utf-8") as f:
+        truth = json.load(f)
+    reports = {os.path.relpath(r.path, root).replace(os.sep, "/"): r
+               for r in Scanner(ScanOptions(faces=False)).scan([root])}
+    positions = {rel: (t["lat"], t["lon"]) for rel, t in truth.items()
+                 if t.get("has_gps") and not t.get("gps_zero")}
+    assert len(positions) >= 9
+    missing = []
+    for rel, (lat, lon) in positions.items():
+        report = reports.get(rel)
+        locs = [f.value for f in (report.findings if report else [])
+                if f.kind == Kind.LOCATION and "lat" in f.value]
+        if not any(abs(v["lat"] - lat) < 1e-4 and abs(v["lon"] - lon) < 1e-4 for v in locs):
+            missing.append(rel)
+    assert missing == []

@@ -489,3 +489,63 @@ def test_a_jpeg_damaged_after_its_first_scan_is_never_shown_as_fully_checked(
     assert report.error is None
     assert [m.code for m in report.not_checked] == ["faces.off", "image.damaged"]
     assert report.state == PhotoState.PARTLY_CHECKED
+
+
+def _tiff_with_gps_pointer(pointer_type: int, pointer: int) -> bytes:
+    """A big-endian TIFF/EXIF blob whose GPS IFD pointer has the given integer type
+    (a signed long, type 9, as some Canon files store it); N 52 5' 26.4", E 5 7' 17"."""
+    import struct
+
+    ifd0_at, gps_at = 8, 8 + 2 + 12 + 4
+
+    def rational3(*parts: tuple[int, int]) -> bytes:
+        return b"".join(struct.pack(">II", n, d) for n, d in parts)
+
+    value = (struct.pack(">I", pointer) if pointer_type in (4, 9)
+             else struct.pack(">H", pointer) + b"\x00\x00")
+    ifd0 = struct.pack(">H", 1) + struct.pack(">HHI", 0x8825, pointer_type, 1) + value + \
+        b"\x00\x00\x00\x00"
+    gps = fx.build_ifd([(0x0001, 2, b"N\x00", 2),
+                        (0x0002, 5, rational3((52, 1), (5, 1), (264, 10)), 3),
+                        (0x0003, 2, b"E\x00", 2),
+                        (0x0004, 5, rational3((5, 1), (7, 1), (17, 1)), 3)], gps_at, ">")
+    assert len(ifd0) == gps_at - ifd0_at
+    return b"Exif\x00\x00MM\x00*" + struct.pack(">I", ifd0_at) + ifd0 + gps
+
+
+@pytest.mark.parametrize("pointer_type", [4, 9, 3, 8])
+def test_a_gps_pointer_of_any_integer_type_is_followed(tmp_path: Path, pointer_type: int
+                                                       ) -> None:
+    exif = _tiff_with_gps_pointer(pointer_type, 26)
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif))
+    (finding,) = [f for f in report.findings if f.kind == Kind.LOCATION]
+    assert finding.value["lat"] == pytest.approx(52.0907, abs=1e-4)
+    assert finding.value["lon"] == pytest.approx(5.1214, abs=1e-4)
+
+
+def test_a_negative_signed_gps_pointer_points_nowhere(tmp_path: Path) -> None:
+    exif = _tiff_with_gps_pointer(9, 0xFFFFFFF0)
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif))
+    assert not [f for f in report.findings if f.kind == Kind.LOCATION]
+
+
+@pytest.mark.parametrize("serial", ["0000000000", ":", "=", "&", "B", "1111111"])
+def test_placeholder_and_junk_serials_are_no_finding(tmp_path: Path, serial: str) -> None:
+    exif = fx.pillow_exif(ifd0={0x013B: "Anna de Vries"}, exif_ifd={0xA431: serial})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif.tobytes()))
+    assert not [f for f in report.findings if f.kind == Kind.DEVICE_SERIAL]
+    assert [f.value["names"] for f in report.findings if f.kind == Kind.OWNER_NAME] == [
+        ["Anna de Vries"]]
+
+
+@pytest.mark.parametrize("owner", ["Copyright 2002-2003", "(c) 2019 All rights reserved",
+                                   "\u00a9 2005", "\u0132"])
+def test_year_only_copyrights_and_junk_are_no_owner(tmp_path: Path, owner: str) -> None:
+    exif = fx.pillow_exif(ifd0={0x8298: owner, 0x013B: owner})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=exif.tobytes()))
+    assert not [f for f in report.findings if f.kind == Kind.OWNER_NAME]
+    # a copyright line with a name in it still names its owner
+    named = fx.pillow_exif(ifd0={0x8298: "Copyright 2005 Anna de Vries"})
+    report = scan_bytes(tmp_path, fx.jpeg_bytes(exif=named.tobytes()), "named.jpg")
+    assert [f.value["names"] for f in report.findings if f.kind == Kind.OWNER_NAME] == [
+        ["Copyright 2005 Anna de Vries"]]

@@ -12,6 +12,7 @@ from .metadata.values import (
     full_length,
     is_boilerplate,
     is_placeholder_name,
+    is_placeholder_serial,
     parse_capture_time,
 )
 from .model import Evidence, FaceBox, Finding, Kind, Match, Severity
@@ -43,6 +44,8 @@ def build_findings(evidence: Iterable[Evidence], notes: list[Message] | None = N
             continue  # a camera's default text, the model again, one character
         if ev.kind in _NAMES and is_placeholder_name(str(ev.value), devices):
             continue  # "CREDIT", "Picasa": not anybody's name
+        if ev.kind == Kind.DEVICE_SERIAL and is_placeholder_serial(str(ev.value)):
+            continue  # "0000000000", ":": no camera's serial
         groups.setdefault((ev.kind, ev.source), {})[ev.value] = None
     # the most telling first, so that limits drop the least telling
     ordered = sorted(groups.items(), key=lambda g: (-KINDS[g[0][0]].severity.rank,

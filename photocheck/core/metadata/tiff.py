@@ -176,10 +176,20 @@ class Tiff:
         return clean_text(*self.raw_text(e))
 
     def offset_value(self, e: Entry) -> builtins.int | None:
-        """A LONG/IFD value used as an offset (sub-IFD pointers, thumbnail offsets)."""
-        if e.type in (4, 13) and e.count >= 1:
+        """A LONG/IFD value used as an offset (sub-IFD pointers, thumbnail offsets). Any
+        integer type is accepted, as ExifTool does: some cameras store the GPS pointer as
+        a signed long (type 9) or a short; a negative signed value points nowhere."""
+        if e.count < 1:
+            return None
+        if e.type in (4, 13):
             return self.u32(e.pos)
-        if e.type == 3 and e.count >= 1:
+        if e.type == 9:
+            value = self.u32(e.pos)
+            return value if value < 0x80000000 else None
+        if e.type == 3:
             return self.u16(e.pos)
+        if e.type == 8:
+            value = self.u16(e.pos)
+            return value if value < 0x8000 else None
         return None
 

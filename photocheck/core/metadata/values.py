@@ -225,13 +225,31 @@ _SOFTWARE = re.compile(
 )
 
 
+# what a copyright line holds besides a name: the word, the sign, years, "all rights
+# reserved" ("Copyright 2002-2003", "(c) 2019 All rights reserved" name nobody)
+_COPYRIGHT_WORDS = re.compile(
+    r"copyright|\(c\)|\u00a9|all rights reserved|rights reserved|reserved|by|\d+|"
+    r"[\s.,:;/_&+?\-]",  # ("?": a copyright sign that was not written in ASCII)
+    re.IGNORECASE)
+
+
 def is_placeholder_name(text: str, software: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
     """True for what stands where a name goes but names nobody: a template's word
     ("CREDIT", "Author", "Unknown"), a program's name ("Picasa", or the software this
-    file names elsewhere), or a single character."""
+    file names elsewhere), a copyright line with only years in it ("Copyright
+    2002-2003"), or a single character."""
     stripped = " ".join(text.split()).strip(" .,:;-_")
     return (len(stripped) < 2 or stripped.casefold() in _PLACEHOLDER_NAMES
-            or bool(_SOFTWARE.match(stripped)) or stripped.casefold() in software)
+            or bool(_SOFTWARE.match(stripped)) or stripped.casefold() in software
+            or not _COPYRIGHT_WORDS.sub("", stripped))
+
+
+def is_placeholder_serial(text: str) -> bool:
+    """True for what stands where a serial number goes but identifies no camera: all one
+    character ("0000000000"), no letter or digit at all (":", "=", a per-shot counter
+    decoded as text), or a single character ("B")."""
+    plain = "".join(text.split()).strip("-_.")
+    return len(plain) < 2 or len(set(plain)) == 1 or not any(c.isalnum() for c in plain)
 
 
 # -- capture times ------------------------------------------------------------------------
