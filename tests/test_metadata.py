@@ -227,6 +227,21 @@ def test_fujifilm_panasonic_pentax_apple_makernotes(tmp_path: Path) -> None:
         assert expected in values(report, kind, key), make
 
 
+@pytest.mark.parametrize("endian", ["<", ">"])
+def test_pentax_camera_info_internal_serial(tmp_path: Path, endian: str) -> None:
+    """Pentax CameraInfo (0x0215, int32u[5], as ExifTool lays it out): PentaxModelID,
+    ManufactureDate, ProductionCode (2), InternalSerialNumber."""
+    info = struct.pack(endian + "5I", 76570, 20060503, 2, 1, 6322060)
+    order = b"II" if endian == "<" else b"MM"
+    pentax = lambda at: b"AOC\x00" + order + fx.build_ifd(  # noqa: E731
+        [(0x0215, fx.UNDEFINED, info, len(info))], at + 6, endian)
+    tiff = fx.exif_with_makernote("PENTAX Corporation", None, pentax, endian=endian)
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["6322060"]
+    assert sources(report, Kind.DEVICE_SERIAL) == [
+        "EXIF ExifIFD MakerNote Pentax InternalSerialNumber"]
+
+
 # -- XMP, IPTC, comments ------------------------------------------------------------------------
 
 

@@ -48,6 +48,17 @@ def _canon_internal_serial(t: Tiff, e: Entry, model: str) -> str | None:
     return clean_text(raw.rstrip(b"\xff"))
 
 
+def _pentax_internal_serial(t: Tiff, e: Entry, model: str) -> str | None:
+    """Pentax CameraInfo (0x0215, int32u[5]): PentaxModelID, ManufactureDate,
+    ProductionCode (2), InternalSerialNumber, as ExifTool's Pentax CameraInfo table
+    lays it out."""
+    raw = t.raw(e)
+    if len(raw) < 20:
+        return None
+    (value,) = struct.unpack(t.endian + "I", raw[16:20])
+    return str(value) if value else None
+
+
 def _hex_id(t: Tiff, e: Entry, model: str) -> str | None:
     raw = t.raw(e)
     if not raw.strip(b"\x00"):
@@ -96,6 +107,7 @@ PANASONIC: TagTable = {
     0x0500: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text),
 }
 PENTAX: TagTable = {
+    0x0215: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _pentax_internal_serial),
     0x0229: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
     0x022E: (Kind.OWNER_NAME, "Artist", _text),
     0x022F: (Kind.OWNER_NAME, "Copyright", _text),
