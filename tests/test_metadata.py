@@ -245,6 +245,19 @@ def test_pentax_camera_info_internal_serial(tmp_path: Path, endian: str) -> None
 # -- XMP, IPTC, comments ------------------------------------------------------------------------
 
 
+def test_a_photoshop_block_split_across_two_app13_segments_is_joined(tmp_path: Path) -> None:
+    """The IPTC resource runs on from one APP13 segment into the next (each starts with
+    "Photoshop 3.0" again): read as one, as ExifTool does."""
+    marker, payload = fx.iptc_app13([(80, "Split Byline"), (90, "Utrecht")])
+    body = payload[len(b"Photoshop 3.0\x00"):]
+    cut = 12 + 8  # the resource's header and the IIM's first dataset in the first segment
+    first = (marker, b"Photoshop 3.0\x00" + body[:cut])
+    second = (marker, b"Photoshop 3.0\x00" + body[cut:])
+    report = scan_bytes(tmp_path, fx.insert_segments(fx.jpeg_bytes(), first, second))
+    assert values(report, Kind.OWNER_NAME, "names") == ["Split Byline"]
+
+
+
 REGIONS = """
    <dc:creator><rdf:Seq><rdf:li>Photographer Name</rdf:li></rdf:Seq></dc:creator>
    <aux:SerialNumber>XMP-SER-7</aux:SerialNumber>

@@ -186,6 +186,7 @@ def read(buf: Any, fmt: str = "JPEG", ext: str = "") -> Extracted:
 def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Extracted:
     out = out or Extracted("JPEG")
     extended: dict[bytes, dict[int, bytes]] = {}
+    photoshop: list[bytes] = []  # the APP13 "Photoshop 3.0" payloads, in file order
     extended_bytes = 0
     saw_exif = saw_scan = False
     before_scan = 0  # problems found before the image data; those after are its damage
@@ -240,7 +241,9 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         elif block == "PictureInfo":
             out.read_block("PictureInfo", _picture_info, bytes(data))
         elif block == PHOTOSHOP and head.startswith(b"Photoshop 3.0\x00"):
-            out.add_photoshop(bytes(data[14:]))
+            # a resource block may be split across several APP13 segments (each starts
+            # with the signature again): joined before they are read, as ExifTool does
+            photoshop.append(bytes(data[14:]))
         elif block == COMMENT:
             out.add_text(Kind.FREE_TEXT, "JPEG comment", clean_text(bytes(data)))
     if saw_scan and len(out.problems) > before_scan:
@@ -254,6 +257,8 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
     for chunks in extended.values():
         joined = b"".join(chunks[k] for k in sorted(chunks))
         out.add_xmp(joined, "XMP (extended)")
+    if photoshop:
+        out.add_photoshop(b"".join(photoshop))
     return out
 
 
