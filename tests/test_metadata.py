@@ -127,7 +127,9 @@ def test_camera_boilerplate_description_is_not_a_finding(tmp_path: Path) -> None
     assert not sources(report, Kind.FREE_TEXT)
 
 
-def _thumbnail_exif(thumb: Image.Image) -> bytes:
+def _thumbnail_exif(thumb: Image.Image, declared_extra: int = 0) -> bytes:
+    """EXIF with an IFD1 JPEG thumbnail at its end; `declared_extra`: bytes its declared
+    length runs past the end of the block."""
     buf = io.BytesIO()
     thumb.save(buf, "JPEG")
     data = buf.getvalue()
@@ -136,7 +138,8 @@ def _thumbnail_exif(thumb: Image.Image) -> bytes:
     ifd0 = fx.build_ifd([fx.text_entry(0x010F, "Cam")], 8, next_ifd=ifd1_at)
     ifd1_len = 2 + 12 * 2 + 4
     ifd1 = fx.build_ifd([(0x0201, fx.LONG, struct.pack("<I", ifd1_at + ifd1_len), 1),
-                         (0x0202, fx.LONG, struct.pack("<I", len(data)), 1)], ifd1_at)
+                         (0x0202, fx.LONG, struct.pack("<I", len(data) + declared_extra), 1)],
+                        ifd1_at)
     return b"II*\x00" + struct.pack("<I", 8) + ifd0 + ifd1 + data
 
 
@@ -146,6 +149,19 @@ def test_thumbnail_matching_the_photo_is_medium(tmp_path: Path) -> None:
     previews = [f for f in report.findings if f.kind == Kind.HIDDEN_PREVIEW]
     assert [p.severity.value for p in previews] == ["medium"]
     assert previews[0].value["matches_photo"] is True
+
+
+@pytest.mark.parametrize(("extra", "found"), [(1, True), (8, True), (9, False)])
+def test_a_thumbnail_running_a_few_bytes_past_its_block_is_read(
+        tmp_path: Path, extra: int, found: bool) -> None:
+    """Many Canon and Sony files declare the IFD1 thumbnail up to 8 bytes longer than
+    their APP1 segment holds; ExifTool reads it, and so does photocheck (not more)."""
+    exif = b"Exif\x00\x00" + _thumbnail_exif(Image.new("RGB", (160, 120), (120, 160, 200)),
+                                             extra)
+    report = scan_bytes(tmp_path, fx.jpeg_bytes((640, 480), exif=exif))
+    previews = [f for f in report.findings if f.kind == Kind.HIDDEN_PREVIEW
+                and f.source == "EXIF thumbnail (IFD1)"]
+    assert bool(previews) is found
 
 
 def test_thumbnail_showing_something_else_is_high(tmp_path: Path) -> None:
@@ -240,6 +256,18 @@ def test_pentax_camera_info_internal_serial(tmp_path: Path, endian: str) -> None
     assert values(report, Kind.DEVICE_SERIAL, "serials") == ["6322060"]
     assert sources(report, Kind.DEVICE_SERIAL) == [
         "EXIF ExifIFD MakerNote Pentax InternalSerialNumber"]
+
+
+def test_a_maker_note_whose_ifd_is_in_the_other_byte_order_is_read(tmp_path: Path) -> None:
+    """The note says "MM" and its IFD is little-endian (an editor rewrote it: exiv2 bug
+    884): the byte order whose entry count makes sense is used, as ExifTool does."""
+    info = struct.pack("<5I", 76570, 20060503, 2, 1, 6322060)
+    pentax = lambda at: b"AOC\x00MM" + fx.build_ifd(  # noqa: E731
+        [(0x0001, 3, struct.pack("<H", 0), 1),  # (2 entries: 512 read big-endian)
+         (0x0215, fx.UNDEFINED, info, len(info))], at + 6, "<")
+    tiff = fx.exif_with_makernote("PENTAX Corporation", None, pentax)
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["6322060"]
 
 
 # -- XMP, IPTC, comments ------------------------------------------------------------------------

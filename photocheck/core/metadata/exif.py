@@ -248,6 +248,9 @@ def _image_size(tiff: Tiff, ifd: dict[int, Entry], result: ExifResult) -> None:
             result.width, result.height = w, h
 
 
+THUMB_OVERRUN = 8  # bytes a thumbnail may run past the end of its block
+
+
 def _jpeg_blob(tiff: Tiff, ifd: dict[int, Entry]) -> Blob | None:
     """A JPEG stored in this IFD (thumbnail, preview or JpgFromRaw)."""
     for off_tag, len_tag in ((0x0201, 0x0202), (0x0111, 0x0117), (0x002E, None)):
@@ -264,6 +267,11 @@ def _jpeg_blob(tiff: Tiff, ifd: dict[int, Entry]) -> Blob | None:
             if not off or not length:
                 continue
             pos, size = tiff.base + off, length
+        overrun = pos + size - tiff.length
+        if 0 < overrun <= THUMB_OVERRUN:
+            # many Canon and Sony files declare a thumbnail a few bytes longer than the
+            # APP1 segment holds: ExifTool reads it all the same, and so does this
+            size -= overrun
         if pos + size > tiff.length or size < 4:
             continue
         if bytes(tiff.buf[pos:pos + 2]) == b"\xff\xd8":

@@ -262,6 +262,12 @@ def _open_layout(parent: Tiff, note_pos: int, layout: Layout) -> Tiff:
     start = note_pos + layout.start
     if endian is None:
         endian = _guess_endian(buf, start, parent.endian)
+    elif start >= 0 and start + 2 <= len(buf) and not (
+            0 < struct.unpack_from(endian + "H", buf, start)[0] < 512):
+        # the note says one byte order and its IFD is written in the other (editors
+        # that rewrote a Pentax note, exiv2 bug 884): the order whose entry count makes
+        # sense, as ExifTool finds it
+        endian = _guess_endian(buf, start, endian)
     return Tiff(buf, base, endian, start - base)
 
 
