@@ -273,6 +273,22 @@ def test_a_maker_note_whose_ifd_is_in_the_other_byte_order_is_read(tmp_path: Pat
 # -- XMP, IPTC, comments ------------------------------------------------------------------------
 
 
+def test_photoshop_save_for_web_ducky_comment_and_copyright(tmp_path: Path) -> None:
+    """APP12 "Ducky": (tag, length) records; comment (2) and copyright (3) are a count and
+    UTF-16BE text."""
+
+    def record(tag: int, text: str) -> bytes:
+        value = struct.pack(">I", len(text)) + text.encode("utf-16-be")
+        return struct.pack(">HH", tag, len(value)) + value
+
+    ducky = (b"Ducky" + struct.pack(">HHI", 1, 4, 70) + record(2, "Our holiday house")
+             + record(3, "Anna de Vries") + b"\x00\x00")
+    report = scan_bytes(tmp_path, fx.insert_segments(fx.jpeg_bytes(), (0xEC, ducky)))
+    assert values(report, Kind.OWNER_NAME, "names") == ["Anna de Vries"]
+    assert values(report, Kind.FREE_TEXT, "texts") == ["Our holiday house"]
+    assert sources(report, Kind.OWNER_NAME) == ["Ducky Copyright"]
+
+
 def test_a_photoshop_block_split_across_two_app13_segments_is_joined(tmp_path: Path) -> None:
     """The IPTC resource runs on from one APP13 segment into the next (each starts with
     "Photoshop 3.0" again): read as one, as ExifTool does."""

@@ -165,6 +165,8 @@ def block_of(marker: int, head: bytes) -> str | None:
         return "Kodak Meta"
     elif marker == 0xEC and (b"[picture info]" in head[:64] or head[:5] == b"Type="):
         return "PictureInfo"
+    elif marker == 0xEC and head.startswith(b"Ducky"):
+        return "Ducky"  # Photoshop's "Save for Web": quality, comment, copyright
     elif marker == 0xED:
         return PHOTOSHOP
     elif marker == 0xEE and head.startswith(b"Adobe"):
@@ -240,6 +242,8 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
             out.read_block("Kodak Meta", _kodak_meta, bytes(data[6:]))
         elif block == "PictureInfo":
             out.read_block("PictureInfo", _picture_info, bytes(data))
+        elif block == "Ducky":
+            out.read_block("Ducky", _ducky, bytes(data[5:]))
         elif block == PHOTOSHOP and head.startswith(b"Photoshop 3.0\x00"):
             # a resource block may be split across several APP13 segments (each starts
             # with the signature again): joined before they are read, as ExifTool does
@@ -259,6 +263,27 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         out.add_xmp(joined, "XMP (extended)")
     if photoshop:
         out.add_photoshop(b"".join(photoshop))
+    return out
+
+
+def _ducky(data: bytes) -> list[Evidence]:
+    """Photoshop's "Save for Web" APP12 "Ducky" records: (tag, length) big-endian, then
+    the value; the comment (2) and copyright (3) are a character count and UTF-16BE
+    text (as ExifTool's APP12 Ducky table reads them)."""
+    out: list[Evidence] = []
+    pos = 0
+    while pos + 4 <= len(data):
+        tag, length = struct.unpack_from(">HH", data, pos)
+        if tag == 0:
+            break
+        value = data[pos + 4:pos + 4 + length]
+        pos += 4 + length
+        if tag in (2, 3) and len(value) > 4:
+            text = clean_text(value[4:].decode("utf-16-be", "replace").encode("utf-8"))
+            if text:
+                kind = Kind.FREE_TEXT if tag == 2 else Kind.OWNER_NAME
+                out.append(Evidence(kind, "Ducky " + ("Comment" if tag == 2 else "Copyright"),
+                                    text))
     return out
 
 
