@@ -378,6 +378,23 @@ def test_iptc_and_jpeg_comment(tmp_path: Path) -> None:
 # -- PNG, WebP, TIFF, HEIF ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("profile", ["iptc", "8bim"])
+def test_imagemagick_raw_profile_chunks_in_png(tmp_path: Path, profile: str) -> None:
+    """ImageMagick keeps IPTC and Photoshop resources in PNG text as "Raw profile type
+    iptc" / "8bim": a name line, the length and hex lines."""
+    _marker, payload = fx.iptc_app13([(80, "Magick Byline")])
+    resources = payload[len(b"Photoshop 3.0\x00"):]
+    hexed = resources.hex()
+    text = f"\n{profile}\n{len(resources):8d}\n" + "\n".join(
+        hexed[i:i + 72] for i in range(0, len(hexed), 72)) + "\n"
+    info = PngImagePlugin.PngInfo()
+    info.add_text(f"Raw profile type {profile}", text, zip=True)
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32)).save(out, "PNG", pnginfo=info)
+    report = scan_bytes(tmp_path, out.getvalue(), "magick.png")
+    assert values(report, Kind.OWNER_NAME, "names") == ["Magick Byline"]
+
+
 def test_png_text_chunks_and_exif(tmp_path: Path) -> None:
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "Png Author")

@@ -162,6 +162,8 @@ def _png_text_evidence(out: Extracted, key: str, text: str) -> None:
                 out.add_iim(data)
         elif profile == "xmp":
             out.add_xmp(data)
+        elif profile == "8bim":  # Photoshop resources: IPTC, a thumbnail, EXIF...
+            out.add_photoshop(data)
         return
     if _PNG_IGNORED_KEYS.match(key):
         return
