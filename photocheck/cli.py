@@ -24,6 +24,7 @@ from .core.i18n import _, language, ngettext
 from .core.kinds import KINDS, LINE_KINDS, label, short_guidance
 from .core.messages import Message
 from .core.model import Finding, Kind, Match, PhotoReport, PhotoState
+from .core.paths import escape_table, save_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -36,27 +37,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # lines or set the window title. Every such text goes through `printable`.
 
 
-def _escape_table() -> dict[int, str]:
-    named = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
-    table: dict[int, str] = {}
-    # C0 controls (ESC, BEL, line breaks...), DEL and the C1 controls (U+0080-U+009F,
-    # which some terminals take as CSI/OSC)
-    for cp in (*range(0x20), *range(0x7F, 0xA0)):
-        table[cp] = named.get(cp, f"\\x{cp:02x}")
-    # line and paragraph separators; bidirectional marks, embeddings, overrides and
-    # isolates, which reorder what is shown (a name that reads "gpj.exe" as "exe.jpg")
-    for cp in (0x2028, 0x2029, 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-               *range(0x2066, 0x206A)):
-        table[cp] = f"\\u{cp:04x}"
-    # lone surrogates: on POSIX, U+DC80-U+DCFF stand for the bytes of a name that is not
-    # valid UTF-8 (os.fsdecode): shown as those bytes
-    for cp in range(0xD800, 0xE000):
-        byte = os.name != "nt" and 0xDC80 <= cp <= 0xDCFF
-        table[cp] = f"\\x{cp - 0xDC00:02x}" if byte else f"\\u{cp:04x}"
-    return table
-
-
-_ESCAPES = _escape_table()
+_ESCAPES = escape_table({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
 
 
 def printable(text: object) -> str:
@@ -441,25 +422,11 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
     scanner = Scanner(options)
     cancel = CancelToken()
     bar = _ProgressBar(err) if err.isatty() and not args.json else None
-    reports: list[PhotoReport] = []
     started = time.monotonic()
-    interrupted = False
-    try:
-        with _closed_after(scanner.scan(args.paths, bar.update if bar else None,
-                                        cancel)) as scan:
-            for report in scan:
-                reports.append(report)
-    except ScanError as exc:
-        if bar:
-            bar.clear()
-        err.write(_("photocheck: the scan could not run: {reason}").format(
-            reason=printable(exc)) + "\n")
+    gathered = _gather(scanner, args.paths, bar, cancel, err)
+    if gathered is None:
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        cancel.cancel()
-        interrupted = True
-    if bar:
-        bar.clear()
+    reports, interrupted = gathered
     elapsed = time.monotonic() - started
     partial = interrupted or scanner.cancelled
     if args.json:
@@ -469,6 +436,30 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
     else:
         print_human(reports, scanner, partial, options, elapsed, args.all, out)
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+def _gather(scanner: Scanner, paths: Sequence[str], bar: _ProgressBar | None,
+            cancel: CancelToken, err: TextIO) -> tuple[list[PhotoReport], bool] | None:
+    """Run the scan and gather its reports: (reports, interrupted by Ctrl+C), or None
+    when the scan could not run (said on `err`). The progress bar is cleared either way."""
+    reports: list[PhotoReport] = []
+    interrupted = False
+    try:
+        with _closed_after(scanner.scan(paths, bar.update if bar else None, cancel)) as scan:
+            for report in scan:
+                reports.append(report)
+    except ScanError as exc:
+        if bar:
+            bar.clear()
+        err.write(_("photocheck: the scan could not run: {reason}").format(
+            reason=printable(exc)) + "\n")
+        return None
+    except KeyboardInterrupt:
+        cancel.cancel()
+        interrupted = True
+    if bar:
+        bar.clear()
+    return reports, interrupted
 
 
 def run_report(args: argparse.Namespace, out: TextIO | None = None,
@@ -495,26 +486,13 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None,
     scanner = Scanner(options)
     cancel = CancelToken()
     bar = _ProgressBar(err) if err.isatty() else None
-    reports: list[PhotoReport] = []
-    try:
-        with _closed_after(scanner.scan(args.paths, bar.update if bar else None,
-                                        cancel)) as scan:
-            for report in scan:
-                reports.append(report)
-    except ScanError as exc:
-        if bar:
-            bar.clear()
-        err.write(_("photocheck: the scan could not run: {reason}").format(
-            reason=printable(exc)) + "\n")
+    gathered = _gather(scanner, args.paths, bar, cancel, err)
+    if gathered is None:
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        cancel.cancel()
-        if bar:
-            bar.clear()
+    reports, interrupted = gathered
+    if interrupted:
         err.write(_("photocheck: interrupted; no report was written") + "\n")
         return EXIT_INTERRUPTED
-    if bar:
-        bar.clear()
     why = None
     if args.no_faces:
         why = _("you chose --no-faces")
@@ -568,14 +546,14 @@ def run_guide(args: argparse.Namespace) -> int:
     body = channels.sharing_html() if args.page == "sharing" else rights.rights_html()
     title = _("Sharing: what each channel passes on") if args.page == "sharing" else _(
         "What you can do")
-    if os.path.lexists(args.html):  # like copies: never over something of the user's
+    document = (f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
+                f"<title>{html.escape(title)}</title></head><body>{body}</body></html>\n")
+    try:  # like copies and reports: never over something of the user's
+        save_text(document, args.html, replace=False)
+    except FileExistsError:
         sys.stderr.write(_("photocheck: {path} exists already; choose another name").format(
             path=printable(args.html)) + "\n")
         return EXIT_FAILED
-    document = (f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
-                f"<title>{html.escape(title)}</title></head><body>{body}</body></html>\n")
-    try:
-        letters.save_letter(document, args.html)
     except OSError as exc:
         sys.stderr.write(_("photocheck: could not write {path}: {reason}").format(
             path=printable(args.html), reason=printable(exc.strerror or str(exc))) + "\n")

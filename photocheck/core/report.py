@@ -21,18 +21,15 @@ Content-Security-Policy that forbids scripts and every outside resource besides.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime
 import html
 import io
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .collection import Overview, Place, analyse, name_place
@@ -43,6 +40,7 @@ from .i18n import N_, _, language, ngettext
 from .kinds import ORDER, SUMMARY_KINDS, guidance, label, photos_text, short_guidance
 from .messages import Message
 from .model import Finding, Kind, Match, PhotoReport, PhotoState
+from .paths import escape_table, save_text
 
 ROUNDED_DECIMALS = 2  # ~1.1 km north-south: a neighbourhood, not an address
 EXACT_DECIMALS = 6  # ~0.1 m: as precise as cameras write
@@ -74,22 +72,7 @@ class ReportOptions:
 # -- text that came from files ----------------------------------------------------------
 
 
-def _escape_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in (*range(0x20), *range(0x7F, 0xA0)):  # controls (line breaks included)
-        table[cp] = f"\\x{cp:02x}"
-    # bidirectional controls reorder what is shown ("gpj.exe" read as "exe.jpg")
-    for cp in (0x2028, 0x2029, 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-               *range(0x2066, 0x206A)):
-        table[cp] = f"\\u{cp:04x}"
-    # lone surrogates: on POSIX U+DC80-U+DCFF are the bytes of a name that is not UTF-8
-    for cp in range(0xD800, 0xE000):
-        byte = os.name != "nt" and 0xDC80 <= cp <= 0xDCFF
-        table[cp] = f"\\x{cp - 0xDC00:02x}" if byte else f"\\u{cp:04x}"
-    return table
-
-
-_ESCAPES = _escape_table()
+_ESCAPES = escape_table()  # (line breaks too as "\\x0a": one line per value)
 
 
 def plain(text: object) -> str:
@@ -971,29 +954,8 @@ def make_thumbnails(reports: Iterable[PhotoReport]) -> dict[str, str]:
 
 def save_new(text: str, path: str | os.PathLike[str]) -> None:
     """Write `text` (UTF-8) to `path`, which must not exist: never over a file of the
-    user's. Written to a temporary file first, so a failed write leaves nothing; readable
-    by its owner only (where the system has such rights). Raises FileExistsError, or
-    OSError."""
-    target = Path(path)
-    if os.path.lexists(target):
-        raise FileExistsError(17, os.strerror(17), str(target))
-    fd, tmp = tempfile.mkstemp(prefix=".photocheck-report-", suffix=".tmp",
-                               dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, target)  # fails if the target appeared meanwhile
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links here (some shared drives): exclusive create
-            with open(target, "x", encoding="utf-8", newline="") as f:
-                f.write(text)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    user's (paths.save_text). Raises FileExistsError, or OSError."""
+    save_text(text, path, replace=False)
 
 
 def _home_scrubbed(text: str) -> str:

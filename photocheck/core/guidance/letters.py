@@ -18,17 +18,15 @@ photocheck never sends a letter: it is shown, copied, saved or printed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 from ..i18n import N_, _
+from ..paths import save_text
 
 LANGUAGES = ("en", "nl")
 
@@ -357,20 +355,7 @@ def letter_file_name(request: Request, recipient: Recipient, language: str) -> s
 
 
 def save_letter(text: str, path: str | os.PathLike[str]) -> None:
-    """Write `text` to `path` as UTF-8, exactly as given (no newline translation): into a
-    temporary file next to it, then renamed over it, so a failed write leaves no half
-    letter. The file is readable by its owner only (where the system has such rights): a
-    letter holds a name and an address. Raises OSError."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".photocheck-letter-", suffix=".tmp",
-                               dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write `text` to `path` as UTF-8, exactly as given, over the file the user chose to
+    replace (paths.save_text: no half letter after a failed write; readable by its owner
+    only, for a letter holds a name and an address). Raises OSError."""
+    save_text(text, path, replace=True)
