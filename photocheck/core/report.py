@@ -39,6 +39,7 @@ from .findings import value_text
 from .i18n import N_, _, language, ngettext
 from .kinds import ORDER, SUMMARY_KINDS, guidance, label, photos_text, short_guidance
 from .messages import Message
+from .metadata.values import CONTACT_DETAILS
 from .model import Finding, Kind, Match, PhotoReport, PhotoState
 from .paths import escape_table, save_text
 
@@ -177,16 +178,10 @@ def _fine_place(finding: Finding, options: ReportOptions) -> bool:
             and finding.source.lower().endswith(_FINE_PLACES))
 
 
-# the photographer's contact details in IPTC Core / PLUS (street, postcode, phone,
-# e-mail, web address): as telling as a home position
-_CONTACT = ("ciadrextadr", "ciadrpcode", "citelwork", "ciemailwork", "ciurlwork",
-            "licensortelephone1", "licensoremail")
-
-
 def _contact(finding: Finding, options: ReportOptions) -> bool:
     """Whether the finding is contact details the report leaves out unless asked."""
     return (finding.kind == Kind.OWNER_NAME and not options.exact_locations
-            and finding.source.lower().endswith(_CONTACT))
+            and finding.source.lower().endswith(CONTACT_DETAILS))
 
 
 def _contact_left_out() -> str:

@@ -27,6 +27,7 @@ from ..core.i18n import _
 from ..core.kinds import KINDS
 from ..core.messages import Message
 from ..core.model import FaceBox, Kind, PhotoReport
+from .owners import retranslate_owners
 
 # a face's box grows by this share before it is pixelated (hair, ears, chin), and is
 # pixelated into this many blocks across
@@ -344,12 +345,7 @@ def add_mask_actions(menu: QMenu) -> list[QAction]:
 
 def retranslate_mask_actions(actions: Collection[QAction]) -> None:
     """Put the submenu made by add_mask_actions() in the language of the moment."""
-    done: list[MaskActions] = []
-    for action in actions:
-        owner = action.parent()
-        if isinstance(owner, MaskActions) and owner not in done:
-            owner.retranslate()
-            done.append(owner)
+    retranslate_owners(actions, MaskActions)
 
 
 _instance: Masking | None = None

@@ -19,6 +19,7 @@ from operator import attrgetter
 from typing import Any
 
 from ..messages import Message, msg
+from ..metadata.values import CONTACT_DETAILS, is_placeholder_serial
 from ..model import Kind, Match, PhotoReport
 from .geocode import PlaceName, name_place
 from .places import (
@@ -454,9 +455,9 @@ def _mean_position(lats: array[float], lons: array[float], members: list[int]
 
 
 def _placeholder_serial(value: str) -> bool:
-    """"0000000000", "1111", "-": what cameras write where they have no serial."""
-    plain = value.strip().strip("-").strip()
-    return len(plain) < 3 or len(set(plain)) == 1
+    """What names no camera (metadata.values.is_placeholder_serial: "0000000000", "-"),
+    or is too short to tie photos together ("S1")."""
+    return is_placeholder_serial(value) or len(value.strip().strip("-").strip()) < 3
 
 
 def _device(make: str | None, model: str | None) -> str:
@@ -484,9 +485,8 @@ def local_stamp(iso: str | None, lon: float | None) -> int:
 
 
 _ORDER = attrgetter("order")
-# the photographer's contact details (IPTC Core / PLUS): not names of people
-_CONTACT = ("ciadrextadr", "ciadrcity", "ciadrpcode", "citelwork", "ciemailwork",
-            "ciurlwork", "licensortelephone1", "licensoremail")
+# the photographer's contact details (IPTC Core / PLUS), the city too: not names of people
+_CONTACT = (*CONTACT_DETAILS, "ciadrcity")
 _SHARED: dict[tuple[int, ...], tuple[int, ...]] = {}
 
 

@@ -244,6 +244,13 @@ def is_placeholder_name(text: str, software: set[str] = frozenset()) -> bool:  #
             or not _COPYRIGHT_WORDS.sub("", stripped))
 
 
+# the photographer's contact details in IPTC Core / PLUS (street, postcode, phone,
+# e-mail, web address), read among the owner's names: as telling as a home position,
+# and not the name of anybody (the ends of their sources, lower case)
+CONTACT_DETAILS = ("ciadrextadr", "ciadrpcode", "citelwork", "ciemailwork", "ciurlwork",
+                   "licensortelephone1", "licensoremail")
+
+
 def is_placeholder_serial(text: str) -> bool:
     """True for what stands where a serial number goes but identifies no camera: all one
     character ("0000000000"), no letter or digit at all (":", "=", a per-shot counter

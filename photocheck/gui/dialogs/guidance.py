@@ -47,6 +47,7 @@ from ...core.guidance import channels, letters, rights
 from ...core.i18n import _
 from ...core.paths import display_path
 from ..app import keep_qt_settings_private
+from ..owners import retranslate_owners
 
 # the letter's languages, each named in its own language (not translated)
 LETTER_LANGUAGES = {"en": "English", "nl": "Nederlands"}
@@ -443,9 +444,4 @@ def add_guidance_actions(menu: QMenu, parent: QWidget) -> list[QAction]:
 def retranslate_guidance(actions: Iterable[QAction]) -> None:
     """Put the actions made by add_guidance_actions(), and the windows they opened, in
     the language of the moment."""
-    done: list[GuidanceActions] = []
-    for action in actions:
-        owner = action.parent()
-        if isinstance(owner, GuidanceActions) and owner not in done:
-            owner.retranslate()
-            done.append(owner)
+    retranslate_owners(actions, GuidanceActions)
