@@ -258,6 +258,91 @@ def test_pentax_camera_info_internal_serial(tmp_path: Path, endian: str) -> None
         "EXIF ExifIFD MakerNote Pentax InternalSerialNumber"]
 
 
+def test_leica_maker_notes_by_type(tmp_path: Path) -> None:
+    """The same tag means other things in each Leica type (ExifTool's Panasonic.pm): the
+    M8's note ("LEICA\\0\\0\\0", Leica2) holds the serial in 0x0303 (int32u, 7 digits);
+    the X and T notes ("LEICA\\0\\x01\\0"..., Leica5, offsets from the note) hold the lens
+    type there, a string, and the serial in 0x0305."""
+    lens = "Summicron-T 1:2/23 ASPH."
+    m8 = lambda at: b"LEICA\x00\x00\x00" + fx.build_ifd(  # noqa: E731
+        [(0x0303, fx.LONG, struct.pack("<I", 3104567), 1)], at + 8)
+    t_note = b"LEICA\x00\x05\x00" + fx.build_ifd(
+        [fx.text_entry(0x0303, lens), (0x0305, fx.LONG, struct.pack("<I", 4500123), 1)], 8)
+    cases = [("Leica Camera AG", None, m8, ["3104567"]),
+             ("LEICA CAMERA AG", t_note, None, ["4500123"])]
+    for i, (make, note, builder, expected) in enumerate(cases):
+        report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote(make, note, builder)),
+                            f"l{i}.jpg")
+        assert values(report, Kind.DEVICE_SERIAL, "serials") == expected, make
+    # a string in the serial's place is not a serial: the lens type in a later type's note
+    s_note = b"LEICA\x00\x02\x00" + fx.build_ifd([fx.text_entry(0x0303, lens)], 8)
+    report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote("Leica Camera AG", s_note)),
+                        "l2.jpg")
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == []
+
+
+@pytest.mark.parametrize("header", [b"IIII\x06\x00", b"IIII\x04\x00"])
+def test_hp_photosmart_serial_in_a_binary_note(tmp_path: Path, header: bytes) -> None:
+    """HP PhotoSmart notes are binary records, not IFDs (ExifTool's HP Type4 and 6):
+    "SERIAL NUMBER:" and the serial as text at 0x58 or 0x5c; the counters around it
+    are no serial."""
+    at = 0x58 if header[4] == 6 else 0x5C
+    note = bytearray(header + b"\x3a\x00\x3d\x00\x26\x00" + bytes(range(1, 0x50)))
+    note = note[:at].ljust(at, b"\x07") + b"SERIAL NUMBER:CN63A1234X\x00\x00" + b"\x42" * 40
+    tiff = fx.exif_with_makernote("Hewlett-Packard", bytes(note), model="HP PhotoSmart M525")
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["CN63A1234X"]
+    assert sources(report, Kind.DEVICE_SERIAL) == ["EXIF ExifIFD MakerNote HP SerialNumber"]
+
+
+def test_kodak_serial_in_sub_ifd0(tmp_path: Path) -> None:
+    """Kodak IFD notes (ExifTool's Kodak Type8) keep the serial in SubIFD0 (0xfc00):
+    an IFD pointed to (offsets from the TIFF header), or stored in the value after its
+    own byte order mark (offsets from the value)."""
+    def pointed(at: int) -> bytes:
+        main_len = 2 + 2 * 12 + 4  # two entries, values in line
+        sub = fx.build_ifd([fx.text_entry(0xFA19, "KCKCJ81234567")], at + main_len)
+        return fx.build_ifd([(0xFC00, fx.LONG, struct.pack("<I", at + main_len), 1),
+                             (0x0001, fx.SHORT, b"\x01\x00", 1)], at) + sub
+
+    inner = b"MM" + fx.build_ifd([fx.text_entry(0xFA19, "KCKCJ89876543")], 2, ">")
+    stored = lambda at: fx.build_ifd(  # noqa: E731
+        [(0x0001, fx.SHORT, b"\x01\x00", 1), (0xFC00, fx.UNDEFINED, inner, len(inner))], at)
+    for i, (builder, expected) in enumerate([(pointed, "KCKCJ81234567"),
+                                             (stored, "KCKCJ89876543")]):
+        tiff = fx.exif_with_makernote("EASTMAN KODAK COMPANY", None, builder,
+                                      model="KODAK Z712 IS ZOOM DIGITAL CAMERA")
+        report = scan_bytes(tmp_path, _jpeg_with(tiff), f"k{i}.jpg")
+        assert values(report, Kind.DEVICE_SERIAL, "serials") == [expected]
+        assert sources(report, Kind.DEVICE_SERIAL) == [
+            "EXIF ExifIFD MakerNote Kodak SerialNumber"]
+
+
+def test_kodak_note_that_starts_with_the_serial(tmp_path: Path) -> None:
+    note = b"KJCZDJ71A1234\x00\x00\x00" + bytes(range(200))
+    tiff = fx.exif_with_makernote("EASTMAN KODAK COMPANY", note, model="KODAK C340")
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["KJCZDJ71A1234"]
+
+
+@pytest.mark.parametrize(("model", "at", "size"), [
+    ("ILCE-7RM3", 0x88, 6), ("ILCE-1", 0x8A, 6), ("NEX-6", 0x7C, 4), ("SLT-A99V", 0xF0, 5)])
+def test_sony_internal_serial_in_the_enciphered_record(tmp_path: Path, model: str, at: int,
+                                                       size: int) -> None:
+    """Sony's Tag9050 (0x9050) record is enciphered byte by byte (b -> b**3 % 249, as
+    ExifTool's Sony.pm documents); the InternalSerialNumber sits where the model's
+    variant of the record puts it."""
+    serial = bytes([0x00, 0x6A, 0x0D, 0x70, 0x0F, 0x21])[:size]
+    record = bytearray(bytes((7 + i) % 256 for i in range(0x100)))
+    record[at:at + size] = bytes(pow(b, 3, 249) if 2 <= b < 248 else b for b in serial)
+    note = b"SONY DSC \x00\x00\x00"
+    sony = lambda pos: note + fx.build_ifd(  # noqa: E731
+        [(0x9050, fx.UNDEFINED, bytes(record), len(record))], pos + 12)
+    tiff = fx.exif_with_makernote("SONY", None, sony, model=model)
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == [serial.hex()]
+
+
 def test_a_maker_note_whose_ifd_is_in_the_other_byte_order_is_read(tmp_path: Path) -> None:
     """The note says "MM" and its IFD is little-endian (an editor rewrote it: exiv2 bug
     884): the byte order whose entry count makes sense is used, as ExifTool does."""

@@ -41,6 +41,20 @@ def _canon_serial(t: Tiff, e: Entry, model: str) -> str | None:
     return "%.10u" % value
 
 
+def _number(digits: int) -> Decoder:
+    """A serial stored as an integer, written with at least `digits` digits (ExifTool's
+    "%.7d"); an integer value only: a string in its place is something else (Leica T:
+    the lens type)."""
+
+    def decode(t: Tiff, e: Entry, model: str) -> str | None:
+        if e.type not in (3, 4, 9, 13):
+            return None
+        value = t.int(e)
+        return "%.*d" % (digits, value) if value else None
+
+    return decode
+
+
 def _canon_internal_serial(t: Tiff, e: Entry, model: str) -> str | None:
     raw = t.raw(e)
     if "EOS 5D" in model and len(raw) > 9:  # SerialInfo: the string starts at byte 9
@@ -102,10 +116,16 @@ PANASONIC: TagTable = {
     0x0025: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _padded_text),
     0x0052: (Kind.DEVICE_SERIAL, "LensSerialNumber", _text),
     0x0054: (Kind.DEVICE_SERIAL, "AccessorySerialNumber", _text),
-    0x0303: (Kind.DEVICE_SERIAL, "SerialNumber", _text),  # Leica2
-    0x0305: (Kind.DEVICE_SERIAL, "SerialNumber", _text),  # Leica5
     0x0500: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text),
 }
+# Leica's maker notes (ExifTool's Panasonic.pm): the same tag means other things in each
+# type. The M8's ("LEICA\0\0\0", Leica2) has its serial in 0x0303; the X, T, Q and SL
+# ("LEICA\0" and a type byte, Leica5) the lens type in 0x0303 and the serial in 0x0305;
+# the S and M types after them keep the lens in 0x0303 and no serial in the note.
+LEICA2: TagTable = {0x0303: (Kind.DEVICE_SERIAL, "SerialNumber", _number(7))}
+LEICA5: TagTable = {0x0305: (Kind.DEVICE_SERIAL, "SerialNumber", _number(1)),
+                    0x0500: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text)}
+LEICA_OTHER: TagTable = {}
 PENTAX: TagTable = {
     0x0215: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _pentax_internal_serial),
     0x0229: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
@@ -115,8 +135,36 @@ PENTAX: TagTable = {
 FUJIFILM: TagTable = {
     0x0010: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text),
 }
+# Sony's Tag9050 record is enciphered: each byte b (2 to 247) is stored as b**3 % 249
+# (ExifTool's Sony.pm, Decipher); the others are stored as they are
+_SONY_DECIPHER = bytes(range(256)).translate(bytes.maketrans(
+    bytes(pow(b, 3, 249) for b in range(2, 248)), bytes(range(2, 248))))
+# where the InternalSerialNumber is in Tag9050, by model (ExifTool's Tag9050a/b/c)
+_SONY_9050: tuple[tuple[re.Pattern[str], int, int], ...] = (
+    (re.compile(r"^(DSC-|Stellar|Lunar|NEX-(5N|7|VG20E)\b|ZV-(?!E10))"), 0, 0),
+    (re.compile(r"^ILCE-1\b"), 0x8A, 6),
+    (re.compile(r"^(ILCE-(7M4|7RM5|7SM3)|ILME-FX3)"), 0x88, 6),
+    (re.compile(r"^(ILCE-(6100|6300|6400|6500|6600|7C|7M3|7RM2|7RM3A?|7RM4A?|7SM2|9|9M2)"
+                r"|ILCA-99M2|ZV-E10)"), 0x88, 6),
+    (re.compile(r"^(SLT-|HV|ILCA-)"), 0xF0, 5),
+    (re.compile(r""), 0x7C, 4),
+)
+
+
+def _sony_internal_serial(t: Tiff, e: Entry, model: str) -> str | None:
+    """Sony's InternalSerialNumber in the enciphered Tag9050 record, as hex."""
+    at, size = next((at, size) for pattern, at, size in _SONY_9050 if pattern.match(model))
+    if not size:
+        return None
+    raw = t.raw(e)[at:at + size]
+    if len(raw) < size:
+        return None
+    return raw.translate(_SONY_DECIPHER).hex()
+
+
 SONY: TagTable = {
     0x2031: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+    0x9050: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _sony_internal_serial),
 }
 APPLE: TagTable = {
     0x000B: (Kind.UNIQUE_ID, "BurstUUID", _text),
@@ -134,10 +182,16 @@ RICOH: TagTable = {
     0x0005: (Kind.DEVICE_SERIAL, "SerialNumber", _padded_text),
 }
 GENERIC: TagTable = {}
+# Kodak's IFD maker notes (ExifTool's Kodak Type8): the serial is in SubIFD0 (0xfc00)
+KODAK: TagTable = {}
+KODAK_SUBIFD0: TagTable = {
+    0xFA19: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
+}
 
 # Sub-IFDs inside a maker's IFD: tag -> table
 SUB_IFDS: dict[str, dict[int, TagTable]] = {
     "Olympus": {0x2010: OLYMPUS_EQUIPMENT},
+    "Kodak": {0xFC00: KODAK_SUBIFD0},
 }
 
 
@@ -167,7 +221,15 @@ _PREFIX_LAYOUTS: list[tuple[bytes, str | None, Layout]] = [
     (b"EPSON\x00", None, Layout("Olympus", OLYMPUS, 8, "tiff")),
     (b"Panasonic", None, Layout("Panasonic", PANASONIC, 12, "tiff")),
     (b"LEICA CAMERA AG\x00", None, Layout("Panasonic", PANASONIC, 18, "tiff")),
-    (b"LEICA\x00", None, Layout("Panasonic", PANASONIC, 8, "tiff")),
+    # (ExifTool's MakerNoteLeica2, 5, 8 and 7/9; the Digilux's "LEICA\0\0\0" note under
+    # the make "LEICA" is a Panasonic one)
+    (b"LEICA\x00\x00\x00", "Leica Camera AG", Layout("Leica", LEICA2, 8, "tiff")),
+    (b"LEICA\x00\x00\x00", None, Layout("Panasonic", PANASONIC, 8, "tiff")),
+    *[(b"LEICA\x00" + bytes([t]) + b"\x00", None, Layout("Leica", LEICA5, 8, "note"))
+      for t in (0x01, 0x04, 0x05, 0x06, 0x07, 0x10, 0x1A)],
+    *[(b"LEICA\x00" + bytes([t]) + b"\x00", None, Layout("Leica", LEICA5, 8, "tiff"))
+      for t in (0x08, 0x09, 0x0A)],
+    (b"LEICA\x00", None, Layout("Leica", LEICA_OTHER, 8, "tiff")),
     (b"AOC\x00", None, Layout("Pentax", PENTAX, 6, "tiff", endian_at=4)),
     (b"PENTAX \x00", None, Layout("Pentax", PENTAX, 10, "note", endian_at=8)),
     (b"RICOH\x00II", None, Layout("Pentax", PENTAX, 8, "note", endian_at=6)),
@@ -226,6 +288,45 @@ def _reconyx(note: bytes, source: str) -> list[Evidence]:
     return [Evidence(Kind.DEVICE_SERIAL, f"{source} Reconyx SerialNumber", serial)]
 
 
+# HP PhotoSmart notes that are not IFDs (ExifTool's HP Type2, 4 and 6): the serial is
+# text after "SERIAL NUMBER:" (at 0x58 or 0x5c, or anywhere in Type2)
+_HP_SERIAL = re.compile(rb"serial number:\s*([\x20-\x7e]{1,64})", re.IGNORECASE)
+MAX_TEXT_NOTE = 256 * 1024  # bytes of a text-scanned note searched
+# Kodak notes that start with the serial (ExifTool's Kodak Type7: "KXXXX########")
+_KODAK_SERIAL = re.compile(rb"^[CK][A-Z\d]{3} ?[A-Z\d]{1,2}\d{2}[A-Z\d]\d{4}[ \x00]")
+# Kodak IFD notes: a plausible entry count and first entry (ExifTool's Kodak Type8a)
+_KODAK_IFD = re.compile(rb"^(?:\x00[\x02-\x7f]..\x00[\x01-\x0c]\x00\x00|"
+                        rb"[\x02-\x7f]\x00..[\x01-\x0c]\x00..\x00\x00)", re.DOTALL)
+_KODAK_TIFF = (b"MM\x00*\x00\x00\x00\x08", b"II*\x00\x08\x00\x00\x00")
+
+
+def _text_note(note: bytes, make: str, source: str) -> list[Evidence] | None:
+    """Serials in maker notes that are not IFDs; None when the note is not one of them."""
+    upper = make.upper()
+    if upper.startswith(("HEWLETT-PACKARD", "HP")) and note[:4] in (b"IIII", b"610\x00",
+                                                                     b"610\x01", b"610\x02",
+                                                                     b"610\x03", b"610\x04"):
+        found = _HP_SERIAL.search(note[:MAX_TEXT_NOTE])
+        serial = clean_text(found.group(1)) if found else None
+        return [Evidence(Kind.DEVICE_SERIAL, f"{source} HP SerialNumber", serial)] if serial \
+            else []
+    if "KODAK" in upper and _KODAK_SERIAL.match(note):
+        serial = clean_text(note[:16].split(b"\x00", 1)[0].rstrip())
+        return [Evidence(Kind.DEVICE_SERIAL, f"{source} Kodak SerialNumber", serial)] if serial \
+            else []
+    return None
+
+
+def _kodak_layout(note: bytes, make: str) -> Layout | None:
+    if "kodak" not in make.lower():
+        return None
+    if note.startswith(_KODAK_TIFF):  # a TIFF header, offsets from the note (Type8c)
+        return Layout("Kodak", KODAK, 8, "note")
+    if _KODAK_IFD.match(note):  # an IFD right at the start, offsets from the TIFF (Type8a)
+        return Layout("Kodak", KODAK, 0, "tiff")
+    return None
+
+
 def read_makernote(parent: Tiff, entry: Entry, make: str, model: str,
                    source: str = "MakerNote") -> list[Evidence]:
     """Evidence from the maker note stored in `entry` of an EXIF IFD."""
@@ -234,7 +335,10 @@ def read_makernote(parent: Tiff, entry: Entry, make: str, model: str,
     if note.startswith(b"\x01\xf1") and (note[2:4] in (b"\x02\x00", b"\x03\x00")
                                          or make.upper().startswith("RECONYX")):
         return _reconyx(note, source)
-    layout = _choose_layout(note[:32], make)
+    text = _text_note(note, make, source)
+    if text is not None:
+        return text
+    layout = _kodak_layout(note[:16], make) or _choose_layout(note[:32], make)
     if layout is None:
         layout = Layout("Unknown", GENERIC, 0, "tiff")
     try:
@@ -344,14 +448,23 @@ def _fix_base(tiff: Tiff, ifd_pos: int, note_pos: int, note_size: int) -> Tiff |
 
 def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: str,
                   prefix: str) -> list[Evidence]:
+    marker = bytes(tiff.buf[e.pos:e.pos + 2])
     if e.type in (4, 13):
-        offset = tiff.offset_value(e)
+        offset = tiff.offset_value(e) or 0
+        if not offset:
+            return []
+        endian = _guess_endian(tiff.buf, tiff.base + offset, tiff.endian)
+        sub = Tiff(tiff.buf, tiff.base, endian)
+    elif marker in (b"II", b"MM") and e.size > 2:
+        # the IFD is in the value, after its byte order, offsets from the value (Kodak)
+        offset = 2
+        sub = Tiff(tiff.buf, e.pos, "<" if marker == b"II" else ">")
     else:  # the IFD is stored inside the value itself
         offset = e.pos - tiff.base
+        endian = _guess_endian(tiff.buf, tiff.base + offset, tiff.endian)
+        sub = Tiff(tiff.buf, tiff.base, endian)
     if not offset:
         return []
-    endian = _guess_endian(tiff.buf, tiff.base + offset, tiff.endian)
-    sub = Tiff(tiff.buf, tiff.base, endian)
     try:
         entries, _ = sub.read_ifd(offset)
     except TiffError:
