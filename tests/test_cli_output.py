@@ -260,14 +260,19 @@ def test_ctrl_c_during_clean_prints_a_summary_and_leaves_no_temporary_copy(
         fifo_fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)  # never at EOF, never blocks
         monkeypatch.setenv("PHOTOCHECK_TEST_FIFO", str(fifo))
         out = _Stdout(fifo_fd, os.environ["PHOTOCHECK_TEST_MODE"])
+    err = io.StringIO()
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal, also when the tests themselves
+    # were started in the background (where the shell makes SIGINT ignored)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        code = cli.run_clean(args, out=out, err=io.StringIO())
+        code = cli.run_clean(args, out=out, err=err)
     except KeyboardInterrupt:
         pytest.fail("Ctrl-C escaped from photocheck clean (a traceback, no summary)")
     finally:
+        signal.signal(signal.SIGINT, previous)
         if fifo_fd >= 0:
             os.close(fifo_fd)
-    assert code == EXIT_INTERRUPTED
+    assert code == EXIT_INTERRUPTED, err.getvalue()
     # the copy made before Ctrl-C, and no temporary copy of the one being made
     assert sorted(os.listdir(out_dir)) == ([] if how == "json" else ["a.jpg"])
     if how == "json":
