@@ -225,3 +225,43 @@ def astronaut(size: int | None = None) -> Image.Image:
     if size:
         im = im.resize((size, size), Image.Resampling.BILINEAR)
     return im
+
+
+# -- videos (QuickTime / ISO base media), built from the boxes ExifTool's tables name ----
+
+
+def qt_text(btype: bytes, text: str) -> bytes:
+    """A QuickTime user data text atom: a length, a language code, the text."""
+    raw = text.encode("utf-8")
+    return box(btype, struct.pack(">HH", len(raw), 0x15C7) + raw)
+
+
+def mdta_meta(items: Sequence[tuple[str, str]], full: bool = False) -> bytes:
+    """A metadata box with 'mdta' keys and their UTF-8 values (QuickTime's form has no
+    version and flags; ISO's, `full`, has)."""
+    hdlr = full_box(b"hdlr", 0, b"\x00" * 4 + b"mdta" + b"\x00" * 13)
+    keys = b"".join(struct.pack(">I", 8 + len(k)) + b"mdta" + k.encode() for k, _ in items)
+    keys_box = full_box(b"keys", 0, struct.pack(">I", len(items)) + keys)
+    ilst = b"".join(
+        box(struct.pack(">I", i + 1),
+            box(b"data", struct.pack(">II", 1, 0) + value.encode("utf-8")))
+        for i, (_, value) in enumerate(items))
+    body = hdlr + keys_box + box(b"ilst", ilst)
+    return box(b"meta", (b"\x00" * 4 if full else b"") + body)
+
+
+def video_bytes(brand: bytes | None = b"isom", created: int = 0,
+                size: tuple[int, int] = (1920, 1080), udta: bytes = b"", meta: bytes = b"",
+                extra_moov: bytes = b"",
+                after: bytes = b"", mdat: bytes = b"\x00" * 64) -> bytes:
+    """A minimal video: ftyp (none when `brand` is None), moov (mvhd with the creation
+    time in seconds since 1904, one video track of `size`, user data, metadata), mdat."""
+    mvhd = full_box(b"mvhd", 0, struct.pack(">IIII", created, created, 600, 600) + b"\x00" * 80)
+    tkhd = full_box(b"tkhd", 0, b"\x00" * 72 + struct.pack(">II", size[0] << 16, size[1] << 16),
+                    flags=3)
+    hdlr = full_box(b"hdlr", 0, b"\x00" * 4 + b"vide" + b"\x00" * 13)
+    trak = box(b"trak", tkhd + box(b"mdia", hdlr))
+    moov = box(b"moov", mvhd + trak + (box(b"udta", udta) if udta else b"") + meta
+               + extra_moov)
+    head = b"" if brand is None else box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"mp41")
+    return head + moov + after + box(b"mdat", mdat)

@@ -20,8 +20,10 @@ def test_photos_are_recognised_by_content_not_name(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     problems: list = []
     found = list(discover([str(tmp_path)], on_problem=lambda p, m: problems.append(p)))
-    assert names(found) == ["real.dat"]
-    assert found[0].format == "JPEG"
+    # a file named as a photo is listed even when its content is none (to be reported as
+    # not checked); one neither named nor made as a photo is not
+    assert names(found) == ["fake.jpg", "real.dat"]
+    assert [p.format for p in found] == ["", "JPEG"]
 
 
 def test_hidden_folders_skipped_unless_asked(tmp_path: Path) -> None:

@@ -18,6 +18,17 @@ from .formats import HEAD_BYTES, sniff
 from .messages import Message, msg
 
 SIDECAR_EXTS = (".xmp", ".json")
+# Names of photos and videos: a file named so whose content no format recognises is
+# still listed (as not checked), never left out of a scan in silence.
+MEDIA_EXTENSIONS = frozenset({
+    "jpg", "jpeg", "jpe", "jfif", "jfi", "jif", "png", "apng", "webp", "gif", "bmp",
+    "dib", "tif", "tiff", "heic", "heif", "hif", "avif", "jxl", "jp2", "j2k", "jpf",
+    "jpx", "jpm", "jxr", "wdp", "hdp", "psd", "psb", "dng", "cr2", "cr3", "crw", "nef",
+    "nrw", "arw", "srf", "sr2", "orf", "rw2", "raf", "pef", "ptx", "raw", "rwl", "srw",
+    "mrw", "dcr", "kdc", "k25", "3fr", "fff", "iiq", "erf", "mef", "mos", "x3f", "gpr",
+    "fpx", "mov", "mp4", "m4v", "3gp", "3g2", "avi", "mkv", "webm", "wmv", "asf", "mts",
+    "m2ts", "mpg", "mpeg", "insv", "lrv", "mxf"})
+UNKNOWN = ""  # the format of a file listed by its name only
 # Photo-service exports name an edited copy "IMG_1-edited.jpg" but keep one JSON file.
 _EDITED_SUFFIXES = ("-edited", "-bewerkt", "-bearbeitet", "-modifié", "-editado",
                     "-modificato", "-redigeret", "-muokattu")
@@ -62,6 +73,12 @@ def sniff_file(path: str) -> str | None:
         return sniff(os.read(fd, HEAD_BYTES))
     finally:
         os.close(fd)
+
+
+def is_media_name(name: str) -> bool:
+    """Whether the file's name says it is a photo or a video."""
+    _, dot, ext = os.path.basename(name).rpartition(".")
+    return bool(dot) and ext.lower() in MEDIA_EXTENSIONS
 
 
 def is_inside(path: str, folder: str) -> bool:
@@ -114,7 +131,7 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
             except OSError as exc:
                 report(root, _os_message(exc, "path.cannot_read"))
                 continue
-            if fmt is None:
+            if fmt is None and not is_media_name(root):
                 report(root, msg("path.not_photo"))
                 continue
             directory = os.path.dirname(root) or "."
@@ -123,7 +140,7 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
             except OSError:
                 names = []
             sidecars = SidecarIndex(names, directory)
-            yield PhotoFile(root, fmt, sidecars.find(os.path.basename(root)))
+            yield PhotoFile(root, fmt or UNKNOWN, sidecars.find(os.path.basename(root)))
 
 
 def _walk(top: str, include_hidden: bool, report: ProblemCallback,
@@ -175,6 +192,8 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
                 photos.append((entry.name, entry.path, fmt))
             elif entry.name.lower().endswith(SIDECAR_EXTS):
                 sidecar_names.append(entry.name)
+            elif is_media_name(entry.name):
+                photos.append((entry.name, entry.path, UNKNOWN))
         sidecars = SidecarIndex(sidecar_names, directory)
         for name, path, fmt in photos:
             try:

@@ -69,6 +69,9 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
     report.format = extracted.format
     report.display = photo.hint
     report.file = FileStamp(photo.stat.st_size, photo.stat.st_mtime_ns)
+    if photo.handler.kind == "unsupported":
+        report.error = msg("file.not_supported", format=extracted.format)
+        return
     if photo.read_failure is not None:
         report.not_checked.append(msg("metadata.failed", reason=photo.read_failure))
     evidence: list[Evidence] = list(extracted.evidence)
@@ -99,7 +102,10 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
 
     pixels = photo.pixels
     decode_failed: Message | None = None
-    if options.faces:
+    video = photo.handler.kind == "video"
+    if video:
+        report.not_checked.append(msg("faces.video"))
+    elif options.faces:
         if detector is None:
             report.not_checked.append(detector_problem or msg("faces.not_checked"))
         else:
@@ -114,8 +120,8 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
         report.not_checked.append(msg("image.damaged", reason=extracted.image_problems[0]))
     if extracted.problems:
         rest = extracted.problems
-        if decode_failed is not None or extracted.no_image or not (report.width and
-                                                                  report.height):
+        if not video and (decode_failed is not None or extracted.no_image
+                          or not (report.width and report.height)):
             # the decoder's own words say most
             report.error = msg("file.damaged", reason=decode_failed or rest[0])
             rest = rest if decode_failed is not None else rest[1:]

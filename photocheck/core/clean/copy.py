@@ -336,6 +336,8 @@ def _clean(photo: Opened, out_dir: str, options: CleanOptions, detector: FaceDet
            result: CleanResult, sidecars: Sequence[str],
            known: PhotoReport | None = None, blur_only: Sequence[int] | None = None) -> None:
     path = photo.path
+    if photo.handler.kind == "video":
+        raise CleanError(msg("clean.video"))
     if photo.stat.st_size > MAX_INPUT:
         raise CleanError(msg("clean.too_large"))
     blurring = bool(blur_only) if blur_only is not None else options.blur != "none"

@@ -87,18 +87,22 @@ class Handler:
     prepare_decoder: Callable[[str], Message | None] | None = None
     # the decoder already turns the pixels by the file's orientation
     decoder_orients: Callable[[], bool] = _never
+    # "photo"; "video" (metadata read, frames not decoded: faces are not checked);
+    # "unsupported" (recognised, not read: listed as not checked)
+    kind: str = "photo"
 
     def copy_format(self, fmt: str) -> str:
         return self.copy_as.get(fmt, "JPEG")
 
 
 def _handlers() -> tuple[Handler, ...]:
-    from . import bmff, jpeg, png, raf, tiff, webp
+    from . import bmff, boxed, crw, jpeg, png, psd, raf, tiff, unsupported, video, webp
 
-    # RAF and the TIFF variants before nothing else matters: each sniff looks only at
-    # its own signatures
+    # each sniff looks only at its own signatures; videos after bmff, whose HEIF, AVIF
+    # and CR3 brands come first
     return (jpeg.HANDLER, png.HANDLER, webp.HANDLER, raf.HANDLER, tiff.HANDLER,
-            bmff.HANDLER)
+            bmff.HANDLER, boxed.HANDLER, psd.HANDLER, crw.HANDLER, video.HANDLER,
+            unsupported.HANDLER)
 
 
 _registry: tuple[Handler, ...] | None = None
@@ -137,6 +141,7 @@ def sniff(head: bytes) -> str | None:
     """The photo format of a file whose first bytes are `head`, or None if not a photo.
 
     One of: JPEG, PNG, WEBP, HEIF, AVIF, TIFF (DNG, NEF, ARW, PEF... are told apart when
-    their tags are read), CR2, CR3, ORF, RW2, RAF."""
+    their tags are read), CR2, CR3, ORF, RW2, RAF; the videos MOV, MP4, 3GP; or a
+    format recognised but not read (unsupported.py: JXL, PSD, MKV...)."""
     found = identify(head)
     return found[1] if found is not None else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..messages import Message, msg
@@ -335,25 +335,53 @@ def _picture_info(data: bytes) -> list[Evidence]:
     return out
 
 
+@dataclass(slots=True)
+class Ciff:
+    """What a Canon CIFF heap tells (ExifTool's CanonRaw tables)."""
+
+    owner: list[str] = field(default_factory=list)  # 0x0810 OwnerName
+    model: str = ""  # from 0x080a CanonRawMakeModel ("Canon\0Canon EOS D30\0")
+    serial: int | None = None  # 0x180b SerialNumber (EOS models only)
+    size: tuple[int, int] | None = None  # 0x1810 ImageInfo: width, height
+    jpeg: tuple[int, int] | None = None  # 0x2007 JpgFromRaw: (start, end) in the data
+    damaged: bool = False  # the root heap's table is not where its end says
+
+    def evidence(self) -> list[Evidence]:
+        out = [Evidence(Kind.OWNER_NAME, "CIFF OwnerName", name) for name in self.owner]
+        if self.serial and "EOS" in self.model:
+            value = ("%x-%.5d" % (self.serial >> 16, self.serial & 0xFFFF)
+                     if re.search(r"EOS D30\b", self.model) else "%.10d" % self.serial)
+            out.append(Evidence(Kind.DEVICE_SERIAL, "CIFF SerialNumber", value))
+        return out
+
+
+def walk_ciff(data: Any) -> Ciff | None:
+    """The CIFF heap whose header is at the start of `data` (a CRW file, or the APP0
+    block of early PowerShot JPEGs); None when it is not one."""
+    if len(data) < 14 or bytes(data[:2]) not in (b"II", b"MM"):
+        return None
+    endian = "<" if bytes(data[:2]) == b"II" else ">"
+    (header_len,) = struct.unpack_from(endian + "I", data, 2)
+    found = Ciff()
+    found.damaged = not _ciff_heap(data, header_len, len(data), endian, found, 0, set())
+    return found
+
+
 def read_ciff(data: bytes) -> list[Evidence]:
     """Canon CIFF heap (CRW files; APP0 of early PowerShot JPEGs): OwnerName, serial."""
-    if len(data) < 14 or data[:2] not in (b"II", b"MM"):
-        return []
-    endian = "<" if data[:2] == b"II" else ">"
-    (header_len,) = struct.unpack_from(endian + "I", data, 2)
-    out: list[Evidence] = []
-    _ciff_heap(data, header_len, len(data), endian, out, 0, set())
-    return out
+    found = walk_ciff(data)
+    return found.evidence() if found is not None else []
 
 
-def _ciff_heap(data: bytes, start: int, end: int, endian: str, out: list[Evidence],
-               depth: int, seen: set[int]) -> None:
+def _ciff_heap(data: Any, start: int, end: int, endian: str, found: Ciff,
+               depth: int, seen: set[int]) -> bool:
+    """Read one heap (and the heaps in it); False when its table cannot be found."""
     if depth > 8 or end - start < 6 or end > len(data) or start < 0:
-        return
+        return False
     (table,) = struct.unpack_from(endian + "I", data, end - 4)
     table += start
     if table in seen or table + 2 > end:
-        return
+        return False
     seen.add(table)
     (count,) = struct.unpack_from(endian + "H", data, table)
     for i in range(min(count, 512)):
@@ -362,19 +390,32 @@ def _ciff_heap(data: bytes, start: int, end: int, endian: str, out: list[Evidenc
             break
         tag, size, offset = struct.unpack_from(endian + "HII", data, p)
         kind_bits = (tag >> 8) & 0x38
-        in_entry = tag & 0x4000
         tag_id = tag & 0x3FFF
-        if in_entry:
-            continue
-        vstart, vend = start + offset, start + offset + size
-        if vend > end or vstart < start:
-            continue
+        if tag & 0x4000:  # the value is in the entry itself (8 bytes)
+            vstart, vend = p + 2, p + 10
+        else:
+            vstart, vend = start + offset, start + offset + size
+            if vend > end or vstart < start:
+                continue
         if kind_bits in (0x28, 0x30):
-            _ciff_heap(data, vstart, vend, endian, out, depth + 1, seen)
+            if not tag & 0x4000:
+                _ciff_heap(data, vstart, vend, endian, found, depth + 1, seen)
         elif tag_id == 0x0810:
-            name = clean_text(data[vstart:vend])
+            name = clean_text(bytes(data[vstart:min(vend, vstart + 256)]))
             if name:
-                out.append(Evidence(Kind.OWNER_NAME, "CIFF OwnerName", name))
+                found.owner.append(name)
+        elif tag_id == 0x080A:
+            parts = bytes(data[vstart:min(vend, vstart + 256)]).split(b"\x00")
+            found.model = (clean_text(parts[1]) if len(parts) > 1 else None) or ""
+        elif tag_id == 0x180B and vend - vstart >= 4:
+            (found.serial,) = struct.unpack_from(endian + "I", data, vstart)
+        elif tag_id == 0x1810 and vend - vstart >= 8:
+            w, h = struct.unpack_from(endian + "II", data, vstart)
+            if 0 < w < 100_000 and 0 < h < 100_000:
+                found.size = (w, h)
+        elif tag_id == 0x2007 and bytes(data[vstart:vstart + 3]) == b"\xff\xd8\xff":
+            found.jpeg = (vstart, vend)
+    return True
 
 
 # -- copying without metadata -------------------------------------------------------------
