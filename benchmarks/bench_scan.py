@@ -1,8 +1,17 @@
 """Scan speed, measured side by side with reference tools in the same run.
 
     python benchmarks/bench_scan.py [--small 3000] [--large 100] [--jobs 0]
+    python benchmarks/bench_scan.py --real FOLDER [FOLDER...] [--repeat 3] [--copies 1]
 
-Builds (once) the synthetic library of benchmarks/library.py, then prints:
+With --real: a metadata-only scan of real folders (cameras, phones, editors), best of
+`--repeat` runs each, side by side: `exiftool -fast2 -json -r` on the same folders, the
+`photocheck scan --no-faces --json` command (a new process each time: start-up, the
+collection overview and the JSON included, as a user runs it) with 1 and with 2
+workers, and the scan engine alone in this process (no start-up, no overview).
+`--copies 5` scans five copies of the folders together (made once under
+benchmarks/out/): the rate past the start-up that small folders are mostly made of.
+
+Otherwise it builds (once) the synthetic library of benchmarks/library.py, then prints:
 
 1. metadata-only pass (photocheck scan --no-faces) over the whole library, next to
    `exiftool -fast2 -json -r` on the same folder when ExifTool is installed;
@@ -22,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -95,6 +105,63 @@ def run_naive(files: list[Path]) -> tuple[float, dict[str, list[tuple[int, ...]]
     return time.perf_counter() - start, found
 
 
+def best_of(repeat: int, run: Callable[[], float]) -> float:
+    return min(run() for _ in range(repeat))
+
+
+def timed_command(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def copied(folders: list[Path], copies: int) -> list[Path]:
+    """The folders copied `copies` times under benchmarks/out/real-x<copies> (made once):
+    a larger real collection, for the steady rate past start-up. Copies, not links: a
+    second link to a file is the same file, checked once."""
+    if copies <= 1:
+        return folders
+    root = HERE / "out" / f"real-x{copies}"
+    if not root.exists():
+        tmp = root.with_name(root.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        for i in range(copies):
+            for folder in folders:
+                shutil.copytree(folder, tmp / f"{i}" / folder.name, symlinks=True)
+        tmp.rename(root)
+    return [root]
+
+
+def real_folders(folders: list[Path], repeat: int) -> int:
+    """Metadata-only speed on real folders, next to ExifTool in the same run."""
+    names = [str(f) for f in folders]
+    _, reports = run_scan(folders, False, 1)  # (also warms the page cache for all)
+    n = len(reports)
+    print(f"real folders: {', '.join(names)}: {n} files, best of {repeat}, "
+          f"{os.cpu_count()} CPU(s)")
+    exe = shutil.which("exiftool")
+    ref = None
+    if exe is not None:
+        ref = best_of(repeat, lambda: timed_command([exe, "-fast2", "-json", "-r", *names]))
+        line("exiftool -fast2 -json -r", n, ref)
+    command: dict[int, float] = {}
+    for jobs in (1, 2):
+        command[jobs] = best_of(repeat, lambda jobs=jobs: timed_command(  # type: ignore[misc]
+            [sys.executable, "-m", "photocheck", "scan", "--no-faces", "--json", "--jobs",
+             str(jobs), *names]))
+        ratio = f"= {ref / command[jobs]:.1f}x ExifTool" if ref is not None else ""
+        line(f"photocheck scan --no-faces --json, {jobs} worker(s)", n, command[jobs], ratio)
+    engine: dict[int, float] = {}
+    for jobs in (1, 2):
+        engine[jobs] = best_of(repeat, lambda jobs=jobs: run_scan(  # type: ignore[misc]
+            folders, False, jobs)[0])
+        ratio = f"= {ref / engine[jobs]:.1f}x ExifTool" if ref is not None else ""
+        line(f"scan engine in this process, {jobs} worker(s)", n, engine[jobs], ratio)
+    print(f"  second worker: +{command[1] / command[2] - 1:.0%} files/s (command), "
+          f"+{engine[1] / engine[2] - 1:.0%} (engine)")
+    return 0
+
+
 def line(label: str, n: int, seconds: float, extra: str = "") -> None:
     print(f"  {label:<44} {n:>6} photos {seconds:>8.2f} s {n / seconds:>9.1f} photos/s {extra}")
 
@@ -107,7 +174,14 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=0, help="workers (default: one per core)")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive face loop")
+    parser.add_argument("--real", type=Path, nargs="+", metavar="FOLDER",
+                        help="measure on these real folders instead (metadata only)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (--real)")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="--real: scan this many copies of the folders together")
     args = parser.parse_args()
+    if args.real:
+        return real_folders(copied(args.real, args.copies), args.repeat)
 
     lib = library.build(args.root, args.small, args.large)
     jobs = ScanOptions(jobs=args.jobs).worker_count()

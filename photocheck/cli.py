@@ -12,19 +12,21 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
-from .core.clean.copy import CleanResult, describe_copy, faces_left_text
 from .core.collection import Overview, analyse
+from .core.collection.geocode import preload
 from .core.engine.scan import CancelToken, Progress, ScanError, Scanner, ScanOptions
 from .core.findings import value_text
-from .core.guidance import channels, letters, rights
 from .core.i18n import _, language, ngettext
 from .core.kinds import KINDS, LINE_KINDS, label, short_guidance
 from .core.messages import Message
 from .core.model import Finding, Kind, Match, PhotoReport, PhotoState
 from .core.paths import escape_table, save_text
+
+if TYPE_CHECKING:  # (imported where used: a scan starts without them)
+    from .core.clean.copy import CleanResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -99,6 +101,8 @@ def _json_problems(problems: Sequence[tuple[str, Message]]) -> list[dict[str, An
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .core.guidance import letters
+
     parser = argparse.ArgumentParser(
         prog="photocheck",
         description=_("Shows what your photos give away before you share them: faces, "
@@ -327,7 +331,7 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
     with_faces = [r for r in made if r.faces_checked and r.matchable_left]
     unchecked = [r for r in made if not r.faces_checked]
     if args.json:
-        json.dump({"photocheck": __version__,
+        write_json({"photocheck": __version__,
                    "copies": [with_name_bytes(r.to_dict(), "source", "output", "sidecars")
                               for r in results],
                    "problems": _json_problems(problems),
@@ -336,9 +340,7 @@ def run_clean(args: argparse.Namespace, out: TextIO | None = None,
                                "safe": len(made) - len(with_faces) - len(unchecked),
                                "with_matchable_faces": len(with_faces),
                                "matchable_faces": sum(r.matchable_left for r in with_faces),
-                               "faces_not_checked": len(unchecked)}},
-                  out, ensure_ascii=True, indent=1)
-        out.write("\n")
+                               "faces_not_checked": len(unchecked)}}, out)
     else:
         for path, message in problems:
             out.write(_("Could not read {path}: {message}").format(
@@ -366,6 +368,8 @@ def _closed_after(scan: Iterator[Any]) -> Iterator[Iterator[Any]]:
 
 
 def _print_clean(result: CleanResult, out: TextIO) -> None:
+    from .core.clean.copy import describe_copy, faces_left_text
+
     w = out.write
     w(printable(result.source) + "\n")
     if result.error:
@@ -430,9 +434,7 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
     elapsed = time.monotonic() - started
     partial = interrupted or scanner.cancelled
     if args.json:
-        json.dump(json_document(reports, scanner, partial, options), out, ensure_ascii=True,
-                  indent=1)
-        out.write("\n")
+        write_json(json_document(reports, scanner, partial, options), out)
     else:
         print_human(reports, scanner, partial, options, elapsed, args.all, out)
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
@@ -444,10 +446,16 @@ def _gather(scanner: Scanner, paths: Sequence[str], bar: _ProgressBar | None,
     when the scan could not run (said on `err`). The progress bar is cleared either way."""
     reports: list[PhotoReport] = []
     interrupted = False
+    placed = False
     try:
         with _closed_after(scanner.scan(paths, bar.update if bar else None, cancel)) as scan:
             for report in scan:
                 reports.append(report)
+                if not placed and any(f.kind == Kind.LOCATION and "lat" in f.value
+                                      for f in report.findings):
+                    # the overview names places: its data loads while the scan goes on
+                    placed = True
+                    preload()
     except ScanError as exc:
         if bar:
             bar.clear()
@@ -517,6 +525,21 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None,
     return EXIT_OK
 
 
+def write_json(document: Any, out: TextIO) -> None:
+    """The JSON document on `out`: indented on a terminal, for people; compact into a
+    pipe or a file, for programs (Python writes compact JSON several times faster,
+    which a scan of many photos notices)."""
+    try:
+        terminal = out.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal:
+        json.dump(document, out, ensure_ascii=True, indent=1)
+    else:
+        out.write(json.dumps(document, ensure_ascii=True))
+    out.write("\n")
+
+
 def _streams(out: TextIO | None, err: TextIO | None) -> tuple[TextIO, TextIO]:
     """The output streams (stdout/stderr by default), made safe for any file name."""
     out = out or sys.stdout
@@ -539,6 +562,8 @@ def _safe_stream(stream: TextIO) -> None:
 
 def run_guide(args: argparse.Namespace) -> int:
     """`photocheck guide sharing|rights [--html FILE]`."""
+    from .core.guidance import channels, rights
+
     if args.html is None:
         page = channels.sharing_text() if args.page == "sharing" else rights.rights_text()
         sys.stdout.write(page.rstrip("\n") + "\n")
@@ -563,6 +588,8 @@ def run_guide(args: argparse.Namespace) -> int:
 
 def run_letter(args: argparse.Namespace) -> int:
     """`photocheck letter access|erasure|objection --to ORGANISATION`."""
+    from .core.guidance import letters
+
     known = {r.key: r for r in letters.KNOWN_RECIPIENTS}
     recipient = known.get(args.to.strip().lower()) or letters.organisation(args.to.strip())
     text = letters.write_letter(letters.Request(args.request), recipient,

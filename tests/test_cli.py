@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -43,6 +44,37 @@ def test_json_document_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert broken["error_code"]["code"] == "file.damaged"
     assert doc["summary"]["photos"] == 2
     assert doc["summary"]["with_findings"]["location"] == 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_json_is_compact_for_programs_and_indented_on_a_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into a pipe or a file the JSON is one line (written by Python's fast encoder); on
+    a terminal it is indented for people. The same document either way. The place data
+    starts loading when the first photo with a position arrives, not before."""
+    from photocheck import cli
+
+    loads: list[int] = []
+    monkeypatch.setattr(cli, "preload", lambda: loads.append(1))
+    (tmp_path / "plain.jpg").write_bytes(fx.jpeg_bytes())
+    args = cli.build_parser().parse_args(["scan", "--json", "--no-faces", "--jobs", "1",
+                                          str(tmp_path)])
+    piped, terminal = io.StringIO(), _Terminal()
+    assert cli.run_scan(args, out=piped) == 0
+    assert loads == []  # no photo with a position: the place data is never loaded
+    _photo(tmp_path)
+    assert cli.run_scan(args, out=piped) == 0
+    assert cli.run_scan(args, out=terminal) == 0
+    assert loads == [1, 1]
+    first, second = piped.getvalue().splitlines()
+    assert json.loads(second)["summary"]["photos"] == 2
+    assert json.loads(terminal.getvalue())["summary"] == json.loads(second)["summary"]
+    assert terminal.getvalue().startswith("{\n")
+    assert json.loads(first)["summary"]["photos"] == 1
 
 
 def test_human_output_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

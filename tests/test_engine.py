@@ -47,6 +47,36 @@ def test_crash_and_hang_cost_one_file_each(tmp_path: Path) -> None:
         assert reports[f"p{i}.jpg"].state == PhotoState.FLAGGED
 
 
+def test_files_held_behind_a_crash_or_a_hang_are_checked_again(tmp_path: Path) -> None:
+    """A worker holding two files at a time (metadata-only scans do, so that it never
+    waits for the parent): when one crashes or hangs it, the other is handed to a fresh
+    worker and reported as usual."""
+    from photocheck.core.discover import discover
+    from photocheck.core.engine.pool import Pool, PoolOptions
+    from photocheck.core.engine.scan import InspectJob
+
+    _library(tmp_path, 2)
+    _png(tmp_path / "a_crash.png", fakes.CRASH_COLOUR)
+    _png(tmp_path / "p0_hang.png", fakes.HANG_COLOUR)
+    photos = sorted(discover([str(tmp_path)]), key=lambda p: p.path)
+    assert [Path(p.path).name for p in photos] == ["a_crash.png", "p0.jpg", "p0_hang.png",
+                                                     "p1.jpg"]
+    pool = Pool(InspectJob(True, "tests.fakes:misbehaving"),
+                PoolOptions(jobs=1, timeout=3, prefetch=2))
+    try:
+        reports = {Path(r.path).name: r for r in pool.run(photos)}
+    finally:
+        pool.close()
+    assert sorted(reports) == ["a_crash.png", "p0.jpg", "p0_hang.png", "p1.jpg"]
+    assert reports["a_crash.png"].error == msg("file.crashed", code=3)
+    assert reports["p0_hang.png"].error == msg("file.timeout", seconds="3")
+    for name in ("p0.jpg", "p1.jpg"):
+        assert reports[name].state == PhotoState.FLAGGED, name
+    # metadata-only scans hold two files a worker, scans with faces one
+    assert ScanOptions(faces=False).pool().prefetch == 2
+    assert ScanOptions(faces=True).pool().prefetch == 1
+
+
 def test_results_stream_and_progress_counts(tmp_path: Path) -> None:
     _library(tmp_path, 5)
     seen: list[Progress] = []

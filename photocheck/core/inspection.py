@@ -179,10 +179,13 @@ def _previews(extracted: Extracted, pixels: Pixels) -> list[Finding]:
     return out
 
 
+_DARK = [255 if v > 24 else 0 for v in range(256)]  # (a table: no Python call a pixel)
+
+
 def _trim_borders(im: Image.Image) -> Image.Image:
     """Drop uniform dark bars some cameras add to letterbox a thumbnail."""
     gray = im.convert("L")
-    box = gray.point(lambda v: 255 if v > 24 else 0).getbbox()
+    box = gray.point(_DARK).getbbox()
     if box and (box[2] - box[0]) * (box[3] - box[1]) > 0.3 * im.width * im.height:
         return im.crop(box)
     return im

@@ -78,6 +78,22 @@ def _name(lat_e3: int, lon_e3: int) -> PlaceName:
     return PlaceName(polar=polar)
 
 
+_preloading: threading.Thread | None = None
+
+
+def preload() -> None:
+    """Load the place data in a background thread now (once), so that the first naming
+    does not wait for it: a scan calls this when the first photo with a position
+    arrives, and the data loads while the other photos are read."""
+    global _preloading
+    with _lock:
+        if _preloading is not None:
+            return
+        _preloading = threading.Thread(target=_name, args=(52000, 5000),
+                                       name="photocheck-geodata", daemon=True)
+    _preloading.start()
+
+
 def name_place(lat: float, lon: float) -> PlaceName:
     """The name of a position (degrees; longitudes outside -180..180 are wrapped),
     rounded to 0.001 degree (~100 m) so that nearby positions share one look-up."""

@@ -10,12 +10,9 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..clean.copy import CleanOptions, CleanResult, clean_file
-from ..clean.write import remove_leftovers
 from ..discover import PhotoFile, discover
-from ..inspection import InspectOptions, inspect_file
 from ..messages import Message, MessageError, msg
 from ..model import PhotoReport
 from .pool import (
@@ -27,6 +24,9 @@ from .pool import (
     Progress,
     ProgressCallback,
 )
+
+if TYPE_CHECKING:  # (a scan's workers do not import what copies need)
+    from ..clean.copy import CleanOptions, CleanResult
 
 __all__ = ["CancelToken", "Progress", "ScanError", "ScanOptions", "Scanner"]
 
@@ -46,8 +46,9 @@ class ScanOptions:
     memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
 
     def pool(self) -> PoolOptions:
+        # without faces a file takes about as long as its round trip: two at a time
         return PoolOptions(self.jobs, self.timeout, self.in_process, self.low_priority,
-                           self.memory_limit)
+                           self.memory_limit, 1 if self.faces else 2)
 
     def worker_count(self) -> int:
         return self.pool().worker_count()
@@ -76,11 +77,17 @@ class InspectJob:
     problem: Message | None = None
 
     def start(self) -> Message | None:
+        # the readers load here, in the worker, before it says it is ready (the parent
+        # never reads a photo, and starts without them)
+        importlib.import_module("..inspection", __package__)
+
         if self.faces:
             self.detector, self.problem = resolve_detector(self.detector_spec)()
         return self.problem
 
     def run(self, item: PhotoFile) -> PhotoReport:
+        from ..inspection import InspectOptions, inspect_file
+
         return inspect_file(item.path, item.sidecars, InspectOptions(faces=self.faces),
                             self.detector, self.problem, item.format)
 
@@ -124,14 +131,20 @@ class CopyJob:
         return problem
 
     def run(self, item: CopyTask) -> CleanResult:
+        from ..clean.copy import clean_file
+
         return clean_file(item.path, self.out_dir, self.options, self.detector,
                           item.photo.sidecars, self.roots, item.known, item.blur_faces)
 
     def failure(self, item: CopyTask, message: Message) -> CleanResult:
+        from ..clean.copy import CleanResult
+
         return CleanResult(source=item.path, error=message,
                            sidecars=_names(item.photo.sidecars))
 
     def after_crash(self, pid: int) -> None:
+        from ..clean.write import remove_leftovers
+
         remove_leftovers(self.out_dir, pid)  # a copy it was writing must not stay
 
 

@@ -84,7 +84,9 @@ def clean_text(raw: bytes | str | None, stored_length: int | None = None) -> str
             text = text[:MAX_TEXT_BYTES]
     if stored_length is None and cut:
         stored_length = length
-    text = "".join(ch for ch in text if ch.isprintable() or ch in "\t\n").strip()
+    if not text.isprintable():  # (most values are: no character-by-character pass)
+        text = "".join(ch for ch in text if ch.isprintable() or ch in "\t\n")
+    text = text.strip()
     if not text or _PLACEHOLDER_TEXT.match(text):
         return None
     return excerpt(text, stored_length)
