@@ -47,6 +47,16 @@ def sources(report: PhotoReport, kind: Kind) -> list[str]:
 # -- values ---------------------------------------------------------------------------------
 
 
+def test_text_of_no_stated_character_set_is_read_as_windows_1252() -> None:
+    """As ExifTool reads it: the letters Windows-1252 keeps in 0x80-0x9F are letters
+    (an IPTC by-line "Jens Tr\\x9fbiger" is not cut to "Jens Trbiger"); UTF-8 is UTF-8;
+    the bytes Windows-1252 leaves undefined are no letters."""
+    assert clean_text(b"Jens Tr\x9fbiger") == "Jens Tr\u0178biger"
+    assert clean_text(b"C\x9cur \x80 5") == "C\u0153ur \u20ac 5"
+    assert clean_text("Jens Tröbiger".encode()) == "Jens Tröbiger"
+    assert clean_text(b"ab\x81cd") == "abcd"
+
+
 def test_clean_text_cuts_at_nul_and_trims() -> None:
     assert clean_text(b"  Jane Doe\x00garbage") == "Jane Doe"
     assert clean_text(b"\x00\x00") is None
@@ -210,6 +220,62 @@ def test_nikon_type3_makernote_serial(tmp_path: Path) -> None:
     assert values(report, Kind.DEVICE_SERIAL, "serials") == ["7001234"]
 
 
+def test_preview_images_in_maker_notes_are_hidden_previews(tmp_path: Path) -> None:
+    """Maker notes point to preview JPEGs of their own (ExifTool's PreviewImage): Nikon
+    in its PreviewIFD (0x0011), Olympus in CameraSettings (0x2020), Pentax in its main
+    IFD (0x0004 start, 0x0003 length). Each is a hidden preview, compared with the
+    photo like the EXIF thumbnail: here it shows something else."""
+    other = fx.jpeg_bytes((160, 120), color=(250, 10, 10))
+    # Nikon type 3: its own TIFF header at 10; offsets from there
+    main_len = 2 + 12 + 4
+    preview_ifd = fx.build_ifd([(0x0201, fx.LONG, struct.pack("<I", 8 + main_len + 30), 1),
+                                (0x0202, fx.LONG, struct.pack("<I", len(other)), 1)],
+                               8 + main_len)
+    inner = (b"II*\x00" + struct.pack("<I", 8)
+             + fx.build_ifd([(0x0011, 13, struct.pack("<I", 8 + main_len), 1)], 8)
+             + preview_ifd)
+    inner = inner.ljust(8 + main_len + 30, b"\x00") + other
+    nikon = b"Nikon\x00\x02\x10\x00\x00" + inner
+    # Olympus: offsets from the note; CameraSettings after the main IFD
+    settings = fx.build_ifd([(0x0101, fx.LONG, struct.pack("<I", 12 + main_len + 30 + 40), 1),
+                             (0x0102, fx.LONG, struct.pack("<I", len(other)), 1)],
+                            12 + main_len)
+    olympus = (b"OLYMPUS\x00II\x03\x00"
+               + fx.build_ifd([(0x2020, 13, struct.pack("<I", 12 + main_len), 1)], 12)
+               + settings).ljust(12 + main_len + 30 + 40, b"\x00") + other
+
+    def pentax(at: int) -> bytes:  # "AOC\0": offsets from the TIFF header
+        ifd = fx.build_ifd([(0x0003, fx.LONG, struct.pack("<I", len(other)), 1),
+                            (0x0004, fx.LONG, struct.pack("<I", at + 64), 1)], at + 6)
+        return (b"AOC\x00II" + ifd).ljust(64, b"\x00") + other
+
+    cases = [("NIKON CORPORATION", nikon, None, "EXIF ExifIFD MakerNote Nikon PreviewImage"),
+             ("OLYMPUS", olympus, None, "EXIF ExifIFD MakerNote Olympus PreviewImage"),
+             ("PENTAX", None, pentax, "EXIF ExifIFD MakerNote Pentax PreviewImage")]
+    for i, (make, note, builder, source) in enumerate(cases):
+        report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote(make, note, builder)),
+                            f"p{i}.jpg")
+        previews = [f for f in report.findings if f.kind == Kind.HIDDEN_PREVIEW]
+        assert [(f.source, f.value.get("width")) for f in previews] == [(source, 160)], make
+    # a preview said to lie past the end of the data is not read from elsewhere
+    cut = nikon[:len(nikon) - len(other) // 2]
+    report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote("NIKON CORPORATION", cut)),
+                        "cut.jpg")
+    assert [f for f in report.findings if f.kind == Kind.HIDDEN_PREVIEW] == []
+
+
+def test_tiff_whose_image_lies_past_its_end_says_so(tmp_path: Path) -> None:
+    """A DNG cut off where its preview starts (exiv2's IMG_1361.dng): not clean, and
+    the report says the file is truncated."""
+    tiff = fx.pillow_exif(ifd0={0x010F: "Apple", 0x0100: 4032, 0x0101: 3024, 0x0111: 5000,
+                                0x0117: 90000, 0x0103: 7}).tobytes().removeprefix(
+        b"Exif\x00\x00")
+    report = scan_bytes(tmp_path, tiff, "cut.dng")
+    partly = [m.arguments["reason"].code for m in report.not_checked
+              if m.code == "metadata.partly"]
+    assert partly == ["tiff.past_end"]
+
+
 def test_olympus_equipment_sub_ifd_serials(tmp_path: Path) -> None:
     equipment = fx.build_ifd([fx.text_entry(0x0101, "BODY123"),
                               fx.text_entry(0x0202, "LENS456")], 0)
@@ -343,6 +409,43 @@ def test_sony_internal_serial_in_the_enciphered_record(tmp_path: Path, model: st
     assert values(report, Kind.DEVICE_SERIAL, "serials") == [serial.hex()]
 
 
+@pytest.mark.parametrize(("header", "serial_at", "label_at", "utf16"), [
+    (b"\x01\xf1\x02\x00", 42, 86, True),  # HyperFire (int16u table: 0x15 and 0x2b)
+    (b"RECONYXUF\x00", 0x4B, 0x5A, False),  # UltraFire
+    (b"RECONYXH2\x00", 0x7E, 0x68, True)])  # HyperFire 2
+def test_reconyx_trail_camera_serial_and_label(tmp_path: Path, header: bytes, serial_at: int,
+                                               label_at: int, utf16: bool) -> None:
+    """Reconyx's binary notes, as ExifTool's three Reconyx tables lay them out: the
+    serial, and the label the owner gave the camera (often where it stands)."""
+    note = bytearray(header + bytes(200))
+    serial = "H500XY1234".encode("utf-16-le" if utf16 else "latin-1")
+    note[serial_at:serial_at + len(serial)] = serial
+    note[label_at:label_at + 12] = b"BACK GARDEN\x00"
+    tiff = fx.exif_with_makernote("RECONYX", bytes(note), model="HF2 PRO COVERT")
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["H500XY1234"]
+    assert values(report, Kind.FREE_TEXT, "texts") == ["BACK GARDEN"]
+
+
+def test_ricoh_and_motorola_serials(tmp_path: Path) -> None:
+    """Ricoh: 0x0005 is the serial as text, or the internal serial as bytes (shown in
+    hex); the GXR's SerialInfo (0x002c) holds the body's serial at 16 and the lens
+    unit's at 48. Motorola ("MOT\\0", offsets from the note): 0x5501."""
+    info = b"RS1 :V01020200".ljust(16, b"\x00") + b"SID:00100056".ljust(16, b"\x00") \
+        + b"RL2 :V01020300".ljust(16, b"\x00") + b"LID:00010024".ljust(16, b"\x00")
+    ricoh = lambda at: b"Ricoh\x00\x00\x00" + fx.build_ifd(  # noqa: E731
+        [(0x0005, fx.UNDEFINED, b"\x00\x01\x99\xfe" * 4, 16),
+         (0x002C, fx.UNDEFINED, info, len(info))], at + 8)
+    motorola = b"MOT\x00\x00\x00\x00\x00" + fx.build_ifd(
+        [fx.text_entry(0x5501, "ZY2238TJ4V")], 8)
+    cases = [("RICOH", None, ricoh, ["000199fe" * 4, "LID:00010024", "SID:00100056"]),
+             ("motorola", motorola, None, ["ZY2238TJ4V"])]
+    for i, (make, note, builder, expected) in enumerate(cases):
+        report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote(make, note, builder)),
+                            f"r{i}.jpg")
+        assert sorted(values(report, Kind.DEVICE_SERIAL, "serials")) == expected, make
+
+
 def test_a_maker_note_whose_ifd_is_in_the_other_byte_order_is_read(tmp_path: Path) -> None:
     """The note says "MM" and its IFD is little-endian (an editor rewrote it: exiv2 bug
     884): the byte order whose entry count makes sense is used, as ExifTool does."""
@@ -353,6 +456,25 @@ def test_a_maker_note_whose_ifd_is_in_the_other_byte_order_is_read(tmp_path: Pat
     tiff = fx.exif_with_makernote("PENTAX Corporation", None, pentax)
     report = scan_bytes(tmp_path, _jpeg_with(tiff))
     assert values(report, Kind.DEVICE_SERIAL, "serials") == ["6322060"]
+
+
+def test_uncompressed_tiff_thumbnail_is_a_hidden_preview(tmp_path: Path) -> None:
+    """A TIFF whose second directory (IFD1) is a small uncompressed copy of the picture
+    (Kodak KDC, large TIFFs): a hidden preview, with its size; a second page of the
+    same size (a scan) is not one."""
+    def tiff(second: tuple[int, int]) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (400, 300), (90, 120, 150)).save(
+            out, "TIFF", save_all=True,
+            append_images=[Image.new("RGB", second, (90, 120, 150))])
+        return out.getvalue()
+
+    report = scan_bytes(tmp_path, tiff((80, 60)), "scan.tif")
+    previews = [f for f in report.findings if f.kind == Kind.HIDDEN_PREVIEW]
+    assert [(f.source, f.value.get("width"), f.value.get("height")) for f in previews] == [
+        ("EXIF thumbnail (IFD1, uncompressed)", 80, 60)]
+    two_pages = scan_bytes(tmp_path, tiff((400, 300)), "pages.tif")
+    assert [f for f in two_pages.findings if f.kind == Kind.HIDDEN_PREVIEW] == []
 
 
 # -- XMP, IPTC, comments ------------------------------------------------------------------------

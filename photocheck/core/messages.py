@@ -73,6 +73,7 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "xmp.too_deep": N_("XMP nests deeper than photocheck reads"),
     "xmp.too_many": N_("XMP holds more values than photocheck reads"),
     "xmp.too_large": N_("XMP is too large to read"),
+    "tiff.past_end": N_("the file ends before an image it holds (truncated)"),
     "crw.damaged": N_("the Canon RAW (CIFF) structure is damaged"),
     "psd.truncated": N_("the Photoshop file ends before its image resources (truncated)"),
     "jxl.compressed": N_("the {box} metadata is compressed (Brotli) and was not read"),

@@ -39,6 +39,8 @@ def read(buf: Any, fmt: str, ext: str) -> Extracted:
     if not result.ifd_images and not result.evidence:
         out.problems.append(msg("tiff.no_directory"))
     out.add_exif(result, buf)
+    if result.past_end:
+        out.problem(msg("tiff.past_end"))
     opened = Tiff.first_ifd_at(buf)
     is_dng = opened is not None and 0xC612 in opened[1]
     if fmt == "TIFF":

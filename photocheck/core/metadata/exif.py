@@ -78,6 +78,12 @@ class ExifResult:
     make: str = ""
     model: str = ""
     thumbnail: Blob | None = None  # IFD1 JPEG thumbnail
+    # IFD1 holding an uncompressed thumbnail (Kodak KDC, large TIFFs): its size
+    raw_thumbnail: tuple[int, int] | None = None
+    # an embedded image lies (partly) past the end of the data: the file is cut short
+    past_end: bool = False
+    # preview JPEGs a maker note points to: (label, position, size)
+    maker_previews: list[tuple[str, int, int]] = field(default_factory=list)
     previews: list[Blob] = field(default_factory=list)  # other embedded JPEG images
     xmp: list[bytes] = field(default_factory=list)
     iptc: list[bytes] = field(default_factory=list)
@@ -122,7 +128,27 @@ def _walk(tiff: Tiff, result: ExifResult, source: str) -> None:
             if thumb is not None:
                 result.thumbnail = thumb
                 continue
+            result.raw_thumbnail = _strip_thumbnail(tiff, ifd0, ifd)
+            if result.raw_thumbnail is not None:
+                continue
         _read_ifd_tags(tiff, ifd, label, result, seen)
+
+
+def _strip_thumbnail(tiff: Tiff, ifd0: dict[int, Entry],
+                     ifd: dict[int, Entry]) -> tuple[int, int] | None:
+    """The size of an uncompressed thumbnail in IFD1: an image in strips that says it is
+    a reduced-resolution copy (NewSubfileType bit 0), or is a quarter of the main
+    image's area or less (a second page of a scan is not a thumbnail)."""
+    if 0x0111 not in ifd or 0x0100 not in ifd or 0x0101 not in ifd:
+        return None
+    w, h = tiff.int(ifd[0x0100]), tiff.int(ifd[0x0101])
+    if not w or not h or max(w, h) > 4096:
+        return None
+    reduced = 0x00FE in ifd and bool((tiff.int(ifd[0x00FE]) or 0) & 1)
+    main_w = tiff.int(ifd0[0x0100]) if 0x0100 in ifd0 else None
+    main_h = tiff.int(ifd0[0x0101]) if 0x0101 in ifd0 else None
+    smaller = bool(main_w and main_h and w * h * 4 <= main_w * main_h)
+    return (w, h) if reduced or smaller else None
 
 
 def _read_ifd_tags(tiff: Tiff, ifd: dict[int, Entry], label: str, result: ExifResult,
@@ -130,7 +156,7 @@ def _read_ifd_tags(tiff: Tiff, ifd: dict[int, Entry], label: str, result: ExifRe
     if depth > 4:
         return
     _image_size(tiff, ifd, result)
-    blob = _jpeg_blob(tiff, ifd)
+    blob = _jpeg_blob(tiff, ifd, result)
     if blob is not None:
         result.previews.append(blob)
     for tag, e in ifd.items():
@@ -153,7 +179,8 @@ def _read_ifd_tags(tiff: Tiff, ifd: dict[int, Entry], label: str, result: ExifRe
             result.photoshop.append(tiff.raw(e))
         elif tag == MAKERNOTE:
             result.evidence.extend(read_makernote(tiff, e, result.make, result.model,
-                                                  f"{label} MakerNote"))
+                                                  f"{label} MakerNote",
+                                                  result.maker_previews))
         elif tag == DNG_PRIVATE:
             _dng_private(tiff, e, result, label)
     sub_specs = ((EXIF_IFD, "ExifIFD"), (GPS_IFD, "GPS"), (SUB_IFDS, "SubIFD"))
@@ -251,8 +278,10 @@ def _image_size(tiff: Tiff, ifd: dict[int, Entry], result: ExifResult) -> None:
 THUMB_OVERRUN = 8  # bytes a thumbnail may run past the end of its block
 
 
-def _jpeg_blob(tiff: Tiff, ifd: dict[int, Entry]) -> Blob | None:
-    """A JPEG stored in this IFD (thumbnail, preview or JpgFromRaw)."""
+def _jpeg_blob(tiff: Tiff, ifd: dict[int, Entry],
+               result: ExifResult | None = None) -> Blob | None:
+    """A JPEG stored in this IFD (thumbnail, preview or JpgFromRaw); one that lies past
+    the end of the data marks `result` past_end."""
     for off_tag, len_tag in ((0x0201, 0x0202), (0x0111, 0x0117), (0x002E, None)):
         off_e = ifd.get(off_tag)
         if off_e is None:
@@ -273,6 +302,8 @@ def _jpeg_blob(tiff: Tiff, ifd: dict[int, Entry]) -> Blob | None:
             # APP1 segment holds: ExifTool reads it all the same, and so does this
             size -= overrun
         if pos + size > tiff.length or size < 4:
+            if result is not None and size >= 4 and pos + size > tiff.length:
+                result.past_end = True
             continue
         if bytes(tiff.buf[pos:pos + 2]) == b"\xff\xd8":
             return Blob(pos, size)

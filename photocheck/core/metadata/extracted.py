@@ -125,6 +125,11 @@ class Extracted:
             blob = result.thumbnail
             self.add_thumbnail(f"{label} thumbnail (IFD1)",
                                bytes(buf[blob.pos:blob.pos + blob.size]))
+        for source, pos, size in result.maker_previews:
+            self.add_thumbnail(source, bytes(buf[pos:pos + size]))
+        if result.raw_thumbnail is not None:
+            self.add_preview_item(f"{label} thumbnail (IFD1, uncompressed)",
+                                  *result.raw_thumbnail)
         for data in result.xmp:
             self.add_xmp(data, "XMP")
         for data in result.iptc:

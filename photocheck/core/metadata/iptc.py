@@ -75,7 +75,7 @@ def read_iim(data: bytes, source: str = "IPTC") -> list[Evidence]:
 def _decode(value: bytes, utf8: bool) -> str | None:
     if utf8:
         return clean_text(value.decode("utf-8", errors="replace"))
-    return clean_text(value)  # clean_text tries UTF-8, then Latin-1
+    return clean_text(value)  # clean_text tries UTF-8, then Windows-1252
 
 
 @dataclass(slots=True)

@@ -87,8 +87,10 @@ def _canon_lens_serial(t: Tiff, e: Entry, model: str) -> str | None:
     return raw.hex()
 
 
-# tag -> (kind, name, decoder); a sub-IFD pointer is listed in SUB_IFDS instead.
-TagTable = dict[int, tuple[Kind, str, Decoder]]
+# tag -> (kind, name, decoder), or a list of them (a record holding several values); a
+# sub-IFD pointer is listed in SUB_IFDS instead.
+TagSpec = tuple[Kind, str, Decoder]
+TagTable = dict[int, "TagSpec | list[TagSpec]"]
 
 CANON: TagTable = {
     0x0009: (Kind.OWNER_NAME, "OwnerName", _text),
@@ -178,8 +180,33 @@ SAMSUNG: TagTable = {
 SIGMA: TagTable = {
     0x0002: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
 }
+def _ricoh_serial(t: Tiff, e: Entry, model: str) -> str | None:
+    """Ricoh's 0x0005: the serial as text when it is text, else the internal serial's
+    bytes as hex (ExifTool's SerialNumber or InternalSerialNumber)."""
+    raw = t.raw(e)[:16]
+    if re.fullmatch(rb"[-\w ]+", raw.rstrip(b"\x00")):
+        return clean_text(raw)
+    return raw.hex() if raw.strip(b"\x00") else None
+
+
+def _fixed_text(at: int, size: int) -> Decoder:
+    """Text at a fixed place of a binary record (ExifTool's string[n] at an offset)."""
+
+    def decode(t: Tiff, e: Entry, model: str) -> str | None:
+        raw = t.raw(e)
+        return clean_text(raw[at:at + size]) if len(raw) >= at + 1 else None
+
+    return decode
+
+
 RICOH: TagTable = {
-    0x0005: (Kind.DEVICE_SERIAL, "SerialNumber", _padded_text),
+    0x0005: (Kind.DEVICE_SERIAL, "SerialNumber", _ricoh_serial),
+    # SerialInfo (GXR): the body's serial at byte 16, the lens unit's at 48
+    0x002C: [(Kind.DEVICE_SERIAL, "BodySerialNumber", _fixed_text(16, 16)),
+             (Kind.DEVICE_SERIAL, "LensSerialNumber", _fixed_text(48, 16))],
+}
+MOTOROLA: TagTable = {
+    0x5501: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
 }
 GENERIC: TagTable = {}
 # Kodak's IFD maker notes (ExifTool's Kodak Type8): the serial is in SubIFD0 (0xfc00)
@@ -187,6 +214,17 @@ KODAK: TagTable = {}
 KODAK_SUBIFD0: TagTable = {
     0xFA19: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
 }
+
+# Preview JPEGs in maker notes (ExifTool's PreviewImageStart/Length): the maker's
+# sub-IFD that holds them (None: its main IFD), the start tag, the length tag
+PREVIEWS: dict[str, tuple[int | None, int, int]] = {
+    "Nikon": (0x0011, 0x0201, 0x0202),  # PreviewIFD
+    "Olympus": (0x2020, 0x0101, 0x0102),  # CameraSettings
+    "Pentax": (None, 0x0004, 0x0003),
+}
+MAX_PREVIEW = 32 * 1024 * 1024
+# (label, position in the buffer, size) of the preview JPEGs found
+Previews = list[tuple[str, int, int]]
 
 # Sub-IFDs inside a maker's IFD: tag -> table
 SUB_IFDS: dict[str, dict[int, TagTable]] = {
@@ -241,6 +279,7 @@ _PREFIX_LAYOUTS: list[tuple[bytes, str | None, Layout]] = [
     (b"VHAB     \x00", None, Layout("Sony", SONY, 12, "tiff")),
     (b"SIGMA\x00\x00\x00", None, Layout("Sigma", SIGMA, 10, "tiff")),
     (b"FOVEON\x00\x00", None, Layout("Sigma", SIGMA, 10, "tiff")),
+    (b"MOT\x00", None, Layout("Motorola", MOTOROLA, 8, "note")),
     (b"Ricoh", None, Layout("Ricoh", RICOH, 8, "tiff")),
     (b"RICOH", None, Layout("Ricoh", RICOH, 8, "tiff")),
 ]
@@ -278,14 +317,27 @@ def _choose_layout(note: bytes, make: str) -> Layout | None:
     return None
 
 
-def _reconyx(note: bytes, source: str) -> list[Evidence]:
-    """Reconyx HyperFire: binary maker note, SerialNumber is UCS-2 at byte 42."""
-    if len(note) < 72:
-        return []
-    serial = clean_text(note[42:72].decode("utf-16-le", errors="replace"))
-    if not serial:
-        return []
-    return [Evidence(Kind.DEVICE_SERIAL, f"{source} Reconyx SerialNumber", serial)]
+# Reconyx trail cameras' binary notes (ExifTool's Reconyx tables): the serial and the
+# label the owner gave the camera (often a place, or a name), at fixed byte offsets:
+# (kind, name, offset, size, encoding)
+_RECONYX_HYPERFIRE = ((Kind.DEVICE_SERIAL, "SerialNumber", 42, 30, "utf-16-le"),
+                      (Kind.FREE_TEXT, "UserLabel", 86, 22, "latin-1"))
+_RECONYX_ULTRAFIRE = ((Kind.DEVICE_SERIAL, "SerialNumber", 0x4B, 15, "latin-1"),
+                      (Kind.FREE_TEXT, "UserLabel", 0x5A, 21, "latin-1"))
+_RECONYX_HYPERFIRE2 = ((Kind.DEVICE_SERIAL, "SerialNumber", 0x7E, 30, "utf-16-le"),
+                       (Kind.FREE_TEXT, "UserLabel", 0x68, 22, "latin-1"))
+
+
+def _reconyx(note: bytes, source: str,
+             fields: tuple[tuple[Kind, str, int, int, str], ...]) -> list[Evidence]:
+    out = []
+    for kind, name, at, size, encoding in fields:
+        if at + size > len(note):
+            continue
+        value = clean_text(note[at:at + size].decode(encoding, errors="replace"))
+        if value:
+            out.append(Evidence(kind, f"{source} Reconyx {name}", value))
+    return out
 
 
 # HP PhotoSmart notes that are not IFDs (ExifTool's HP Type2, 4 and 6): the serial is
@@ -328,13 +380,19 @@ def _kodak_layout(note: bytes, make: str) -> Layout | None:
 
 
 def read_makernote(parent: Tiff, entry: Entry, make: str, model: str,
-                   source: str = "MakerNote") -> list[Evidence]:
-    """Evidence from the maker note stored in `entry` of an EXIF IFD."""
+                   source: str = "MakerNote", previews: Previews | None = None
+                   ) -> list[Evidence]:
+    """Evidence from the maker note stored in `entry` of an EXIF IFD (and, into
+    `previews`, where the preview JPEGs it points to are)."""
     note_pos = entry.pos
     note = parent.raw(entry)
     if note.startswith(b"\x01\xf1") and (note[2:4] in (b"\x02\x00", b"\x03\x00")
                                          or make.upper().startswith("RECONYX")):
-        return _reconyx(note, source)
+        return _reconyx(note, source, _RECONYX_HYPERFIRE)
+    if note.startswith(b"RECONYXUF\x00"):
+        return _reconyx(note, source, _RECONYX_ULTRAFIRE)
+    if note.startswith(b"RECONYXH2\x00"):
+        return _reconyx(note, source, _RECONYX_HYPERFIRE2)
     text = _text_note(note, make, source)
     if text is not None:
         return text
@@ -345,7 +403,8 @@ def read_makernote(parent: Tiff, entry: Entry, make: str, model: str,
         tiff = _open_layout(parent, note_pos, layout)
     except (TiffError, struct.error):
         return []
-    return read_maker_ifd(tiff, tiff.first_ifd, layout, model, source, note_pos, entry.size)
+    return read_maker_ifd(tiff, tiff.first_ifd, layout, model, source, note_pos, entry.size,
+                          previews)
 
 
 def _open_layout(parent: Tiff, note_pos: int, layout: Layout) -> Tiff:
@@ -376,7 +435,8 @@ def _open_layout(parent: Tiff, note_pos: int, layout: Layout) -> Tiff:
 
 
 def read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source: str,
-                    note_pos: int, note_size: int) -> list[Evidence]:
+                    note_pos: int, note_size: int, previews: Previews | None = None
+                    ) -> list[Evidence]:
     try:
         entries, _ = tiff.read_ifd(offset)
     except TiffError:
@@ -392,8 +452,7 @@ def read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source: 
     prefix = f"{source} {layout.maker}"
     for tag, e in entries.items():
         spec = layout.table.get(tag)
-        if spec is not None:
-            kind, name, decode = spec
+        for kind, name, decode in (spec if isinstance(spec, list) else [spec] if spec else []):
             try:
                 value = decode(tiff, e, model)
             except (struct.error, ValueError):
@@ -403,7 +462,30 @@ def read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source: 
         sub_table = SUB_IFDS.get(layout.maker, {}).get(tag)
         if sub_table is not None:
             out.extend(_read_sub_ifd(tiff, e, sub_table, layout, model, prefix))
+    if previews is not None and layout.maker in PREVIEWS:
+        _find_preview(tiff, entries, layout.maker, prefix, previews)
     return out
+
+
+def _find_preview(tiff: Tiff, entries: dict[int, Entry], maker: str, prefix: str,
+                  previews: Previews) -> None:
+    sub_tag, start_tag, length_tag = PREVIEWS[maker]
+    if sub_tag is not None:
+        if sub_tag not in entries:
+            return
+        opened = _open_sub_ifd(tiff, entries[sub_tag])
+        if opened is None:
+            return
+        tiff, entries = opened
+    if start_tag not in entries or length_tag not in entries:
+        return
+    start, length = tiff.offset_value(entries[start_tag]), tiff.offset_value(entries[length_tag])
+    if not start or not length or length > MAX_PREVIEW:
+        return
+    pos = tiff.base + start
+    if pos < 0 or pos + length > len(tiff.buf) or bytes(tiff.buf[pos:pos + 2]) != b"\xff\xd8":
+        return
+    previews.append((f"{prefix} PreviewImage", pos, length))
 
 
 def _out_of_line(tiff: Tiff, ifd_pos: int) -> tuple[list[int], int]:
@@ -448,11 +530,27 @@ def _fix_base(tiff: Tiff, ifd_pos: int, note_pos: int, note_size: int) -> Tiff |
 
 def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: str,
                   prefix: str) -> list[Evidence]:
+    opened = _open_sub_ifd(tiff, e)
+    if opened is None:
+        return []
+    sub, entries = opened
+    out = []
+    for tag, entry in entries.items():
+        spec = table.get(tag)
+        for kind, name, decode in (spec if isinstance(spec, list) else [spec] if spec else []):
+            value = decode(sub, entry, model)
+            if value:
+                out.append(Evidence(kind, f"{prefix} {name}", value))
+    return out
+
+
+def _open_sub_ifd(tiff: Tiff, e: Entry) -> tuple[Tiff, dict[int, Entry]] | None:
+    """The IFD a maker note's entry points to or holds, with the Tiff to read it by."""
     marker = bytes(tiff.buf[e.pos:e.pos + 2])
     if e.type in (4, 13):
         offset = tiff.offset_value(e) or 0
         if not offset:
-            return []
+            return None
         endian = _guess_endian(tiff.buf, tiff.base + offset, tiff.endian)
         sub = Tiff(tiff.buf, tiff.base, endian)
     elif marker in (b"II", b"MM") and e.size > 2:
@@ -464,18 +562,9 @@ def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: 
         endian = _guess_endian(tiff.buf, tiff.base + offset, tiff.endian)
         sub = Tiff(tiff.buf, tiff.base, endian)
     if not offset:
-        return []
+        return None
     try:
         entries, _ = sub.read_ifd(offset)
     except TiffError:
-        return []
-    out = []
-    for tag, entry in entries.items():
-        spec = table.get(tag)
-        if spec is None:
-            continue
-        kind, name, decode = spec
-        value = decode(sub, entry, model)
-        if value:
-            out.append(Evidence(kind, f"{prefix} {name}", value))
-    return out
+        return None
+    return sub, entries

@@ -50,15 +50,27 @@ def excerpt(text: str, stored_length: int | None = None) -> str:
 
 
 def _decode_cut(raw: bytes, cut: bool) -> str:
-    """UTF-8 (else Latin-1) text of `raw`; when `raw` was cut from a longer value, a
-    character split at the cut is dropped rather than read as Latin-1."""
+    """UTF-8 (else Windows-1252, as ExifTool reads text of no stated character set)
+    text of `raw`; when `raw` was cut from a longer value, a character split at the cut
+    is dropped rather than read as another character set."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         if cut and exc.start >= len(raw) - 3:
             with contextlib.suppress(UnicodeDecodeError):
                 return raw[:exc.start].decode("utf-8")
-        return raw.decode("latin-1")
+        return legacy_text(raw)
+
+
+def legacy_text(raw: bytes) -> str:
+    """Text in the 8-bit character set of older software: Windows-1252 (its letters in
+    0x80-0x9F, such as "Ÿ" or "œ", are letters, not control characters; the five
+    bytes it leaves undefined are read as Latin-1)."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return "".join(raw[i:i + 1].decode("cp1252", "ignore") or chr(raw[i])
+                       for i in range(len(raw)))
 
 
 def clean_text(raw: bytes | str | None, stored_length: int | None = None) -> str | None:
