@@ -477,6 +477,86 @@ def test_uncompressed_tiff_thumbnail_is_a_hidden_preview(tmp_path: Path) -> None
     assert [f for f in two_pages.findings if f.kind == Kind.HIDDEN_PREVIEW] == []
 
 
+def _fff(serial: str, position: tuple[float, float] | None) -> bytes:
+    """A FLIR FFF record (ExifTool's FLIR.pm): a big-endian header (version 100) and
+    directory, a CameraInfo record (its own byte order mark 0x0002, the camera's serial
+    at 0x104) and a little-endian GPSInfo record (valid, then signed doubles)."""
+    camera = bytearray(0x240)
+    camera[0:2] = b"\x00\x02"
+    camera[0x104:0x104 + len(serial)] = serial.encode()
+    gps = bytearray(0x60)
+    if position is not None:
+        gps[0:4] = struct.pack("<I", 1)
+        gps[8:12] = b"N\x00W\x00"
+        gps[0x10:0x20] = struct.pack("<dd", *position)
+    records = [(0x20, bytes(camera)), (0x2B, bytes(gps))]
+    directory_at = 0x40
+    data_at = directory_at + 0x20 * len(records)
+    header = bytearray(b"FFF\x00" + b"ThermaCAM".ljust(16, b"\x00"))
+    header += struct.pack(">III", 100, directory_at, len(records)).ljust(0x40 - 20, b"\x00")
+    directory = b""
+    body = b""
+    for kind, record in records:
+        directory += struct.pack(">HHII", kind, 1, 0, 0)[:4] + b"\x00" * 8 + struct.pack(
+            ">II", data_at + len(body), len(record)) + b"\x00" * 12
+        body += record
+    return bytes(header) + directory + body
+
+
+def test_flir_thermal_camera_serial_and_real_position(tmp_path: Path) -> None:
+    """FLIR cameras keep an FFF record in APP1 "FLIR" segments, split in numbered
+    chunks: the camera's serial, and the real GPS position where EXIF says 0, 0."""
+    fff = _fff("63912345", (52.0907, -5.1214))
+    half = len(fff) // 2
+    chunks = [b"FLIR\x00\x01\x00\x01" + fff[:half], b"FLIR\x00\x01\x01\x01" + fff[half:]]
+    exif = fx.pillow_exif(ifd0={0x010F: "FLIR Systems AB"}, gps=fx.gps_ifd(0.0, 0.0))
+    jpeg = fx.insert_segments(fx.jpeg_bytes(exif=exif.tobytes()),
+                              (0xE1, chunks[1]), (0xE1, chunks[0]))  # (out of order)
+    report = scan_bytes(tmp_path, jpeg)
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["63912345"]
+    places = [f for f in report.findings if f.kind == Kind.LOCATION]
+    assert [(f.source, f.value["lat"], f.value["lon"]) for f in places] == [
+        ("FLIR GPS", 52.0907, -5.1214)]
+    # a record that says its position is not valid gives none
+    invalid = fx.insert_segments(fx.jpeg_bytes(), (0xE1, b"FLIR\x00\x01\x00\x00"
+                                                   + _fff("63912345", None)))
+    assert [f for f in scan_bytes(tmp_path, invalid, "b.jpg").findings
+            if f.kind == Kind.LOCATION] == []
+
+
+def _afcp(entries: list[tuple[bytes, bytes]], base: int) -> bytes:
+    """An AFCP trailer (ExifTool's AFCP.pm) starting at `base` in the file: header,
+    directory (tag, size, absolute offset), values, and the 12 bytes that point back."""
+    header = b"AXS!" + struct.pack(">HH", 1, len(entries)) + b"\x00" * 4
+    values_at = base + len(header) + 12 * len(entries)
+    directory, body = b"", b""
+    for tag, data in entries:
+        directory += tag + struct.pack(">II", len(data), values_at + len(body))
+        body += data
+    return header + directory + body + b"AXS!" + struct.pack(">I", base) + b"\x00" * 4
+
+
+def test_afcp_trailer_iptc_text_and_thumbnail(tmp_path: Path) -> None:
+    """Archiving software appends IPTC, text and thumbnails after the image (AFCP);
+    ExifTool reads them, and so does photocheck."""
+    photo = fx.jpeg_bytes()
+    iim = fx.iptc_app13([(80, "Willem Visser")])[1]
+    iim = iim[iim.index(b"\x1c"):]  # the IPTC records alone
+    thumb = b"\x00" * 10 + fx.jpeg_bytes((40, 30), color=(10, 200, 10))
+    trailer = _afcp([(b"IPTC", iim), (b"TEXT", b"Holiday at grandma's"), (b"Nail", thumb)],
+                    len(photo))
+    report = scan_bytes(tmp_path, photo + trailer)
+    assert values(report, Kind.OWNER_NAME, "names") == ["Willem Visser"]
+    assert values(report, Kind.FREE_TEXT, "texts") == ["Holiday at grandma's"]
+    assert "AFCP thumbnail" in [f.source for f in report.findings
+                                if f.kind == Kind.HIDDEN_PREVIEW]
+    # a trailer whose pointer leads nowhere is said, not ignored
+    broken = photo + trailer[:-12] + b"AXS!" + struct.pack(">I", 7) + b"\x00" * 4
+    partly = [m.arguments["reason"].code for m in scan_bytes(tmp_path, broken, "b.jpg").not_checked
+              if m.code == "metadata.partly"]
+    assert partly == ["afcp.damaged"]
+
+
 # -- XMP, IPTC, comments ------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -219,3 +220,124 @@ def test_damaged_canon_crw_is_not_called_clean(tmp_path: Path) -> None:
     report = inspect(tmp_path, broken, "d.crw")
     assert report.error is not None
     assert report.error.arguments["reason"].code == "crw.damaged"
+
+
+def bigtiff(exif: Any) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 120, 150)).save(out, "TIFF", big_tiff=True, exif=exif)
+    return out.getvalue()
+
+
+def test_bigtiff_metadata_pixels_and_safe_copy(tmp_path: Path) -> None:
+    """BigTIFF (8-byte offsets, 20-byte entries): its EXIF and GPS are read like any
+    TIFF's, its pixels decoded, and its safe copy holds none of it."""
+    from photocheck.core.clean.copy import CleanOptions, clean_file
+
+    data = bigtiff(fx.pillow_exif(ifd0={0x013B: "Big Artist"}))
+    assert data[:4] == b"II+\x00"
+    assert sniff(data[:64]) == "TIFF"
+    report = inspect(tmp_path, data, "scan.tif", faces=True)
+    assert report.error is None
+    assert (report.width, report.height) == (64, 48)
+    assert report.not_checked == []
+    assert values(report, Kind.OWNER_NAME, "names") == ["Big Artist"]
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "scan.tif").write_bytes(data)
+    result = clean_file(str(tmp_path / "in" / "scan.tif"), str(out), CleanOptions(),
+                        scanned=[str(tmp_path / "in")])
+    assert result.error is None
+    assert result.output is not None
+    copy = inspect_file(result.output, (), InspectOptions(faces=False))
+    assert copy.findings == []
+
+
+def test_hostile_bigtiff_counts_are_bounded(tmp_path: Path) -> None:
+    """An IFD claiming 2**60 entries, and an entry claiming 2**62 values: no memory
+    is reserved for them, and the file is reported as damaged."""
+    head = b"II+\x00\x08\x00\x00\x00" + struct.pack("<Q", 16)
+    huge_count = head + struct.pack("<Q", 1 << 60) + b"\x00" * 40
+    report = inspect(tmp_path, huge_count, "a.tif")
+    assert report.error is not None
+    entry = struct.pack("<HHQQ", 0x013B, 2, 1 << 62, 64)
+    huge_value = head + struct.pack("<Q", 1) + entry + struct.pack("<Q", 0)
+    report = inspect(tmp_path, huge_value, "b.tif")
+    assert report.error is not None
+    assert report.findings == []
+
+
+def big_ifd(entries: list[tuple[int, int, int, bytes]], at: int) -> bytes:
+    """A BigTIFF IFD at `at`: (tag, type, count, value bytes); values of more than 8
+    bytes follow the IFD."""
+    head = struct.pack("<Q", len(entries))
+    data_at = at + 8 + 20 * len(entries) + 8
+    body, data = b"", b""
+    for tag, typ, count, value in entries:
+        if len(value) <= 8:
+            body += struct.pack("<HHQ", tag, typ, count) + value.ljust(8, b"\x00")
+        else:
+            body += struct.pack("<HHQQ", tag, typ, count, data_at + len(data))
+            data += value
+    return head + body + struct.pack("<Q", 0) + data
+
+
+def test_bigtiff_gps_pointer_of_type_ifd8(tmp_path: Path) -> None:
+    """BigTIFF points to its GPS directory with an IFD8 (8-byte) value."""
+    def rationals(*parts: tuple[int, int]) -> bytes:
+        return b"".join(struct.pack("<II", n, d) for n, d in parts)
+
+    ifd0_at = 16
+    ifd0_len = 8 + 20 * 2 + 8
+    gps_at = ifd0_at + ifd0_len
+    ifd0 = big_ifd([(0x013B, 2, 4, b"Ann\x00"), (0x8825, 18, 1, struct.pack("<Q", gps_at))],
+                   ifd0_at)
+    gps = big_ifd([(1, 2, 2, b"N\x00"), (2, 5, 3, rationals((52, 1), (22, 1), (12, 1))),
+                   (3, 2, 2, b"E\x00"), (4, 5, 3, rationals((4, 1), (53, 1), (24, 1)))], gps_at)
+    data = b"II+\x00\x08\x00\x00\x00" + struct.pack("<Q", ifd0_at) + ifd0 + gps
+    report = inspect(tmp_path, data, "big.tif")
+    place = next(f for f in report.findings if f.kind == Kind.LOCATION)
+    assert (place.value["lat"], place.value["lon"]) == pytest.approx(
+        (52 + 22 / 60 + 12 / 3600, 4 + 53 / 60 + 24 / 3600))
+    assert values(report, Kind.OWNER_NAME, "names") == ["Ann"]
+
+
+def test_jpeg_xr_directory_is_read_and_faces_said_not_checked(tmp_path: Path) -> None:
+    """JPEG XR keeps its metadata in a TIFF-like directory ("II\\xbc\\x01"): its size
+    (0xbc80, 0xbc81), names and EXIF are read; no decoder is available, so faces are
+    said not checked."""
+    artist = fx.text_entry(0x013B, "Jan Jansen")
+    ifd = fx.build_ifd([(0xBC80, fx.LONG, struct.pack("<I", 3000), 1),
+                        (0xBC81, fx.LONG, struct.pack("<I", 2000), 1), artist], 8)
+    data = b"II\xbc\x01" + struct.pack("<I", 8) + ifd + b"\x00" * 64
+    report = inspect(tmp_path, data, "photo.jxr", faces=True)
+    assert sniff(data[:64]) == "JXR"
+    assert report.error is None
+    assert (report.format, report.width, report.height) == ("JXR", 3000, 2000)
+    assert values(report, Kind.OWNER_NAME, "names") == ["Jan Jansen"]
+    assert [(m.code, m.arguments["reason"].code) for m in report.not_checked] == [
+        ("faces.failed", "decode.unsupported")]
+
+
+def mrw(blocks: list[tuple[bytes, bytes]]) -> bytes:
+    body = b"".join(name + struct.pack(">I", len(data)) + data for name, data in blocks)
+    return b"\x00MRM" + struct.pack(">I", len(body)) + body + b"\x00" * 256
+
+
+def test_minolta_mrw_exif_from_its_ttw_block(tmp_path: Path) -> None:
+    """Minolta MRW: blocks after "\\0MRM"; the picture's size in PRD, the EXIF in TTW."""
+    prd = b"21810002" + struct.pack(">HHHH", 1960, 2616, 1952, 2608)
+    ttw = fx.pillow_exif(ifd0={0x013B: "Ada Minolta"},
+                         exif_ifd={0xA431: "MRW-0042"}).tobytes().removeprefix(b"Exif\x00\x00")
+    data = mrw([(b"\x00PRD", prd), (b"\x00TTW", ttw), (b"\x00PAD", b"\x00" * 8)])
+    report = inspect(tmp_path, data, "PICT0001.MRW")
+    assert sniff(data[:64]) == "MRW"
+    assert report.error is None
+    assert (report.format, report.width, report.height) == ("MRW", 2608, 1952)
+    assert values(report, Kind.OWNER_NAME, "names") == ["Ada Minolta"]
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["MRW-0042"]
+    # a block that runs past the end of the file: said, never clean
+    cut = mrw([(b"\x00PRD", prd), (b"\x00TTW", ttw)])[:60]
+    partly = inspect(tmp_path, cut, "cut.mrw").not_checked
+    assert "mrw.damaged" in [m.arguments["reason"].code for m in partly
+                             if m.code == "metadata.partly"]

@@ -96,13 +96,13 @@ class Handler:
 
 
 def _handlers() -> tuple[Handler, ...]:
-    from . import bmff, boxed, crw, jpeg, png, psd, raf, tiff, unsupported, video, webp
+    from . import bmff, boxed, crw, jpeg, png, psd, raf, tiff, tiffish, unsupported, video, webp
 
     # each sniff looks only at its own signatures; videos after bmff, whose HEIF, AVIF
     # and CR3 brands come first
     return (jpeg.HANDLER, png.HANDLER, webp.HANDLER, raf.HANDLER, tiff.HANDLER,
-            bmff.HANDLER, boxed.HANDLER, psd.HANDLER, crw.HANDLER, video.HANDLER,
-            unsupported.HANDLER)
+            bmff.HANDLER, boxed.HANDLER, psd.HANDLER, crw.HANDLER, tiffish.HANDLER,
+            video.HANDLER, unsupported.HANDLER)
 
 
 _registry: tuple[Handler, ...] | None = None

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..messages import Message, msg
 from ..metadata.extracted import OVER_LIMIT, Extracted
+from ..metadata.flir import read_fff
 from ..metadata.tiff import Tiff
 from ..metadata.values import clean_text, decode_user_comment
 from ..metadata.xmp import MAX_XMP_BYTES
@@ -147,6 +148,8 @@ def block_of(marker: int, head: bytes) -> str | None:
             return "EXIF"
         if head.startswith(_XMP_EXT_ID):
             return EXTENDED_XMP
+        if head.startswith(b"FLIR\x00"):
+            return "FLIR"
         if head.startswith(_XMP_ID) or b"ns.adobe.com/xap" in head[:40]:
             return "XMP"
     elif marker == 0xE0:
@@ -189,6 +192,8 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
     out = out or Extracted("JPEG")
     extended: dict[bytes, dict[int, bytes]] = {}
     photoshop: list[bytes] = []  # the APP13 "Photoshop 3.0" payloads, in file order
+    flir: dict[int, bytes] = {}  # the APP1 "FLIR" chunks, by number
+    flir_total = 0
     extended_bytes = 0
     saw_exif = saw_scan = False
     before_scan = 0  # problems found before the image data; those after are its damage
@@ -242,6 +247,10 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
             out.read_block("Kodak Meta", _kodak_meta, bytes(data[6:]))
         elif block == "PictureInfo":
             out.read_block("PictureInfo", _picture_info, bytes(data))
+        elif block == "FLIR" and len(data) >= 8:
+            # an FFF record split over APP1 segments: chunk number, then the count - 1
+            flir_total = data[7] + 1
+            flir[data[6]] = flir.get(data[6], b"") + bytes(data[8:])
         elif block == "Ducky":
             out.read_block("Ducky", _ducky, bytes(data[5:]))
         elif block == PHOTOSHOP and head.startswith(b"Photoshop 3.0\x00"):
@@ -263,7 +272,49 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         out.add_xmp(joined, "XMP (extended)")
     if photoshop:
         out.add_photoshop(b"".join(photoshop))
+    if flir and len(flir) == flir_total:
+        out.read_block("FLIR", read_fff, b"".join(flir[k] for k in sorted(flir)))
+    out.read_block("AFCP", read_afcp, buf, out)
     return out
+
+
+MAX_AFCP_ENTRIES = 256
+
+
+def read_afcp(buf: Any, out: Extracted) -> None:
+    """An AXS File Concatenation Protocol trailer (ExifTool's AFCP.pm): IPTC, text, a
+    thumbnail and a preview appended after the image by some archiving software. The
+    file's last 12 bytes name where its directory starts; every offset is absolute."""
+    n = len(buf)
+    tail = bytes(buf[max(0, n - 12):n])
+    if len(tail) < 12 or tail[:4] not in (b"AXS!", b"AXS*"):
+        return
+    endian = ">" if tail[3:4] == b"!" else "<"
+    (start,) = struct.unpack_from(endian + "I", tail, 4)
+    if start + 12 > n or bytes(buf[start:start + 4]) != tail[:4]:
+        out.problem(msg("afcp.damaged"))
+        return
+    (count,) = struct.unpack_from(endian + "H", buf, start + 6)
+    at = start + 12
+    for i in range(min(count, MAX_AFCP_ENTRIES)):
+        if at + 12 * (i + 1) > n:
+            out.problem(msg("afcp.damaged"))
+            return
+        tag = bytes(buf[at + 12 * i:at + 12 * i + 4])
+        size, offset = struct.unpack_from(endian + "II", buf, at + 12 * i + 4)
+        if offset + size > n:
+            out.problem(msg("afcp.damaged"))
+            continue
+        data = bytes(buf[offset:offset + size])
+        if tag == b"IPTC":
+            out.add_iim(data)
+        elif tag == b"TEXT":
+            out.add_text(Kind.FREE_TEXT, "AFCP Text", clean_text(data))
+        elif tag in (b"Nail", b"PrVw"):
+            jpeg = data.find(b"\xff\xd8\xff", 10)
+            if jpeg >= 0:
+                name = "thumbnail" if tag == b"Nail" else "preview"
+                out.add_thumbnail(f"AFCP {name}", data[jpeg:])
 
 
 def _ducky(data: bytes) -> list[Evidence]:

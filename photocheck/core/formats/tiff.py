@@ -13,7 +13,7 @@ from ..metadata.exif import ExifResult, read_exif
 from ..metadata.extracted import Extracted
 from ..metadata.tiff import Tiff
 from . import Handler
-from .jpeg import read_jpeg
+from .jpeg import read_afcp, read_jpeg
 
 _RAW_BY_MAKE = (("nikon", "NEF"), ("sony", "ARW"), ("pentax", "PEF"), ("asahi", "PEF"),
                 ("canon", "CR2"))
@@ -30,6 +30,8 @@ def sniff(head: bytes) -> str | None:
         if head[8:10] == b"CR" and head[:2] == b"II":
             return "CR2"
         return "TIFF"
+    if head[:8] in (b"II+\x00\x08\x00\x00\x00", b"MM\x00+\x00\x08\x00\x00"):
+        return "TIFF"  # BigTIFF
     return None
 
 
@@ -41,6 +43,7 @@ def read(buf: Any, fmt: str, ext: str) -> Extracted:
     out.add_exif(result, buf)
     if result.past_end:
         out.problem(msg("tiff.past_end"))
+    out.read_block("AFCP", read_afcp, buf, out)
     opened = Tiff.first_ifd_at(buf)
     is_dng = opened is not None and 0xC612 in opened[1]
     if fmt == "TIFF":

@@ -17,11 +17,6 @@ from . import Handler
 # (signature at the start, format name); checked in order
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\x4f\xff\x51", "J2K"),  # JPEG 2000 codestream
-    (b"II\xbc\x01", "JXR"),  # JPEG XR
-    (b"II\xbc\x00", "JXR"),
-    (b"\x00MRM", "MRW"),  # Minolta RAW
-    (b"II+\x00", "BigTIFF"),
-    (b"MM\x00+", "BigTIFF"),
     (b"FOVb", "X3F"),  # Sigma RAW
     (b"\x1aE\xdf\xa3", "MKV"),  # Matroska and WebM videos
     (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", "WMV"),  # ASF: WMV videos

@@ -42,14 +42,18 @@ class Tiff:
     for EXIF; a maker note may use another). `endian` is "<" or ">".
     """
 
-    __slots__ = ("base", "buf", "endian", "first_ifd", "length")
+    __slots__ = ("base", "big", "buf", "endian", "first_ifd", "length")
 
-    def __init__(self, buf: Any, base: int, endian: str, first_ifd: int = 0) -> None:
+    def __init__(self, buf: Any, base: int, endian: str, first_ifd: int = 0,
+                 big: bool = False) -> None:
         self.buf = buf
         self.base = base
         self.endian = endian
         self.first_ifd = first_ifd
         self.length = len(buf)
+        # BigTIFF: 8-byte counts and offsets, 20-byte entries, values of up to 8 bytes
+        # in the entry itself
+        self.big = big
 
     @classmethod
     def first_ifd_at(cls, buf: Any, start: int = 0) -> tuple[Tiff, dict[int, Entry]] | None:
@@ -64,8 +68,9 @@ class Tiff:
 
     @classmethod
     def from_header(cls, buf: Any, start: int = 0) -> Tiff:
-        """Parse a TIFF header at `start` (II*\\0, MM\\0*, and the ORF/RW2 variants)."""
-        head = bytes(buf[start:start + 8])
+        """Parse a TIFF header at `start` (II*\\0, MM\\0*, the ORF/RW2 variants, and
+        BigTIFF)."""
+        head = bytes(buf[start:start + 16])
         if len(head) < 8:
             raise TiffError("too short for a TIFF header")
         order = head[:2]
@@ -76,8 +81,13 @@ class Tiff:
         else:
             raise TiffError("not a TIFF header")
         (magic,) = struct.unpack(endian + "H", head[2:4])
-        # 42: TIFF; 0x4f52/0x5352: Olympus ORF; 0x55: Panasonic RW2; 43: BigTIFF (unsupported)
-        if magic not in (42, 0x4F52, 0x5352, 0x55):
+        if magic == 43:  # BigTIFF: offset size 8, then the first IFD as 8 bytes
+            if len(head) < 16 or struct.unpack(endian + "HH", head[4:8]) != (8, 0):
+                raise TiffError("not a BigTIFF header")
+            (first,) = struct.unpack(endian + "Q", head[8:16])
+            return cls(buf, start, endian, first, big=True)
+        # 42: TIFF; 0x4f52/0x5352: Olympus ORF; 0x55: Panasonic RW2; 0x01bc: JPEG XR
+        if magic not in (42, 0x4F52, 0x5352, 0x55, 0x01BC):
             raise TiffError("unknown TIFF magic %#x" % magic)
         (first,) = struct.unpack(endian + "I", head[4:8])
         return cls(buf, start, endian, first)
@@ -94,35 +104,40 @@ class Tiff:
         Raises TiffError if the IFD itself lies outside the buffer.
         """
         pos = self.base + offset
-        if offset < 0 or pos < 0 or pos + 2 > self.length:
+        # (count, entry, inline value) sizes and formats: classic TIFF or BigTIFF
+        count_size, entry_size, inline = (8, 20, 8) if self.big else (2, 12, 4)
+        if offset < 0 or pos < 0 or pos + count_size > self.length:
             raise TiffError("IFD offset out of range")
-        count = self.u16(pos)
+        count = (struct.unpack_from(self.endian + "Q", self.buf, pos)[0] if self.big
+                 else self.u16(pos))
         if count == 0 or count > MAX_ENTRIES:
             raise TiffError("implausible IFD entry count %d" % count)
-        end = pos + 2 + 12 * count
+        first = pos + count_size
+        end = first + entry_size * count
         if end > self.length:
             # A truncated IFD: read the entries that are there.
-            count = (self.length - pos - 2) // 12
-            end = pos + 2 + 12 * count
+            count = (self.length - first) // entry_size
+            end = first + entry_size * count
         entries: dict[int, Entry] = {}
-        fmt = self.endian + "HHII"
+        fmt = self.endian + ("HHQQ" if self.big else "HHII")
         for i in range(count):
-            epos = pos + 2 + 12 * i
+            epos = first + entry_size * i
             tag, typ, n, raw_off = struct.unpack_from(fmt, self.buf, epos)
             size_of = TYPE_SIZES.get(typ)
-            if size_of is None or n == 0:
+            if size_of is None or n == 0 or n > MAX_VALUE_BYTES:
                 continue
             size = size_of * n
             if size > MAX_VALUE_BYTES:
                 continue
-            vpos = epos + 8 if size <= 4 else self.base + raw_off
+            vpos = epos + entry_size - inline if size <= inline else self.base + raw_off
             if vpos < 0 or vpos + size > self.length:
                 continue
             if tag not in entries:
                 entries[tag] = Entry(tag, typ, n, vpos, size)
         next_ifd = 0
-        if end + 4 <= self.length:
-            next_ifd = self.u32(end)
+        if end + inline <= self.length:
+            next_ifd = (struct.unpack_from(self.endian + "Q", self.buf, end)[0] if self.big
+                        else self.u32(end))
         return entries, next_ifd
 
     def ifd_chain(self, offset: int, limit: int = 8) -> list[dict[int, Entry]]:
@@ -151,7 +166,8 @@ class Tiff:
         return bytes(self.buf[e.pos:e.pos + MAX_TEXT_BYTES]), e.size
 
     def ints(self, e: Entry) -> list[int]:
-        codes = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 7: "B", 13: "I", 16: "Q"}
+        codes = {1: "B", 3: "H", 4: "I", 6: "b", 8: "h", 9: "i", 7: "B", 13: "I", 16: "Q",
+                 17: "q", 18: "Q"}
         code = codes.get(e.type)
         if code is None:
             return []
@@ -183,6 +199,8 @@ class Tiff:
             return None
         if e.type in (4, 13):
             return self.u32(e.pos)
+        if e.type in (16, 18):  # BigTIFF's LONG8 and IFD8
+            return int(struct.unpack_from(self.endian + "Q", self.buf, e.pos)[0])
         if e.type == 9:
             value = self.u32(e.pos)
             return value if value < 0x80000000 else None
