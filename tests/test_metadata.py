@@ -557,6 +557,33 @@ def test_afcp_trailer_iptc_text_and_thumbnail(tmp_path: Path) -> None:
     assert partly == ["afcp.damaged"]
 
 
+def test_flashpix_screen_nail_and_fuji_preview_are_hidden_previews(tmp_path: Path) -> None:
+    """Kodak and Fujifilm keep FlashPix streams in APP2 "FPXR" segments (ExifTool's
+    FlashPix.pm): a stream split over segments by offset holds a screen-nail JPEG;
+    Fujifilm's pieces of index 512 a preview JPEG."""
+    nail = b"\x00" * 28 + fx.jpeg_bytes((96, 72), color=(200, 30, 30))
+    half = len(nail) // 2
+
+    def piece(index: int, offset: int, data: bytes) -> tuple[int, bytes]:
+        return (0xE2, b"FPXR\x00\x00\x02" + struct.pack(">HI", index, offset) + data)
+
+    contents = (0xE2, b"FPXR\x00\x00\x01" + struct.pack(">H", 1) + b"\x00" * 20)
+    kodak = fx.insert_segments(fx.jpeg_bytes(), contents, piece(1, half, nail[half:]),
+                               piece(1, 0, nail[:half]))
+    report = scan_bytes(tmp_path, kodak)
+    previews = [(f.source, f.value.get("width")) for f in report.findings
+                if f.kind == Kind.HIDDEN_PREVIEW]
+    assert previews == [("FlashPix ScreenNail (APP2)", 96)]
+    jfif = fx.jpeg_bytes((120, 90), color=(20, 200, 20))
+    fuji_jpeg = b"\xff\xd8" + jfif[4 + struct.unpack(">H", jfif[4:6])[0]:]  # (no APP0)
+    assert fuji_jpeg[:4] == b"\xff\xd8\xff\xdb"
+    fuji = fx.insert_segments(fx.jpeg_bytes(), piece(512, 0, b"\x00" * 47 + fuji_jpeg))
+    report = scan_bytes(tmp_path, fuji, "fuji.jpg")
+    previews = [(f.source, f.value.get("width")) for f in report.findings
+                if f.kind == Kind.HIDDEN_PREVIEW]
+    assert previews == [("FlashPix PreviewImage (APP2)", 120)]
+
+
 # -- XMP, IPTC, comments ------------------------------------------------------------------------
 
 

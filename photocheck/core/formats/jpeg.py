@@ -164,6 +164,8 @@ def block_of(marker: int, head: bytes) -> str | None:
             return "ICC"
         if head.startswith(b"MPF\x00"):
             return MPF
+        if head.startswith(b"FPXR\x00"):
+            return "FPXR"  # FlashPix streams (Kodak, Fujifilm): a screen nail, a preview
     elif marker == 0xE3 and head[:6] in (b"Meta\x00\x00", b"META\x00\x00", b"Exif\x00\x00"):
         return "Kodak Meta"
     elif marker == 0xEC and (b"[picture info]" in head[:64] or head[:5] == b"Type="):
@@ -194,6 +196,7 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
     photoshop: list[bytes] = []  # the APP13 "Photoshop 3.0" payloads, in file order
     flir: dict[int, bytes] = {}  # the APP1 "FLIR" chunks, by number
     flir_total = 0
+    fpxr = _FlashPix()
     extended_bytes = 0
     saw_exif = saw_scan = False
     before_scan = 0  # problems found before the image data; those after are its damage
@@ -247,6 +250,8 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
             out.read_block("Kodak Meta", _kodak_meta, bytes(data[6:]))
         elif block == "PictureInfo":
             out.read_block("PictureInfo", _picture_info, bytes(data))
+        elif block == "FPXR":
+            fpxr.add(bytes(data))
         elif block == "FLIR" and len(data) >= 8:
             # an FFF record split over APP1 segments: chunk number, then the count - 1
             flir_total = data[7] + 1
@@ -274,8 +279,54 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         out.add_photoshop(b"".join(photoshop))
     if flir and len(flir) == flir_total:
         out.read_block("FLIR", read_fff, b"".join(flir[k] for k in sorted(flir)))
+    for source, image in fpxr.images():
+        out.add_thumbnail(source, image)
     out.read_block("AFCP", read_afcp, buf, out)
     return out
+
+
+MAX_FLASHPIX = 16 * 1024 * 1024  # bytes of FlashPix streams kept from one file
+
+
+class _FlashPix:
+    """FlashPix streams split over APP2 "FPXR" segments (ExifTool's FlashPix.pm): a
+    stream-data segment (type 2) holds the stream's index, the offset of its piece,
+    then the piece. Fujifilm puts a preview JPEG in the pieces of index 512. The JPEGs
+    found in the streams are what this reads of them."""
+
+    def __init__(self) -> None:
+        self.streams: dict[int, bytearray] = {}
+        self.fuji = bytearray()
+        self.kept = 0
+
+    def add(self, data: bytes) -> None:
+        if len(data) < 13 or data[6] != 2:
+            return  # (the contents list and reserved segments name nothing)
+        index, offset = struct.unpack_from(">HI", data, 7)
+        piece = data[13:]
+        if self.kept + len(piece) > MAX_FLASHPIX:
+            return
+        self.kept += len(piece)
+        if index == 512 and (self.fuji or data[60:64] == b"\xff\xd8\xff\xdb"):
+            self.fuji += data[60:]
+            return
+        stream = self.streams.setdefault(index, bytearray())
+        if offset > len(stream):  # a gap: the pieces in between are missing
+            if offset - len(stream) > MAX_FLASHPIX:
+                return
+            stream += bytes(offset - len(stream))
+        stream[offset:offset + len(piece)] = piece
+
+    def images(self) -> list[tuple[str, bytes]]:
+        out = []
+        for index in sorted(self.streams):
+            stream = bytes(self.streams[index])
+            at = stream.find(b"\xff\xd8\xff")
+            if at >= 0:
+                out.append(("FlashPix ScreenNail (APP2)", stream[at:]))
+        if self.fuji:
+            out.append(("FlashPix PreviewImage (APP2)", bytes(self.fuji)))
+        return out
 
 
 MAX_AFCP_ENTRIES = 256
