@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -782,6 +782,39 @@ def test_list_view_is_readable_at_1280_px(qtbot: QtBot, tmp_path: Path) -> None:
 def _faces(*classes: Match) -> list[FaceBox]:
     """Face boxes of the given classes, side by side."""
     return [FaceBox(100 * i, 10, 80, 80, 0.95, m) for i, m in enumerate(classes)]
+
+
+def test_a_video_says_it_is_one_in_the_grid_and_the_detail(qtbot: QtBot,
+                                                            tmp_path: Path) -> None:
+    """A video has no picture photocheck shows: its tile and its preview say "video",
+    never "loading" or "could not be read"."""
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from photocheck.gui.widgets.delegate import GridDelegate
+
+    video = PhotoReport(path=str(tmp_path / "IMG_0001.MOV"), format="MOV",
+                        not_checked=[msg("faces.video")])
+    window = _window(qtbot)
+    window.detail.show_report(video)
+    assert window.detail.preview.text().startswith("A video:")
+    model = PhotoModel()
+    model.add_reports([video])
+    delegate = GridDelegate(lambda path: None)
+    option = QStyleOptionViewItem()
+    option.rect = QRect(0, 0, 200, 220)
+    option.fontMetrics = window.fontMetrics()
+    option.palette = window.palette()
+    image = QImage(200, 220, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    delegate.paint(painter, option, model.index(0, 0))
+    painter.end()
+    box = delegate._box(option.rect)
+    middle = box.center()
+    inked = {image.pixel(x, y) for x in range(middle.x() - 30, middle.x() + 30)
+             for y in range(middle.y() - 6, middle.y() + 6)}
+    assert len(inked) > 1  # the word "Video" in the middle of the empty box
 
 
 def test_detail_panel_groups_findings_by_kind(qtbot: QtBot, tmp_path: Path) -> None:

@@ -205,6 +205,11 @@ def taken_text(iso: str, long: bool = False) -> str:
     return text
 
 
+def is_video(report: PhotoReport) -> bool:
+    """Whether the report is of a video (its metadata read; it has no picture to show)."""
+    return any(m.code == "faces.video" for m in report.not_checked)
+
+
 def masked_path(report: PhotoReport, path: str) -> str:
     """A photo's path (or its file or folder name) as the screen may show it: to the
     file name while paths are masked, the names the photo gives masked in it while

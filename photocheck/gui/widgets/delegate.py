@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from ...core.i18n import _
 from ...core.kinds import label as kind_label
 from ...core.model import PhotoReport
-from ..photomodel import Badge, Column, Role, badges, unbadged_kinds
+from ..photomodel import Badge, Column, Role, badges, is_video, unbadged_kinds
 
 __all__ = ["THUMB", "Badge", "GridDelegate", "ListDelegate", "badges", "list_row_height"]
 
@@ -152,8 +153,12 @@ class GridDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_HasFocus:
             painter.setPen(palette.color(QPalette.ColorRole.Highlight).darker(150))
             painter.drawRect(rect.adjusted(1, 1, -2, -2))
-        draw_thumbnail(painter, self.thumbnail_for(report.path), self._box(rect),
+        box = self._box(rect)
+        draw_thumbnail(painter, self.thumbnail_for(report.path), box,
                        palette.color(QPalette.ColorRole.AlternateBase))
+        if is_video(report):  # nothing to show: say what it is
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "\u25b6 " + _("Video"))
         text_role = (QPalette.ColorRole.HighlightedText if selected
                      else QPalette.ColorRole.Text)
         painter.setPen(palette.color(text_role))

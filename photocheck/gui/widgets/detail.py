@@ -41,7 +41,14 @@ from ...core.kinds import label as kind_label
 from ...core.model import FaceBox, Finding, Kind, Match, PhotoReport, PhotoState, Severity
 from ...core.paths import display_path
 from ..masking import hidden_place, hidden_text, masking, report_names
-from ..photomodel import SEVERITY_COLOUR, masked_path, severity_label, state_label, taken_text
+from ..photomodel import (
+    SEVERITY_COLOUR,
+    is_video,
+    masked_path,
+    severity_label,
+    state_label,
+    taken_text,
+)
 from ..thumbnails import ImageCache
 
 log = logging.getLogger(__name__)
@@ -517,6 +524,10 @@ class DetailPanel(QWidget):
             return
         if report.error is not None:
             self.preview.setText(_("No preview: the file could not be read."))
+            return
+        if is_video(report):
+            self.preview.setText(_("A video: photocheck reads what its file says, not its "
+                                   "frames, so it is not shown here."))
             return
         image = self._previews.get(report.path)
         if image is None:
