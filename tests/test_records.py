@@ -336,3 +336,31 @@ def test_a_safe_copy_uses_the_scans_report_while_the_file_is_unchanged(
     second = clean_file(str(src), str(tmp_path / "out2"), CleanOptions(blur="all"),
                         detector, known=scanned)
     assert second.output and second.faces_blurred == 1 and inspected == [str(src)]
+
+
+def test_records_travel_from_workers_whole_and_cheaply() -> None:
+    """What a worker sends the parent (reports with their findings, faces, messages,
+    hints) and the parent sends a worker (the photo to read) pickles as constructor and
+    values, and comes back equal."""
+    import pickle
+
+    from photocheck.core.discover import PhotoFile
+    from photocheck.core.model import DisplayHint, Evidence, FaceBox, FileStamp, Finding, Match
+
+    report = PhotoReport(
+        path="/p/a.jpg", format="JPEG", width=640, height=480,
+        findings=[Finding(Kind.LOCATION, KINDS[Kind.LOCATION].severity, "EXIF GPS",
+                          {"lat": 52.1, "lon": 5.1})],
+        faces=[FaceBox(1, 2, 30, 40, 0.9, Match.FULL_FILE, 0.2, ((1.0, 2.0),))],
+        not_checked=[msg("metadata.partly", reason=msg("jpeg.truncated"))],
+        error=None, sidecars=["a.xmp"], display=DisplayHint("JPEG", 6, (1, 9), False),
+        file=FileStamp(10, 20), seconds=0.5)
+    records: list[Any] = [report, PhotoFile("/p/a.jpg", "JPEG", ("/p/a.xmp",)),
+                          Evidence(Kind.OWNER_NAME, "EXIF IFD0 Artist", "Ann"),
+                          *report.findings, *report.faces, *report.not_checked,
+                          report.display, report.file]
+    for record in records:
+        made, values = record.__reduce__()
+        assert made is type(record)
+        assert values == tuple(getattr(record, f.name) for f in dataclasses.fields(record))
+        assert pickle.loads(pickle.dumps(record)) == record

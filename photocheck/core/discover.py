@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .formats import HEAD_BYTES, sniff
-from .messages import Message, msg
+from .messages import Message, fast_pickle, msg
 
 SIDECAR_EXTS = (".xmp", ".json")
 # Names of photos and videos: a file named so whose content no format recognises is
@@ -36,6 +36,7 @@ _COUNTER = re.compile(r"^(.*?)(\(\d+\))$")
 _TRUNCATED_JSON_NAME = 46  # exports cut long JSON file names to about 46-51 characters
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class PhotoFile:
     path: str

@@ -160,12 +160,17 @@ def _previews(extracted: Extracted, pixels: Pixels) -> list[Finding]:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 im = Image.open(io.BytesIO(thumb.data))
+                size = im.size
+                # decoded whole (a broken one is found out) but at a quarter of its
+                # size, which the comparison needs no more than
+                if im.format == "JPEG":
+                    im.draft("RGB", (max(1, size[0] // 4), max(1, size[1] // 4)))
                 im.load()
         except Exception:  # a broken thumbnail is still a thumbnail
             out.append(preview_finding(thumb.source, None, None, None, ""))
             continue
         matches, reason = _compare(im, main_size, pixels)
-        out.append(preview_finding(thumb.source, im.width, im.height, matches, reason))
+        out.append(preview_finding(thumb.source, size[0], size[1], matches, reason))
     for source, width, height in extracted.preview_items:
         # not decoded: the content is unknown, only a different shape tells
         if (width and height and extracted.width and extracted.height

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import Message
+from .messages import Message, fast_pickle
 
 
 class Kind(str, enum.Enum):
@@ -42,6 +42,7 @@ class Severity(str, enum.Enum):
 _RANK = {"high": 3, "medium": 2, "low": 1}
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """One raw fact read from a file: what kind it is, where it was found, its value.
@@ -56,6 +57,7 @@ class Evidence:
     value: Any
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What one source in a file gives away. `value` holds typed values (see
@@ -114,6 +116,7 @@ class Match(str, enum.Enum):
 Point = tuple[float, float]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FaceBox:
     """A detected face in the coordinates of the full-size, orientation-corrected photo."""
@@ -162,6 +165,7 @@ class FaceBox:
                                                     for p in marks))
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class DisplayHint:
     """What showing a photo needs from its metadata, so that a front end's thumbnail
@@ -186,6 +190,7 @@ class DisplayHint:
                    bool(data.get("no_image", False)))
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FileStamp:
     """The file a report was made from, as the system describes it: a report is only
@@ -211,6 +216,7 @@ class PhotoState(str, enum.Enum):
     ERROR = "error"
 
 
+@fast_pickle
 @dataclass(slots=True)
 class PhotoReport:
     """Everything found in one photo. Messages are codes (rendered where shown);

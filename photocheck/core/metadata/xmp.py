@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from html.entities import name2codepoint
 from xml.etree.ElementTree import Element, TreeBuilder
 
@@ -75,6 +76,7 @@ _LON = {"gpslongitude", "gpslongtitude", "longitude"}
 Path = tuple[str, ...]
 
 
+@lru_cache(maxsize=4096)  # (the same few dozen names, in every packet)
 def _split(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
         ns, local = tag[1:].split("}", 1)
@@ -82,6 +84,7 @@ def _split(tag: str) -> tuple[str, str]:
     return "", tag
 
 
+@lru_cache(maxsize=4096)
 def _qname(tag: str) -> str:
     ns, local = _split(tag)
     prefix = PREFIXES.get(ns)
