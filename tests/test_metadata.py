@@ -584,6 +584,21 @@ def test_flashpix_screen_nail_and_fuji_preview_are_hidden_previews(tmp_path: Pat
     assert previews == [("FlashPix PreviewImage (APP2)", 120)]
 
 
+def test_infiray_thermal_camera_sensor_serials(tmp_path: Path) -> None:
+    """InfiRay's IJPEG files (APP2 "....IJPEG") keep a sensor record in APP9: the
+    infrared and the visible sensor's serial numbers (ExifTool's InfiRay tables)."""
+    sensors = bytearray(768)
+    sensors[0xC0:0xC0 + 12] = b"IR2023A00871"
+    sensors[0x240:0x240 + 10] = b"VIS-551234"
+    version = b"\x01\x00\x00\x00IJPEG\x00" + bytes(20)
+    jpeg = fx.insert_segments(fx.jpeg_bytes(), (0xE2, version), (0xE9, bytes(sensors)))
+    report = scan_bytes(tmp_path, jpeg)
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["IR2023A00871", "VIS-551234"]
+    # an APP9 of another program is no sensor record
+    other = fx.insert_segments(fx.jpeg_bytes(), (0xE9, bytes(sensors)))
+    assert values(scan_bytes(tmp_path, other, "b.jpg"), Kind.DEVICE_SERIAL, "serials") == []
+
+
 # -- XMP, IPTC, comments ------------------------------------------------------------------------
 
 

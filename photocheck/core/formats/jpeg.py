@@ -164,6 +164,8 @@ def block_of(marker: int, head: bytes) -> str | None:
             return "ICC"
         if head.startswith(b"MPF\x00"):
             return MPF
+        if head[4:10] == b"IJPEG\x00":
+            return "IJPEG"  # InfiRay thermal cameras: their APP9 names the sensors
         if head.startswith(b"FPXR\x00"):
             return "FPXR"  # FlashPix streams (Kodak, Fujifilm): a screen nail, a preview
     elif marker == 0xE3 and head[:6] in (b"Meta\x00\x00", b"META\x00\x00", b"Exif\x00\x00"):
@@ -197,6 +199,7 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
     flir: dict[int, bytes] = {}  # the APP1 "FLIR" chunks, by number
     flir_total = 0
     fpxr = _FlashPix()
+    infiray = False  # an InfiRay IJPEG file (APP2 "IJPEG"): its APP9 is the sensors'
     extended_bytes = 0
     saw_exif = saw_scan = False
     before_scan = 0  # problems found before the image data; those after are its damage
@@ -252,6 +255,10 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
             out.read_block("PictureInfo", _picture_info, bytes(data))
         elif block == "FPXR":
             fpxr.add(bytes(data))
+        elif block == "IJPEG":
+            infiray = True
+        elif marker == 0xE9 and infiray and len(data) >= 768:
+            out.read_block("InfiRay", _infiray_sensors, bytes(data[:768]))
         elif block == "FLIR" and len(data) >= 8:
             # an FFF record split over APP1 segments: chunk number, then the count - 1
             flir_total = data[7] + 1
@@ -366,6 +373,17 @@ def read_afcp(buf: Any, out: Extracted) -> None:
             if jpeg >= 0:
                 name = "thumbnail" if tag == b"Nail" else "preview"
                 out.add_thumbnail(f"AFCP {name}", data[jpeg:])
+
+
+def _infiray_sensors(data: bytes) -> list[Evidence]:
+    """InfiRay's APP9 sensor record (ExifTool's InfiRay Sensor table): the infrared
+    and the visible sensor's serial numbers, 32 characters at 0xc0 and 0x240."""
+    out = []
+    for name, at in (("IRSensorSerialNumber", 0xC0), ("VisibleSensorSerialNumber", 0x240)):
+        serial = clean_text(data[at:at + 32])
+        if serial:
+            out.append(Evidence(Kind.DEVICE_SERIAL, f"InfiRay {name}", serial))
+    return out
 
 
 def _ducky(data: bytes) -> list[Evidence]:
