@@ -16,7 +16,8 @@ from photocheck.core.metadata.xmp import parse_packet, read_xmp
 from . import fixtures as fx
 from . import hostile
 
-FORMATS = ["JPEG", "TIFF", "HEIF", "CR3", "PNG", "WEBP", "RAF", "RW2", "ORF", "CR2"]
+FORMATS = ["JPEG", "TIFF", "HEIF", "CR3", "PNG", "WEBP", "RAF", "RW2", "ORF", "CR2", "MP4",
+           "MOV", "JP2", "JXL", "PSD", "CRW", "JXR", "MRW"]
 
 
 def _seeds() -> list[bytes]:
@@ -30,7 +31,28 @@ def _seeds() -> list[bytes]:
     Image.new("RGB", (4, 4)).save(webp, "WEBP", exif=exif)
     heif = fx.heif_with_exif(exif[6:])
     canon = fx.exif_with_makernote("Canon", b"\x02\x00" + b"\x09\x00\x02\x00" + b"\x00" * 40)
-    return [jpeg, png.getvalue(), webp.getvalue(), heif, canon, exif[6:]]
+    return [jpeg, png.getvalue(), webp.getvalue(), heif, canon, exif[6:], *_newer_seeds(exif)]
+
+
+def _newer_seeds(exif: bytes) -> list[bytes]:
+    """Videos, JPEG 2000 / XL, Photoshop, CRW, JPEG XR, MRW, BigTIFF, FLIR and AFCP."""
+    from . import test_metadata as tm
+    from . import test_more_formats as tf
+
+    meta = fx.mdta_meta([("com.apple.quicktime.location.ISO6709", "+52.37+004.89/")])
+    video = fx.video_bytes(b"qt  ", created=3_700_000_000, meta=meta,
+                           udta=fx.qt_text(b"\xa9xyz", "+52.37+004.89/"))
+    tiff = exif[6:]
+    jxl = tf.jxl(fx.box(b"Exif", b"\x00\x00\x00\x00" + tiff) + fx.box(b"xml ", b"<x/>"))
+    psd = tf.psd(tf.resource(0x0422, tiff))
+    jxr = b"II\xbc\x01" + tiff[4:]
+    mrw = tf.mrw([(b"\x00TTW", tiff)])
+    big = tf.bigtiff(fx.pillow_exif(ifd0={0x013B: "Seed"}))
+    flir = fx.insert_segments(fx.jpeg_bytes(), (0xE1, b"FLIR\x00\x01\x00\x00"
+                                                + tm._fff("123", (1.0, 2.0))))
+    plain = fx.jpeg_bytes()
+    afcp = plain + tm._afcp([(b"TEXT", b"hello")], len(plain))
+    return [video, tf.jp2(tiff), jxl, psd, tf.crw(fx.jpeg_bytes()), jxr, mrw, big, flir, afcp]
 
 
 SEEDS = _seeds()
