@@ -702,6 +702,13 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
     n = counts["photos"]
     w("\n" + ngettext("Checked {n} photo in {s:.1f} s.", "Checked {n} photos in {s:.1f} s.",
                       n).format(n=n, s=elapsed) + "\n")
+    videos = sum(1 for r in reports if r.is_video)
+    if videos:
+        w("  " + ngettext("{n} of them is a video: what its file says was read, its frames "
+                          "were not (no faces checked)",
+                          "{n} of them are videos: what their files say was read, their "
+                          "frames were not (no faces checked)", videos).format(n=videos)
+          + "\n")
     if partial:
         w(_("The scan was stopped early: photos not yet checked are not listed.") + "\n")
     for kind in LINE_KINDS:

@@ -225,3 +225,16 @@ def test_every_photo_and_video_in_a_folder_is_listed(tmp_path: Path) -> None:
     assert reports["e.jpg"].error.code == "file.unknown_format"
     assert reports["f.mts"].error is not None
     assert reports["f.mts"].error.code == "file.unknown_format"
+
+
+def test_the_scan_summary_says_how_many_are_videos(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from photocheck.cli import main
+
+    (tmp_path / "a.jpg").write_bytes(fx.jpeg_bytes())
+    (tmp_path / "b.mp4").write_bytes(fx.video_bytes(b"mp42"))
+    (tmp_path / "c.mov").write_bytes(fx.video_bytes(b"qt  "))
+    assert main(["scan", "--no-faces", "--jobs", "1", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Checked 3 photos" in out
+    assert "2 of them are videos: what their files say was read, their frames were not" in out

@@ -249,6 +249,12 @@ class PhotoReport:
     def kinds(self) -> set[Kind]:
         return {f.kind for f in self.findings}
 
+    @property
+    def is_video(self) -> bool:
+        """A video: its metadata was read; it has no picture photocheck shows or checks
+        for faces (the report says so in not_checked)."""
+        return any(m.code == "faces.video" for m in self.not_checked)
+
     def taken(self) -> str | None:
         """When the photo was taken, ISO 8601: as the first source that says so, the
         camera's own clock before the GPS time stamp (which is UTC)."""

@@ -207,7 +207,7 @@ def taken_text(iso: str, long: bool = False) -> str:
 
 def is_video(report: PhotoReport) -> bool:
     """Whether the report is of a video (its metadata read; it has no picture to show)."""
-    return any(m.code == "faces.video" for m in report.not_checked)
+    return report.is_video
 
 
 def masked_path(report: PhotoReport, path: str) -> str:
