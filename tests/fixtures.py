@@ -252,7 +252,7 @@ def mdta_meta(items: Sequence[tuple[str, str]], full: bool = False) -> bytes:
 
 def video_bytes(brand: bytes | None = b"isom", created: int = 0,
                 size: tuple[int, int] = (1920, 1080), udta: bytes = b"", meta: bytes = b"",
-                extra_moov: bytes = b"",
+                extra_moov: bytes = b"", first_in_moov: bytes = b"",
                 after: bytes = b"", mdat: bytes = b"\x00" * 64) -> bytes:
     """A minimal video: ftyp (none when `brand` is None), moov (mvhd with the creation
     time in seconds since 1904, one video track of `size`, user data, metadata), mdat."""
@@ -261,7 +261,7 @@ def video_bytes(brand: bytes | None = b"isom", created: int = 0,
                     flags=3)
     hdlr = full_box(b"hdlr", 0, b"\x00" * 4 + b"vide" + b"\x00" * 13)
     trak = box(b"trak", tkhd + box(b"mdia", hdlr))
-    moov = box(b"moov", mvhd + trak + (box(b"udta", udta) if udta else b"") + meta
-               + extra_moov)
+    moov = box(b"moov", first_in_moov + mvhd + trak + (box(b"udta", udta) if udta else b"")
+               + meta + extra_moov)
     head = b"" if brand is None else box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"mp41")
     return head + moov + after + box(b"mdat", mdat)

@@ -429,13 +429,22 @@ def test_reconyx_trail_camera_serial_and_label(tmp_path: Path, header: bytes, se
 
 def test_ricoh_and_motorola_serials(tmp_path: Path) -> None:
     """Ricoh: 0x0005 is the serial as text, or the internal serial as bytes (shown in
-    hex); the GXR's SerialInfo (0x002c) holds the body's serial at 16 and the lens
+    hex); the GXR's SerialInfo (0x002c, in the sub-directory 0x2001 points to, after its
+    "[Ricoh Camera Info]" header, big-endian) holds the body's serial at 16 and the lens
     unit's at 48. Motorola ("MOT\\0", offsets from the note): 0x5501."""
     info = b"RS1 :V01020200".ljust(16, b"\x00") + b"SID:00100056".ljust(16, b"\x00") \
         + b"RL2 :V01020300".ljust(16, b"\x00") + b"LID:00010024".ljust(16, b"\x00")
-    ricoh = lambda at: b"Ricoh\x00\x00\x00" + fx.build_ifd(  # noqa: E731
-        [(0x0005, fx.UNDEFINED, b"\x00\x01\x99\xfe" * 4, 16),
-         (0x002C, fx.UNDEFINED, info, len(info))], at + 8)
+
+    def ricoh(at: int) -> bytes:
+        # main IFD (little-endian, offsets from the TIFF header), then 0x2001: the
+        # "[Ricoh Camera Info]" header and a big-endian IFD holding SerialInfo (0x002c)
+        main_len = 2 + 12 * 2 + 4 + 16
+        sub_at = at + 8 + main_len
+        subdir = b"[Ricoh Camera Info]\x00" + fx.build_ifd(
+            [(0x002C, fx.UNDEFINED, info, len(info))], sub_at + 20, ">")
+        main = fx.build_ifd([(0x0005, fx.UNDEFINED, b"\x00\x01\x99\xfe" * 4, 16),
+                             (0x2001, fx.LONG, struct.pack("<I", sub_at), 1)], at + 8)
+        return b"Ricoh\x00\x00\x00" + main + subdir
     motorola = b"MOT\x00\x00\x00\x00\x00" + fx.build_ifd(
         [fx.text_entry(0x5501, "ZY2238TJ4V")], 8)
     cases = [("RICOH", None, ricoh, ["000199fe" * 4, "LID:00010024", "SID:00100056"]),
@@ -597,6 +606,61 @@ def test_infiray_thermal_camera_sensor_serials(tmp_path: Path) -> None:
     # an APP9 of another program is no sensor record
     other = fx.insert_segments(fx.jpeg_bytes(), (0xE9, bytes(sensors)))
     assert values(scan_bytes(tmp_path, other, "b.jpg"), Kind.DEVICE_SERIAL, "serials") == []
+
+
+def test_flashpix_gaps_count_against_the_limit(tmp_path: Path) -> None:
+    """Segments of a few bytes that each name an offset of 16 MB in another stream: the
+    gaps count against the FlashPix limit (no gigabyte is set aside for a 2 KB file),
+    and the file's EXIF is still read."""
+    exif = fx.pillow_exif(ifd0={0x013B: "Gap Owner"}).tobytes()
+    segments = [(0xE2, b"FPXR\x00\x00\x02" + struct.pack(">HI", i, 16 * 1024 * 1024 - 1)
+                 + b"abcd") for i in range(80)]
+    report = scan_bytes(tmp_path, fx.insert_segments(fx.jpeg_bytes(exif=exif), *segments))
+    assert report.error is None
+    assert values(report, Kind.OWNER_NAME, "names") == ["Gap Owner"]
+
+
+def test_a_declared_huge_trailer_entry_is_not_copied(tmp_path: Path) -> None:
+    """An AFCP preview said to be 80 MB (the file is sparse: it costs nothing on disk):
+    it is not copied out, the limit is said, and the file's other metadata is read."""
+    exif = fx.pillow_exif(ifd0={0x013B: "Big Trailer"}).tobytes()
+    photo = fx.jpeg_bytes(exif=exif)
+    size = 80 * 1024 * 1024
+    values_at = len(photo) + 12 + 12
+    trailer = (b"AXS!" + struct.pack(">HH", 1, 1) + b"\x00" * 4
+               + b"PrVw" + struct.pack(">II", size, values_at))
+    path = tmp_path / "sparse.jpg"
+    with open(path, "wb") as f:
+        f.write(photo + trailer)
+        f.seek(values_at + size)
+        f.write(b"AXS!" + struct.pack(">I", len(photo)) + b"\x00" * 4)
+    report = inspect_file(str(path), (), NO_FACES)
+    assert report.error is None
+    assert values(report, Kind.OWNER_NAME, "names") == ["Big Trailer"]
+    partly = [m.arguments["reason"].code for m in report.not_checked
+              if m.code == "metadata.partly"]
+    assert partly == ["limit.exif"]
+
+
+def test_flir_record_with_a_chunk_missing_is_said(tmp_path: Path) -> None:
+    fff = _fff("63912345", (52.0907, -5.1214))
+    jpeg = fx.insert_segments(fx.jpeg_bytes(), (0xE1, b"FLIR\x00\x01\x00\x01" + fff[:100]))
+    report = scan_bytes(tmp_path, jpeg)
+    partly = [m.arguments["reason"].code for m in report.not_checked
+              if m.code == "metadata.partly"]
+    assert partly == ["flir.incomplete"]
+
+
+def test_kodak_type_8b_note_is_not_read_misaligned(tmp_path: Path) -> None:
+    """PixPro notes (ExifTool's Kodak Type8b: two extra bytes after the entry count) are
+    not read as a plain TIFF: that would take the bytes of one entry for another's."""
+    ifd = fx.build_ifd([fx.text_entry(0xFA19, "NOTASERIAL"), fx.text_entry(0xFA1A, "X")], 8,
+                       ">")
+    note = b"MM\x00\x2a\x00\x00\x00\x08" + ifd[:2] + b"\x00\x00" + ifd[2:]
+    tiff = fx.exif_with_makernote("EASTMAN KODAK COMPANY", note, model="KODAK PIXPRO AZ251")
+    report = scan_bytes(tmp_path, _jpeg_with(tiff))
+    assert report.error is None
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == []
 
 
 # -- XMP, IPTC, comments ------------------------------------------------------------------------

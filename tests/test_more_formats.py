@@ -5,6 +5,7 @@ said, never taken for clean."""
 from __future__ import annotations
 
 import io
+import json
 import struct
 from pathlib import Path
 from typing import Any
@@ -341,3 +342,48 @@ def test_minolta_mrw_exif_from_its_ttw_block(tmp_path: Path) -> None:
     partly = inspect(tmp_path, cut, "cut.mrw").not_checked
     assert "mrw.damaged" in [m.arguments["reason"].code for m in partly
                              if m.code == "metadata.partly"]
+
+
+def test_a_file_that_cannot_be_decoded_is_not_called_damaged(tmp_path: Path) -> None:
+    """A JPEG XL with a Brotli-compressed box and faces on: the box is said not read,
+    faces are said not checked for want of a decoder, and the file is not 'damaged'."""
+    report = inspect(tmp_path, jxl(fx.box(b"brob", b"Exif" + b"\x1b\x2a\x00")), "a.jxl",
+                     faces=True)
+    assert report.error is None
+    assert sorted((m.code, m.arguments["reason"].code) for m in report.not_checked) == [
+        ("faces.failed", "decode.no_jxl"), ("metadata.partly", "jxl.compressed")]
+
+
+def test_jpeg_xr_of_version_0_is_read(tmp_path: Path) -> None:
+    ifd = fx.build_ifd([fx.text_entry(0x013B, "Jan Jansen"),
+                        (0xBC80, fx.LONG, struct.pack("<I", 30), 1),
+                        (0xBC81, fx.LONG, struct.pack("<I", 20), 1)], 8)
+    report = inspect(tmp_path, b"II\xbc\x00" + struct.pack("<I", 8) + ifd, "old.jxr")
+    assert report.error is None
+    assert values(report, Kind.OWNER_NAME, "names") == ["Jan Jansen"]
+
+
+def test_an_mrw_without_its_exif_block_is_not_called_clean(tmp_path: Path) -> None:
+    prd = b"21810002" + struct.pack(">HHHH", 1960, 2616, 1952, 2608)
+    report = inspect(tmp_path, mrw([(b"\x00PRD", prd)]), "a.mrw")
+    partly = [m.arguments["reason"].code for m in report.not_checked
+              if m.code == "metadata.partly"]
+    assert partly == ["mrw.damaged"]
+
+
+def test_sidecars_of_a_file_photocheck_cannot_read_are_still_read(tmp_path: Path) -> None:
+    """A video in a format not read (MKV) next to its photo-service JSON: the place in
+    the JSON is found; the file itself is said not checked."""
+    from photocheck.core.discover import discover
+
+    (tmp_path / "VID_1.mkv").write_bytes(b"\x1aE\xdf\xa3" + b"\x00" * 60)
+    (tmp_path / "VID_1.mkv.json").write_text(json.dumps(
+        {"geoData": {"latitude": 52.09, "longitude": 5.12}}))
+    (photo,) = discover([str(tmp_path)])
+    assert [Path(s).name for s in photo.sidecars] == ["VID_1.mkv.json"]
+    report = inspect_file(photo.path, photo.sidecars, InspectOptions(faces=False),
+                          fmt=photo.format)
+    assert report.error is not None
+    assert report.error.code == "file.not_supported"
+    place = next(f for f in report.findings if f.kind == Kind.LOCATION)
+    assert (place.value["lat"], place.value["lon"]) == (52.09, 5.12)

@@ -238,3 +238,47 @@ def test_the_scan_summary_says_how_many_are_videos(
     out = capsys.readouterr().out
     assert "Checked 3 photos" in out
     assert "2 of them are videos: what their files say was read, their frames were not" in out
+
+
+def test_3gpp_strings_in_utf16_and_quicktime_lengths_that_count_their_header(
+        tmp_path: Path) -> None:
+    """3GPP strings may be UTF-16 (a byte order mark, then big-endian text ending in
+    two NULs: the location's coordinates follow them); some QuickTime writers count the
+    4 header bytes in a text's length (ExifTool allows for both)."""
+    name = b"\xfe\xff" + "Thuis".encode("utf-16-be") + b"\x00\x00"
+    loci = fx.full_box(b"loci", 0, b"\x15\xc7" + name + b"\x00"
+                       + struct.pack(">iii", round(4.8952 * 65536), round(52.3702 * 65536), 0)
+                       + b"\x00\x00")
+    auth = fx.full_box(b"auth", 0, b"\x15\xc7\xfe\xff" + "Jane Doe".encode("utf-16-be")
+                       + b"\x00\x00")
+    text = b"Piet Bakker"
+    counted = fx.box(b"\xa9ART", struct.pack(">HH", len(text) + 4, 0x15C7) + text)
+    found = by_source(inspect(tmp_path, fx.video_bytes(b"3gp4", udta=loci + auth + counted),
+                              "clip.3gp"))
+    place = found["QuickTime UserData LocationInformation"]
+    assert (place["lat"], place["lon"]) == pytest.approx((52.3702, 4.8952), abs=1e-4)
+    assert found["QuickTime UserData LocationName"]["place"] == "Thuis"
+    assert found["QuickTime UserData Author"]["names"] == ["Jane Doe"]
+    assert found["QuickTime UserData Artist"]["names"] == ["Piet Bakker"]
+
+
+def test_a_damaged_box_costs_its_container_only(tmp_path: Path) -> None:
+    """A track whose user data is broken: said, and the movie's own user data after it
+    (with the place) is still read, as ExifTool reads it."""
+    broken = fx.box(b"trak", fx.box(b"udta", struct.pack(">I4s", 4000, b"junk") + b"\x00" * 8))
+    udta = fx.qt_text(b"\xa9xyz", "+52.3702+004.8952/")
+    report = inspect(tmp_path, fx.video_bytes(b"mp42", udta=udta, first_in_moov=broken))
+    assert Kind.LOCATION in {f.kind for f in report.findings}
+    partly = [m.arguments["reason"].code for m in report.not_checked
+              if m.code == "metadata.partly"]
+    assert partly == ["video.damaged"]
+
+
+def test_sony_xml_of_many_unclosed_tags_is_read_in_linear_time(tmp_path: Path) -> None:
+    """256 KB of "<Device " without ">" (each search attempt is bounded: a quadratic one
+    would take minutes here; this takes milliseconds)."""
+    xml = b"<Device " * 32768
+    meta = fx.box(b"meta", b"\x00" * 4 + fx.box(b"xml ", b"\x00" * 4 + xml))
+    report = inspect(tmp_path, fx.video_bytes(b"XAVC", meta=meta))
+    assert report.error is None
+    assert report.findings == []

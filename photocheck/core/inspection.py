@@ -69,9 +69,6 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
     report.format = extracted.format
     report.display = photo.hint
     report.file = FileStamp(photo.stat.st_size, photo.stat.st_mtime_ns)
-    if photo.handler.kind == "unsupported":
-        report.error = msg("file.not_supported", format=extracted.format)
-        return
     if photo.read_failure is not None:
         report.not_checked.append(msg("metadata.failed", reason=photo.read_failure))
     evidence: list[Evidence] = list(extracted.evidence)
@@ -94,6 +91,11 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
     notes: list[Message] = []
     findings = build_findings(evidence, notes)
     report.not_checked.extend(notes)
+    if photo.handler.kind == "unsupported":
+        # nothing in the file itself was read; what its sidecars say still counts
+        report.error = msg("file.not_supported", format=extracted.format)
+        report.findings = sort_findings(findings)
+        return
 
     stored = (extracted.width, extracted.height)
     swap = extracted.orientation in (5, 6, 7, 8)
@@ -118,6 +120,8 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
 
     if extracted.image_problems and report.error is None:
         report.not_checked.append(msg("image.damaged", reason=extracted.image_problems[0]))
+    if decode_failed is not None and decode_failed.code in NO_DECODER:
+        decode_failed = None  # an intact file photocheck cannot decode: not damaged
     if extracted.problems:
         rest = extracted.problems
         if not video and (decode_failed is not None or extracted.no_image
@@ -127,6 +131,10 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
             rest = rest if decode_failed is not None else rest[1:]
         for problem in rest:
             report.not_checked.append(msg("metadata.partly", reason=problem))
+
+
+# what a decoder says when it is missing, not when the file is damaged
+NO_DECODER = {"decode.no_heif", "decode.no_jxl", "decode.unsupported", "decode.video"}
 
 
 def _faces(report: PhotoReport, pixels: Pixels, detector: FaceDetector,

@@ -77,6 +77,7 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "xmp.too_many": N_("XMP holds more values than photocheck reads"),
     "xmp.too_large": N_("XMP is too large to read"),
     "tiff.past_end": N_("the file ends before an image it holds (truncated)"),
+    "flir.incomplete": N_("part of the FLIR thermal data is missing"),
     "afcp.damaged": N_("the AFCP block appended to the file is damaged"),
     "mrw.damaged": N_("the Minolta RAW (MRW) structure is damaged"),
     "crw.damaged": N_("the Canon RAW (CIFF) structure is damaged"),

@@ -153,6 +153,14 @@ def tasks(conn: Connection) -> Iterator[Any]:
         yield task
 
 
+def _waiting(conn: Connection) -> bool:
+    """Whether something from the worker waits to be read (a result, or its end)."""
+    try:
+        return bool(conn.poll())
+    except (OSError, EOFError, ValueError):
+        return True  # (read next time round, and found broken there)
+
+
 def _run_one(job: Job[Any, Any], item: Any) -> Any:
     try:
         return job.run(item)
@@ -291,7 +299,8 @@ class Pool(Generic[ItemT, ResultT]):
                     if crashed or (w.process.sentinel in ready and not w.process.is_alive()):
                         yield from self._replace(i, workers, ctx, pending, progress, total,
                                                  "crash")
-                    elif w.outstanding and time.monotonic() - w.busy_since > timeout:
+                    elif (w.outstanding and time.monotonic() - w.busy_since > timeout
+                          and not _waiting(w.conn)):  # (a result that came meanwhile wins)
                         yield from self._replace(i, workers, ctx, pending, progress, total,
                                                  "timeout")
                 if progress is not None and time.monotonic() - self._beat >= HEARTBEAT:

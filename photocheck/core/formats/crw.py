@@ -10,7 +10,7 @@ from typing import Any
 from ..messages import msg
 from ..metadata.extracted import Extracted
 from . import Handler
-from .jpeg import read_jpeg, walk_ciff
+from .jpeg import jpeg_size, walk_ciff
 
 
 def sniff(head: bytes) -> str | None:
@@ -38,9 +38,9 @@ def read(buf: Any, fmt: str = "CRW", ext: str = "") -> Extracted:
     if found.jpeg is not None:
         out.preview_range = found.jpeg
         start, end = found.jpeg
-        sub = read_jpeg(bytes(buf[start:end]), Extracted("JPEG"))
-        if sub.width and sub.height:
-            out.width, out.height = sub.width, sub.height
+        size = jpeg_size(buf, start, end)
+        if size is not None:
+            out.width, out.height = size
     else:
         out.no_image = True  # (the raw sensor data is not decoded)
     return out

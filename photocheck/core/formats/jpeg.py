@@ -19,7 +19,7 @@ from ..messages import Message, msg
 from ..metadata.extracted import OVER_LIMIT, Extracted
 from ..metadata.flir import read_fff
 from ..metadata.tiff import Tiff
-from ..metadata.values import clean_text, decode_user_comment
+from ..metadata.values import MAX_TEXT_BYTES, clean_text, decode_user_comment
 from ..metadata.xmp import MAX_XMP_BYTES
 from ..model import Evidence, Kind
 from . import Handler, Keep, Stripped, StructureError, data_after
@@ -261,8 +261,10 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
             out.read_block("InfiRay", _infiray_sensors, bytes(data[:768]))
         elif block == "FLIR" and len(data) >= 8:
             # an FFF record split over APP1 segments: chunk number, then the count - 1
+            # (a chunk number seen again is not joined again: ExifTool warns of it)
             flir_total = data[7] + 1
-            flir[data[6]] = flir.get(data[6], b"") + bytes(data[8:])
+            if data[6] not in flir:
+                flir[data[6]] = bytes(data[8:])
         elif block == "Ducky":
             out.read_block("Ducky", _ducky, bytes(data[5:]))
         elif block == PHOTOSHOP and head.startswith(b"Photoshop 3.0\x00"):
@@ -286,6 +288,8 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         out.add_photoshop(b"".join(photoshop))
     if flir and len(flir) == flir_total:
         out.read_block("FLIR", read_fff, b"".join(flir[k] for k in sorted(flir)))
+    elif flir:
+        out.problem(msg("flir.incomplete"))
     for source, image in fpxr.images():
         out.add_thumbnail(source, image)
     out.read_block("AFCP", read_afcp, buf, out)
@@ -311,16 +315,20 @@ class _FlashPix:
             return  # (the contents list and reserved segments name nothing)
         index, offset = struct.unpack_from(">HI", data, 7)
         piece = data[13:]
-        if self.kept + len(piece) > MAX_FLASHPIX:
-            return
-        self.kept += len(piece)
         if index == 512 and (self.fuji or data[60:64] == b"\xff\xd8\xff\xdb"):
-            self.fuji += data[60:]
+            if self.kept + len(piece) <= MAX_FLASHPIX:
+                self.kept += len(piece)
+                self.fuji += data[60:]
             return
-        stream = self.streams.setdefault(index, bytearray())
+        stream = self.streams.get(index, bytearray())
+        # what the stream grows by, a gap of missing pieces included, counts against the
+        # limit: a segment of a few bytes may name an offset of gigabytes
+        growth = max(0, offset + len(piece) - len(stream))
+        if self.kept + growth > MAX_FLASHPIX:
+            return
+        self.kept += growth
+        self.streams[index] = stream
         if offset > len(stream):  # a gap: the pieces in between are missing
-            if offset - len(stream) > MAX_FLASHPIX:
-                return
             stream += bytes(offset - len(stream))
         stream[offset:offset + len(piece)] = piece
 
@@ -334,6 +342,27 @@ class _FlashPix:
         if self.fuji:
             out.append(("FlashPix PreviewImage (APP2)", bytes(self.fuji)))
         return out
+
+
+def jpeg_size(buf: Any, start: int, end: int) -> tuple[int, int] | None:
+    """The picture size of the JPEG between `start` and `end` in `buf`, from its frame
+    header, read in place (an embedded JPEG of any size is never copied for it)."""
+    pos = start + 2
+    for _ in range(256):
+        if pos + 4 > end or buf[pos] != 0xFF:
+            return None
+        marker = buf[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        (length,) = struct.unpack_from(">H", buf, pos + 2)
+        if marker in _SOF and pos + 9 <= end:
+            height, width = struct.unpack_from(">HH", buf, pos + 5)
+            return (width, height) if width and height else None
+        if marker == _SOS or length < 2:
+            return None
+        pos += 2 + length
+    return None
 
 
 MAX_AFCP_ENTRIES = 256
@@ -363,12 +392,15 @@ def read_afcp(buf: Any, out: Extracted) -> None:
         if offset + size > n:
             out.problem(msg("afcp.damaged"))
             continue
-        data = bytes(buf[offset:offset + size])
-        if tag == b"IPTC":
-            out.add_iim(data)
+        # each value is checked against the file's budget before it is copied
+        if tag == b"IPTC" and out.affords("iptc", size):
+            out.add_iim(bytes(buf[offset:offset + size]))
         elif tag == b"TEXT":
-            out.add_text(Kind.FREE_TEXT, "AFCP Text", clean_text(data))
-        elif tag in (b"Nail", b"PrVw"):
+            out.add_text(Kind.FREE_TEXT, "AFCP Text",
+                         clean_text(bytes(buf[offset:offset + min(size, MAX_TEXT_BYTES)])))
+        elif tag in (b"Nail", b"PrVw") and out.affords("exif", size):
+            out.spent["exif"] = out.spent.get("exif", 0) + size
+            data = bytes(buf[offset:offset + size])
             jpeg = data.find(b"\xff\xd8\xff", 10)
             if jpeg >= 0:
                 name = "thumbnail" if tag == b"Nail" else "preview"

@@ -59,6 +59,7 @@ def _mrw(buf: Any, out: Extracted) -> None:
     (header_end,) = struct.unpack_from(">I", buf, 4)
     header_end = min(n, 8 + header_end)
     pos = 8
+    seen_ttw = False
     for _ in range(MAX_MRW_BLOCKS):
         if pos + 8 > header_end:
             break
@@ -69,13 +70,18 @@ def _mrw(buf: Any, out: Extracted) -> None:
             out.problems.append(msg("mrw.damaged"))
             return
         if name == b"\x00TTW":
-            out.add_exif_at(bytes(buf[start:end]), 0)
+            seen_ttw = True
+            if out.allow("exif", length):  # (checked before it is copied)
+                out.add_exif_at(bytes(buf[start:end]), 0)
         elif name == b"\x00PRD" and length >= 16:
             # version (8 bytes), sensor height and width, image height and width
             height, width = struct.unpack_from(">HH", buf, start + 12)
             out.width, out.height = width or None, height or None
         pos = end
     else:
+        out.problems.append(msg("mrw.damaged"))
+        return
+    if not seen_ttw:  # every MRW has its EXIF there: without it, something is missing
         out.problems.append(msg("mrw.damaged"))
 
 

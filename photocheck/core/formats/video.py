@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 import struct
+from collections.abc import Iterator
 from typing import Any
 
 from ..messages import Message, msg
@@ -157,8 +158,9 @@ _KEYS: tuple[tuple[str, Kind, str], ...] = (
     ("serialnumber", Kind.DEVICE_SERIAL, "SerialNumber"),
     (".serial", Kind.DEVICE_SERIAL, "SerialNumber"),
 )
-_SONY_XML = re.compile(rb"<Device\b[^>]*?\bserialNo=\"([^\"]{1,64})\"")
-_SONY_LENS = re.compile(rb"<Lens\b[^>]*?\bserialNo=\"([^\"]{1,64})\"")
+# (each attempt bounded: a box of many "<Device" without ">" costs linear time)
+_SONY_XML = re.compile(rb"<Device\b[^>]{0,512}?\bserialNo=\"([^\"]{1,64})\"")
+_SONY_LENS = re.compile(rb"<Lens\b[^>]{0,512}?\bserialNo=\"([^\"]{1,64})\"")
 
 
 class _Video:
@@ -179,6 +181,14 @@ class _Video:
             value = position or value
         self.out.add_evidence([Evidence(kind, source, value)])
 
+    def children(self, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+        """The boxes in a container; a damaged one ends this container only (its
+        siblings further up are still read), and is said."""
+        try:
+            yield from boxes(self.buf, start, end)
+        except BoxError as exc:
+            self.out.problem(msg("video.damaged", reason=exc.message))
+
     def walk(self, start: int, end: int, depth: int = 0) -> None:
         for btype, s, e in boxes(self.buf, start, end):
             if btype == b"moov":
@@ -191,7 +201,7 @@ class _Video:
     def movie(self, start: int, end: int, depth: int) -> None:
         if depth > MAX_DEPTH:
             return
-        for btype, s, e in boxes(self.buf, start, end):
+        for btype, s, e in self.children(start, end):
             if btype == b"mvhd":
                 self.header(s, e)
             elif btype == b"trak":
@@ -227,7 +237,7 @@ class _Video:
             return
         size = None
         video = False
-        for btype, s, e in boxes(self.buf, start, end):
+        for btype, s, e in self.children(start, end):
             if btype == b"tkhd" and e - s >= 84:
                 version = self.buf[s]
                 at = s + (88 if version == 1 else 76)  # after the matrix
@@ -235,7 +245,7 @@ class _Video:
                     w, h = struct.unpack_from(">II", self.buf, at)
                     size = (w >> 16, h >> 16)
             elif btype == b"mdia":
-                for mtype, ms, me in boxes(self.buf, s, e):
+                for mtype, ms, me in self.children(s, e):
                     if mtype == b"hdlr" and me - ms >= 12:
                         video = bytes(self.buf[ms + 8:ms + 12]) == b"vide"
             elif btype == b"udta":
@@ -248,7 +258,7 @@ class _Video:
     def user_data(self, start: int, end: int, depth: int) -> None:
         if depth > MAX_DEPTH:
             return
-        for btype, s, e in boxes(self.buf, start, end):
+        for btype, s, e in self.children(start, end):
             if btype == b"meta":
                 self.meta(s, e, "QuickTime UserData", depth + 1)
             elif btype == b"XMP_":
@@ -264,10 +274,13 @@ class _Video:
         if btype in _HEX:
             return data.hex().upper() if data.strip(b"\x00") else None
         if btype in _3GPP:  # version and flags, a packed language code, the text
-            return _text(data[6:])
+            return _3gpp_text(data[6:])[0]
         if btype.startswith(b"\xa9") and len(data) >= 4:
-            # QuickTime international text: a length and a language, then the text
+            # QuickTime international text: a length and a language, then the text; some
+            # writers count the 4 header bytes in the length (ExifTool allows for it)
             (length,) = struct.unpack_from(">H", data, 0)
+            if length > len(data) - 4 >= length - 4 >= 0:
+                length -= 4
             if 0 < length <= len(data) - 4:
                 return _text(data[4:4 + length])
             if data[4:8] == b"data":  # an iTunes-style item inside user data
@@ -277,11 +290,11 @@ class _Video:
     def loci(self, s: int, e: int) -> None:
         """A 3GPP location: a name, then longitude, latitude and altitude as 16.16."""
         data = bytes(self.buf[s:min(e, s + MAX_VALUE)])
-        nul = data.find(b"\x00", 6)
-        if nul < 0 or nul + 13 > len(data):
+        name, after = _3gpp_text(data[6:])
+        at = 6 + after  # the role (a byte), then longitude, latitude, altitude
+        if after < 0 or at + 9 > len(data):
             return
-        name = _text(data[6:nul])
-        lon, lat = struct.unpack_from(">ii", data, nul + 2)
+        lon, lat = struct.unpack_from(">ii", data, at + 1)
         position = valid_position(lat / 65536, lon / 65536)
         if position is not None:
             self.add(Kind.LOCATION, "QuickTime UserData LocationInformation", position)
@@ -294,7 +307,7 @@ class _Video:
         if end - start >= 8 and bytes(self.buf[start + 4:start + 8]) != b"hdlr":
             start += 4
         keys: list[str] = []
-        for btype, s, e in boxes(self.buf, start, end):
+        for btype, s, e in self.children(start, end):
             if btype == b"keys":
                 keys = self.keys(s, e)
             elif btype == b"ilst":
@@ -319,7 +332,7 @@ class _Video:
         return out
 
     def items(self, start: int, end: int, keys: list[str], label: str) -> None:
-        for btype, s, e in boxes(self.buf, start, end):
+        for btype, s, e in self.children(start, end):
             index = int.from_bytes(btype, "big")
             if keys and 1 <= index <= len(keys):
                 key = keys[index - 1]
@@ -333,7 +346,7 @@ class _Video:
 
     def item_value(self, start: int, end: int) -> str | None:
         """The value of an item's 'data' box: text (UTF-8 or UTF-16) as text."""
-        for btype, s, e in boxes(self.buf, start, end):
+        for btype, s, e in self.children(start, end):
             if btype != b"data" or e - s < 8:
                 continue
             type_code = struct.unpack_from(">I", self.buf, s)[0] & 0xFFFFFF
@@ -346,7 +359,8 @@ class _Video:
         return None
 
     def xmp(self, s: int, e: int) -> None:
-        self.out.add_xmp(bytes(self.buf[s:e]))
+        if self.out.affords("xmp", e - s):  # (before a declared gigabyte is copied)
+            self.out.add_xmp(bytes(self.buf[s:e]))
 
     def sony_xml(self, s: int, e: int) -> None:
         data = bytes(self.buf[s:min(e, s + 1024 * 1024)])
@@ -362,6 +376,19 @@ def _key_kind(key: str) -> tuple[Kind, str] | None:
         if low.endswith(end):
             return kind, name
     return None
+
+
+def _3gpp_text(data: bytes) -> tuple[str | None, int]:
+    """A 3GPP string: UTF-8 ending in a NUL, or UTF-16 (big-endian after its byte order
+    mark) ending in two; the text and where what follows it starts (-1: no end)."""
+    if data.startswith(b"\xfe\xff"):
+        end = next((i for i in range(2, len(data) - 1, 2) if data[i:i + 2] == b"\x00\x00"),
+                   -1)
+        raw = data[2:end] if end >= 0 else data[2:]
+        text = clean_text(raw.decode("utf-16-be", "replace"))
+        return text, (end + 2 if end >= 0 else -1)
+    end = data.find(b"\x00")
+    return _text(data[:end] if end >= 0 else data), (end + 1 if end >= 0 else -1)
 
 
 def _text(data: bytes) -> str | None:

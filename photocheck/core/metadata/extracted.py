@@ -77,6 +77,15 @@ class Extracted:
         self.spent[what] = used
         return True
 
+    def affords(self, what: str, amount: int) -> bool:
+        """Whether `amount` more of `what` still fits the file's budget, without taking
+        it (checked before a block is copied out of the file: a file may declare a
+        gigabyte it does not hold); False says so, once."""
+        if self.spent.get(what, 0) + amount > LIMITS[what]:
+            self.problem(OVER_LIMIT[what])
+            return False
+        return True
+
     def problem(self, message: Message) -> None:
         if message not in self.problems:
             self.problems.append(message)

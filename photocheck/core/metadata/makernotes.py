@@ -123,7 +123,8 @@ PANASONIC: TagTable = {
 # Leica's maker notes (ExifTool's Panasonic.pm): the same tag means other things in each
 # type. The M8's ("LEICA\0\0\0", Leica2) has its serial in 0x0303; the X, T, Q and SL
 # ("LEICA\0" and a type byte, Leica5) the lens type in 0x0303 and the serial in 0x0305;
-# the S and M types after them keep the lens in 0x0303 and no serial in the note.
+# the S and M types after them keep the lens in 0x0303 (the M9's and the S's serials, in
+# sub-directories of their notes, are not read yet).
 LEICA2: TagTable = {0x0303: (Kind.DEVICE_SERIAL, "SerialNumber", _number(7))}
 LEICA5: TagTable = {0x0305: (Kind.DEVICE_SERIAL, "SerialNumber", _number(1)),
                     0x0500: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text)}
@@ -201,10 +202,15 @@ def _fixed_text(at: int, size: int) -> Decoder:
 
 RICOH: TagTable = {
     0x0005: (Kind.DEVICE_SERIAL, "SerialNumber", _ricoh_serial),
-    # SerialInfo (GXR): the body's serial at byte 16, the lens unit's at 48
+}
+# Ricoh's sub-directory (0x2001, after "[Ricoh Camera Info]\0", big-endian): SerialInfo
+# (GXR) holds the body's serial at byte 16, the lens unit's at 48
+RICOH_SUBDIR: TagTable = {
     0x002C: [(Kind.DEVICE_SERIAL, "BodySerialNumber", _fixed_text(16, 16)),
              (Kind.DEVICE_SERIAL, "LensSerialNumber", _fixed_text(48, 16))],
 }
+# sub-directories that start with a header of their own: (header, its length, byte order)
+_SUB_HEADERS = ((b"[Ricoh Camera Info]\x00", 20, ">"),)
 MOTOROLA: TagTable = {
     0x5501: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
 }
@@ -230,6 +236,7 @@ Previews = list[tuple[str, int, int]]
 SUB_IFDS: dict[str, dict[int, TagTable]] = {
     "Olympus": {0x2010: OLYMPUS_EQUIPMENT},
     "Kodak": {0xFC00: KODAK_SUBIFD0},
+    "Ricoh": {0x2001: RICOH_SUBDIR},
 }
 
 
@@ -369,9 +376,16 @@ def _text_note(note: bytes, make: str, source: str) -> list[Evidence] | None:
     return None
 
 
+# Kodak Type8b (PixPro): a TIFF header, then an entry count followed by two extra
+# bytes, which ExifTool patches around; not read here (it would be read misaligned)
+_KODAK_8B = re.compile(rb"^MM\x00\x2a\x00\x00\x00\x08\x00.\x00\x00", re.DOTALL)
+
+
 def _kodak_layout(note: bytes, make: str) -> Layout | None:
     if "kodak" not in make.lower():
         return None
+    if _KODAK_8B.match(note):
+        return Layout("Kodak", GENERIC, 8, "note")
     if note.startswith(_KODAK_TIFF):  # a TIFF header, offsets from the note (Type8c)
         return Layout("Kodak", KODAK, 8, "note")
     if _KODAK_IFD.match(note):  # an IFD right at the start, offsets from the TIFF (Type8a)
@@ -547,6 +561,15 @@ def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: 
 def _open_sub_ifd(tiff: Tiff, e: Entry) -> tuple[Tiff, dict[int, Entry]] | None:
     """The IFD a maker note's entry points to or holds, with the Tiff to read it by."""
     marker = bytes(tiff.buf[e.pos:e.pos + 2])
+    start = (tiff.base + (tiff.offset_value(e) or 0)) if e.type in (4, 13) else e.pos
+    for header, skip, order in _SUB_HEADERS:  # a header, then a big-endian IFD
+        if bytes(tiff.buf[start:start + len(header)]) == header:
+            sub = Tiff(tiff.buf, tiff.base, order)
+            try:
+                entries, _ = sub.read_ifd(start + skip - tiff.base)
+            except TiffError:
+                return None
+            return sub, entries
     if e.type in (4, 13):
         offset = tiff.offset_value(e) or 0
         if not offset:

@@ -86,8 +86,9 @@ class Tiff:
                 raise TiffError("not a BigTIFF header")
             (first,) = struct.unpack(endian + "Q", head[8:16])
             return cls(buf, start, endian, first, big=True)
-        # 42: TIFF; 0x4f52/0x5352: Olympus ORF; 0x55: Panasonic RW2; 0x01bc: JPEG XR
-        if magic not in (42, 0x4F52, 0x5352, 0x55, 0x01BC):
+        # 42: TIFF; 0x4f52/0x5352: Olympus ORF; 0x55: Panasonic RW2; 0x??bc: JPEG XR
+        if magic not in (42, 0x4F52, 0x5352, 0x55) and not (order == b"II"
+                                                           and magic & 0xFF == 0xBC):
             raise TiffError("unknown TIFF magic %#x" % magic)
         (first,) = struct.unpack(endian + "I", head[4:8])
         return cls(buf, start, endian, first)
