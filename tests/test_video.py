@@ -113,18 +113,26 @@ def test_android_video_user_data(tmp_path: Path) -> None:
     assert found["QuickTime Keys AndroidVersion"]["values"] == ["13"]
 
 
+def _3gp(tmp_path: Path, name: bytes, lat: float, lon: float, extra: bytes) -> dict:
+    """A 3GP whose user data holds a 'loci' atom (version, flags, language, the name
+    with its terminator, the role, then longitude, latitude and altitude in 16.16) and
+    `extra`; its findings by source, the position checked."""
+    loci = fx.full_box(b"loci", 0, b"\x15\xc7" + name + b"\x00"
+                       + struct.pack(">iii", round(lon * 65536), round(lat * 65536), 0)
+                       + b"\x00\x00")
+    found = by_source(inspect(tmp_path, fx.video_bytes(b"3gp4", udta=loci + extra),
+                              "clip.3gp"))
+    place = found["QuickTime UserData LocationInformation"]
+    assert (place["lat"], place["lon"]) == pytest.approx((lat, lon), abs=1e-4)
+    return found
+
+
 def test_3gpp_location_author_and_copyright(tmp_path: Path) -> None:
     """3GPP user data: 'loci' (name, then longitude and latitude in 16.16 fixed
     point), 'auth' and 'cprt' (version, flags, language, text)."""
-    loci = fx.full_box(b"loci", 0, b"\x15\xc7" + b"Vondelpark\x00" + b"\x00"
-                       + struct.pack(">iii", round(4.8683 * 65536), round(52.3580 * 65536), 0)
-                       + b"Earth\x00\x00")
     auth = fx.full_box(b"auth", 0, b"\x15\xc7Jan Jansen\x00")
     cprt = fx.full_box(b"cprt", 0, b"\x15\xc7(c) 2024 Jan Jansen\x00")
-    found = by_source(inspect(tmp_path, fx.video_bytes(b"3gp4", udta=loci + auth + cprt),
-                              "clip.3gp"))
-    place = found["QuickTime UserData LocationInformation"]
-    assert (place["lat"], place["lon"]) == pytest.approx((52.3580, 4.8683), abs=1e-4)
+    found = _3gp(tmp_path, b"Vondelpark\x00", 52.3580, 4.8683, auth + cprt)
     assert found["QuickTime UserData LocationName"]["place"] == "Vondelpark"
     assert found["QuickTime UserData Author"]["names"] == ["Jan Jansen"]
     assert found["QuickTime UserData Copyright"]["names"] == ["(c) 2024 Jan Jansen"]
@@ -245,18 +253,12 @@ def test_3gpp_strings_in_utf16_and_quicktime_lengths_that_count_their_header(
     """3GPP strings may be UTF-16 (a byte order mark, then big-endian text ending in
     two NULs: the location's coordinates follow them); some QuickTime writers count the
     4 header bytes in a text's length (ExifTool allows for both)."""
-    name = b"\xfe\xff" + "Thuis".encode("utf-16-be") + b"\x00\x00"
-    loci = fx.full_box(b"loci", 0, b"\x15\xc7" + name + b"\x00"
-                       + struct.pack(">iii", round(4.8952 * 65536), round(52.3702 * 65536), 0)
-                       + b"\x00\x00")
     auth = fx.full_box(b"auth", 0, b"\x15\xc7\xfe\xff" + "Jane Doe".encode("utf-16-be")
                        + b"\x00\x00")
     text = b"Piet Bakker"
     counted = fx.box(b"\xa9ART", struct.pack(">HH", len(text) + 4, 0x15C7) + text)
-    found = by_source(inspect(tmp_path, fx.video_bytes(b"3gp4", udta=loci + auth + counted),
-                              "clip.3gp"))
-    place = found["QuickTime UserData LocationInformation"]
-    assert (place["lat"], place["lon"]) == pytest.approx((52.3702, 4.8952), abs=1e-4)
+    name = b"\xfe\xff" + "Thuis".encode("utf-16-be") + b"\x00\x00"
+    found = _3gp(tmp_path, name, 52.3702, 4.8952, auth + counted)
     assert found["QuickTime UserData LocationName"]["place"] == "Thuis"
     assert found["QuickTime UserData Author"]["names"] == ["Jane Doe"]
     assert found["QuickTime UserData Artist"]["names"] == ["Piet Bakker"]
