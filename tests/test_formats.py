@@ -242,3 +242,21 @@ def test_a_16_bit_grey_tiff_is_shown_and_looked_at_for_faces(tmp_path: Path) -> 
     detector, _ = fakes.boxes_at([])
     report = inspect_file(str(path), (), InspectOptions(), detector)
     assert report.error is None and report.not_checked == []
+
+
+def test_intact_jpeg_reads_the_size_of_whole_jpegs_only() -> None:
+    """Embedded thumbnails of the photo's shape are checked without being decoded: only
+    a JPEG whose structure is whole counts; anything else is decoded to be sure."""
+    import io as _io
+
+    from PIL import Image as _Image
+
+    from photocheck.core.formats.jpeg import intact_jpeg
+
+    whole = fx.jpeg_bytes((160, 120))
+    assert intact_jpeg(whole) == (160, 120)
+    assert intact_jpeg(whole[:len(whole) // 2]) is None  # cut inside the image data
+    assert intact_jpeg(whole[:-2]) is None  # no end marker
+    png = _io.BytesIO()
+    _Image.new("RGB", (4, 4)).save(png, "PNG")
+    assert intact_jpeg(png.getvalue()) is None

@@ -25,6 +25,7 @@ from .findings import (
     preview_finding,
     sort_findings,
 )
+from .formats.jpeg import intact_jpeg
 from .messages import Message, msg
 from .metadata.extracted import Extracted
 from .metadata.sidecars import SidecarError, read_sidecar
@@ -164,6 +165,13 @@ def _previews(extracted: Extracted, pixels: Pixels) -> list[Finding]:
     out = []
     main_size = (extracted.width, extracted.height)
     for thumb in extracted.thumbnails:
+        # the common case, read without decoding: a whole JPEG of the photo's shape,
+        # while the photo's own pixels were not decoded (nothing to compare it with)
+        size = intact_jpeg(thumb.data) if not pixels.decoded else None
+        if (size is not None and main_size[0] and main_size[1]
+                and not _shape_differs(size[0] / size[1], main_size[0] / main_size[1])):
+            out.append(preview_finding(thumb.source, size[0], size[1], True, ""))
+            continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)

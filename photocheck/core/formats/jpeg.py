@@ -344,6 +344,23 @@ class _FlashPix:
         return out
 
 
+def intact_jpeg(data: bytes) -> tuple[int, int] | None:
+    """The picture size of a JPEG whose structure is whole (frame header, image data,
+    end marker, nothing cut short), read without decoding it; None for anything else
+    (another format, or damage: such a one is decoded to be sure)."""
+    problems: list[Message] = []
+    size = None
+    ended = False
+    for seg in walk(data, problems, scans=True):
+        if seg.marker in _SOF and seg.end - seg.body >= 5:
+            height, width = struct.unpack_from(">HH", data, seg.body + 1)
+            size = (width, height) if width and height else None
+        elif seg.marker == _EOI:
+            ended = True
+            break
+    return size if ended and not problems else None
+
+
 def jpeg_size(buf: Any, start: int, end: int) -> tuple[int, int] | None:
     """The picture size of the JPEG between `start` and `end` in `buf`, from its frame
     header, read in place (an embedded JPEG of any size is never copied for it)."""
