@@ -210,7 +210,7 @@ def summary(finding: Finding) -> str:
 
 def summary_code(finding: Finding) -> str:
     """The summary as a code: the kind, with a variant where the wording differs."""
-    v, kind = finding.value, finding.kind.value
+    v, kind = finding.value, finding.kind._value_
     if finding.kind == Kind.LOCATION:
         return f"{kind}.position" if "lat" in v else f"{kind}.place"
     if finding.kind == Kind.FACES:

@@ -84,13 +84,17 @@ class Finding:
         return summary_code(self)
 
     def to_dict(self) -> dict[str, Any]:
+        from .findings import summary, summary_code
+
+        # (_value_, not .value: the enum property is slow, and a scan's JSON holds
+        # tens of thousands of findings)
         return {
-            "kind": self.kind.value,
-            "severity": self.severity.value,
+            "kind": self.kind._value_,
+            "severity": self.severity._value_,
             "source": self.source,
             "value": self.value,
-            "summary": self.summary,
-            "code": self.code,
+            "summary": summary(self),
+            "code": summary_code(self),
         }
 
     @classmethod
