@@ -284,3 +284,13 @@ def test_sony_xml_of_many_unclosed_tags_is_read_in_linear_time(tmp_path: Path) -
     report = inspect(tmp_path, fx.video_bytes(b"XAVC", meta=meta))
     assert report.error is None
     assert report.findings == []
+
+
+def test_macos_resource_forks_are_not_listed_as_photos(tmp_path: Path) -> None:
+    """With hidden files included, "._IMG_1.JPG" (an AppleDouble file macOS writes on
+    other disks) is not a photo photocheck failed to read: it is not listed."""
+    (tmp_path / "IMG_1.JPG").write_bytes(fx.jpeg_bytes())
+    (tmp_path / "._IMG_1.JPG").write_bytes(b"\x00\x05\x16\x07" + b"\x00" * 60)
+    found = sorted(os.path.basename(p.path) for p in discover([str(tmp_path)],
+                                                              include_hidden=True))
+    assert found == ["IMG_1.JPG"]

@@ -77,9 +77,11 @@ def sniff_file(path: str) -> str | None:
 
 
 def is_media_name(name: str) -> bool:
-    """Whether the file's name says it is a photo or a video."""
-    _, dot, ext = os.path.basename(name).rpartition(".")
-    return bool(dot) and ext.lower() in MEDIA_EXTENSIONS
+    """Whether the file's name says it is a photo or a video ("._IMG_1.JPG", the
+    resource fork macOS leaves on other disks, says so without being one)."""
+    base = os.path.basename(name)
+    _, dot, ext = base.rpartition(".")
+    return bool(dot) and ext.lower() in MEDIA_EXTENSIONS and not base.startswith("._")
 
 
 def is_inside(path: str, folder: str) -> bool:
