@@ -340,6 +340,12 @@ def test_leica_maker_notes_by_type(tmp_path: Path) -> None:
         report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote(make, note, builder)),
                             f"l{i}.jpg")
         assert values(report, Kind.DEVICE_SERIAL, "serials") == expected, make
+    # the M9 ("LEICA0", Leica4): the serial in the sub-directory stored in 0x3100
+    sub = fx.build_ifd([fx.text_entry(0x3103, "3945678")], 8 + 2 + 12 + 4)
+    m9 = b"LEICA0\x03\x00" + fx.build_ifd([(0x3100, fx.UNDEFINED, sub, len(sub))], 8)
+    report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote("Leica Camera AG", m9)),
+                        "m9.jpg")
+    assert values(report, Kind.DEVICE_SERIAL, "serials") == ["3945678"]
     # a string in the serial's place is not a serial: the lens type in a later type's note
     s_note = b"LEICA\x00\x02\x00" + fx.build_ifd([fx.text_entry(0x0303, lens)], 8)
     report = scan_bytes(tmp_path, _jpeg_with(fx.exif_with_makernote("Leica Camera AG", s_note)),

@@ -123,12 +123,16 @@ PANASONIC: TagTable = {
 # Leica's maker notes (ExifTool's Panasonic.pm): the same tag means other things in each
 # type. The M8's ("LEICA\0\0\0", Leica2) has its serial in 0x0303; the X, T, Q and SL
 # ("LEICA\0" and a type byte, Leica5) the lens type in 0x0303 and the serial in 0x0305;
-# the S and M types after them keep the lens in 0x0303 (the M9's and the S's serials, in
-# sub-directories of their notes, are not read yet).
+# the S and M types after them keep the lens in 0x0303 (the S's lens serial, in a
+# trailer after the image, is not read).
 LEICA2: TagTable = {0x0303: (Kind.DEVICE_SERIAL, "SerialNumber", _number(7))}
 LEICA5: TagTable = {0x0305: (Kind.DEVICE_SERIAL, "SerialNumber", _number(1)),
                     0x0500: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _text)}
 LEICA_OTHER: TagTable = {}
+# the M9's ("LEICA0", Leica4; offsets from the note): four sub-directories stored in
+# their values; 0x3100's holds the serial (0x3103)
+LEICA4: TagTable = {}
+LEICA_SUBDIR: TagTable = {0x3103: (Kind.DEVICE_SERIAL, "SerialNumber", _text)}
 PENTAX: TagTable = {
     0x0215: (Kind.DEVICE_SERIAL, "InternalSerialNumber", _pentax_internal_serial),
     0x0229: (Kind.DEVICE_SERIAL, "SerialNumber", _text),
@@ -237,6 +241,7 @@ SUB_IFDS: dict[str, dict[int, TagTable]] = {
     "Olympus": {0x2010: OLYMPUS_EQUIPMENT},
     "Kodak": {0xFC00: KODAK_SUBIFD0},
     "Ricoh": {0x2001: RICOH_SUBDIR},
+    "Leica": {tag: LEICA_SUBDIR for tag in (0x3000, 0x3100, 0x3400, 0x3900)},
 }
 
 
@@ -268,6 +273,7 @@ _PREFIX_LAYOUTS: list[tuple[bytes, str | None, Layout]] = [
     (b"LEICA CAMERA AG\x00", None, Layout("Panasonic", PANASONIC, 18, "tiff")),
     # (ExifTool's MakerNoteLeica2, 5, 8 and 7/9; the Digilux's "LEICA\0\0\0" note under
     # the make "LEICA" is a Panasonic one)
+    (b"LEICA0", None, Layout("Leica", LEICA4, 8, "note")),
     (b"LEICA\x00\x00\x00", "Leica Camera AG", Layout("Leica", LEICA2, 8, "tiff")),
     (b"LEICA\x00\x00\x00", None, Layout("Panasonic", PANASONIC, 8, "tiff")),
     *[(b"LEICA\x00" + bytes([t]) + b"\x00", None, Layout("Leica", LEICA5, 8, "note"))
