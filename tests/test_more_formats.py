@@ -387,3 +387,20 @@ def test_sidecars_of_a_file_photocheck_cannot_read_are_still_read(tmp_path: Path
     assert report.error.code == "file.not_supported"
     place = next(f for f in report.findings if f.kind == Kind.LOCATION)
     assert (place.value["lat"], place.value["lon"]) == (52.09, 5.12)
+
+
+def test_photoshop_resources_declared_too_large_are_not_copied(tmp_path: Path) -> None:
+    """A (sparse) Photoshop file whose resources say 80 MB: they are not copied out,
+    the limit is said, and the rest of the file is read."""
+    size = 80 * 1024 * 1024
+    header = b"8BPS" + struct.pack(">H6xHIIHH", 1, 3, 6, 8, 8, 3) + struct.pack(">I", 0)
+    path = tmp_path / "big.psd"
+    with open(path, "wb") as f:
+        f.write(header + struct.pack(">I", size))
+        f.seek(len(header) + 4 + size + 64)
+        f.write(b"\x00")
+    report = inspect_file(str(path), (), InspectOptions(faces=False))
+    assert (report.width, report.height) == (8, 6)
+    partly = [m.arguments["reason"].code for m in report.not_checked
+              if m.code == "metadata.partly"]
+    assert partly == ["limit.exif"]

@@ -41,8 +41,9 @@ def read(buf: Any, fmt: str, ext: str = "") -> Extracted:
     if at + 4 + length > n:
         out.problems.append(msg("psd.truncated"))
         length = n - at - 4
-    if length > 0 and out.affords("exif", length):  # (checked before it is copied)
-        out.spent["exif"] = out.spent.get("exif", 0) + length
+    # checked against the budget before it is copied (the EXIF inside is counted when it
+    # is read)
+    if length > 0 and out.affords("exif", length):
         out.add_photoshop(bytes(buf[at + 4:at + 4 + length]))
     return out
 
