@@ -19,7 +19,13 @@ from ..messages import Message, msg
 from ..metadata.extracted import OVER_LIMIT, Extracted
 from ..metadata.flir import read_fff
 from ..metadata.tiff import Tiff
-from ..metadata.values import MAX_TEXT_BYTES, clean_text, decode_user_comment
+from ..metadata.values import (
+    MAX_TEXT_BYTES,
+    RecordField,
+    clean_text,
+    decode_user_comment,
+    record_texts,
+)
 from ..metadata.xmp import MAX_XMP_BYTES
 from ..model import Evidence, Kind
 from . import Handler, Keep, Stripped, StructureError, data_after
@@ -258,7 +264,8 @@ def read_jpeg(buf: Any, out: Extracted | None = None, label: str = "EXIF") -> Ex
         elif block == "IJPEG":
             infiray = True
         elif marker == 0xE9 and infiray and len(data) >= 768:
-            out.read_block("InfiRay", _infiray_sensors, bytes(data[:768]))
+            out.read_block("InfiRay", record_texts, bytes(data[:768]), "InfiRay",
+                           _INFIRAY_SENSORS)
         elif block == "FLIR" and len(data) >= 8:
             # an FFF record split over APP1 segments: chunk number, then the count - 1
             # (a chunk number seen again is not joined again: ExifTool warns of it)
@@ -424,15 +431,11 @@ def read_afcp(buf: Any, out: Extracted) -> None:
                 out.add_thumbnail(f"AFCP {name}", data[jpeg:])
 
 
-def _infiray_sensors(data: bytes) -> list[Evidence]:
-    """InfiRay's APP9 sensor record (ExifTool's InfiRay Sensor table): the infrared
-    and the visible sensor's serial numbers, 32 characters at 0xc0 and 0x240."""
-    out = []
-    for name, at in (("IRSensorSerialNumber", 0xC0), ("VisibleSensorSerialNumber", 0x240)):
-        serial = clean_text(data[at:at + 32])
-        if serial:
-            out.append(Evidence(Kind.DEVICE_SERIAL, f"InfiRay {name}", serial))
-    return out
+# InfiRay's APP9 sensor record (ExifTool's InfiRay Sensor table): the infrared and
+# the visible sensor's serial numbers, 32 characters at 0xc0 and 0x240
+_INFIRAY_SENSORS: tuple[RecordField, ...] = (
+    (Kind.DEVICE_SERIAL, "IRSensorSerialNumber", 0xC0, 32, None),
+    (Kind.DEVICE_SERIAL, "VisibleSensorSerialNumber", 0x240, 32, None))
 
 
 def _ducky(data: bytes) -> list[Evidence]:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import struct
 
 from ..model import Evidence, Kind
-from .values import clean_text, valid_position
+from .values import RecordField, record_texts, valid_position
 
 MAX_RECORDS = 1024
 CAMERA_INFO, GPS_INFO = 0x20, 0x2B
-# CameraInfo: (name, offset, size) of the serials
-_SERIALS = (("CameraSerialNumber", 0x104, 16), ("LensSerialNumber", 0x1A0, 16),
-            ("FilterSerialNumber", 0x21C, 32))
+# CameraInfo: the serials' places
+_SERIALS: tuple[RecordField, ...] = (
+    (Kind.DEVICE_SERIAL, "CameraSerialNumber", 0x104, 16, None),
+    (Kind.DEVICE_SERIAL, "LensSerialNumber", 0x1A0, 16, None),
+    (Kind.DEVICE_SERIAL, "FilterSerialNumber", 0x21C, 32, None))
 
 
 def read_fff(data: bytes, source: str = "FLIR") -> list[Evidence]:
@@ -39,18 +41,9 @@ def read_fff(data: bytes, source: str = "FLIR") -> list[Evidence]:
             continue
         record = data[start:start + length]
         if kind == CAMERA_INFO:
-            out.extend(_camera_info(record, source))
+            out.extend(record_texts(record, source, _SERIALS))
         else:
             out.extend(_gps_info(record, source))
-    return out
-
-
-def _camera_info(record: bytes, source: str) -> list[Evidence]:
-    out = []
-    for name, at, size in _SERIALS:
-        value = clean_text(record[at:at + size]) if len(record) >= at + size else None
-        if value:
-            out.append(Evidence(Kind.DEVICE_SERIAL, f"{source} {name}", value))
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..model import Evidence, Kind
 from .tiff import TYPE_SIZES, Entry, Tiff, TiffError
-from .values import clean_text
+from .values import RecordField, clean_text, record_texts
 
 # A decoder turns an entry into a text value (or None).
 Decoder = Callable[[Tiff, Entry, str], "str | None"]
@@ -333,24 +333,16 @@ def _choose_layout(note: bytes, make: str) -> Layout | None:
 # Reconyx trail cameras' binary notes (ExifTool's Reconyx tables): the serial and the
 # label the owner gave the camera (often a place, or a name), at fixed byte offsets:
 # (kind, name, offset, size, encoding)
-_RECONYX_HYPERFIRE = ((Kind.DEVICE_SERIAL, "SerialNumber", 42, 30, "utf-16-le"),
-                      (Kind.FREE_TEXT, "UserLabel", 86, 22, "latin-1"))
-_RECONYX_ULTRAFIRE = ((Kind.DEVICE_SERIAL, "SerialNumber", 0x4B, 15, "latin-1"),
-                      (Kind.FREE_TEXT, "UserLabel", 0x5A, 21, "latin-1"))
-_RECONYX_HYPERFIRE2 = ((Kind.DEVICE_SERIAL, "SerialNumber", 0x7E, 30, "utf-16-le"),
-                       (Kind.FREE_TEXT, "UserLabel", 0x68, 22, "latin-1"))
+_RECONYX_HYPERFIRE: tuple[RecordField, ...] = (
+    (Kind.DEVICE_SERIAL, "SerialNumber", 42, 30, "utf-16-le"),
+    (Kind.FREE_TEXT, "UserLabel", 86, 22, "latin-1"))
+_RECONYX_ULTRAFIRE: tuple[RecordField, ...] = (
+    (Kind.DEVICE_SERIAL, "SerialNumber", 0x4B, 15, "latin-1"),
+    (Kind.FREE_TEXT, "UserLabel", 0x5A, 21, "latin-1"))
+_RECONYX_HYPERFIRE2: tuple[RecordField, ...] = (
+    (Kind.DEVICE_SERIAL, "SerialNumber", 0x7E, 30, "utf-16-le"),
+    (Kind.FREE_TEXT, "UserLabel", 0x68, 22, "latin-1"))
 
-
-def _reconyx(note: bytes, source: str,
-             fields: tuple[tuple[Kind, str, int, int, str], ...]) -> list[Evidence]:
-    out = []
-    for kind, name, at, size, encoding in fields:
-        if at + size > len(note):
-            continue
-        value = clean_text(note[at:at + size].decode(encoding, errors="replace"))
-        if value:
-            out.append(Evidence(kind, f"{source} Reconyx {name}", value))
-    return out
 
 
 # HP PhotoSmart notes that are not IFDs (ExifTool's HP Type2, 4 and 6): the serial is
@@ -408,11 +400,11 @@ def read_makernote(parent: Tiff, entry: Entry, make: str, model: str,
     note = parent.raw(entry)
     if note.startswith(b"\x01\xf1") and (note[2:4] in (b"\x02\x00", b"\x03\x00")
                                          or make.upper().startswith("RECONYX")):
-        return _reconyx(note, source, _RECONYX_HYPERFIRE)
+        return record_texts(note, f"{source} Reconyx", _RECONYX_HYPERFIRE)
     if note.startswith(b"RECONYXUF\x00"):
-        return _reconyx(note, source, _RECONYX_ULTRAFIRE)
+        return record_texts(note, f"{source} Reconyx", _RECONYX_ULTRAFIRE)
     if note.startswith(b"RECONYXH2\x00"):
-        return _reconyx(note, source, _RECONYX_HYPERFIRE2)
+        return record_texts(note, f"{source} Reconyx", _RECONYX_HYPERFIRE2)
     text = _text_note(note, make, source)
     if text is not None:
         return text

@@ -12,6 +12,8 @@ import math
 import re
 from collections.abc import Sequence
 
+from ..model import Evidence, Kind
+
 _PLACEHOLDER_TEXT = re.compile(r"^[\s\x00\xff?._-]*$")
 
 # A value longer than this is kept as an excerpt (its start) with its full length: a
@@ -102,6 +104,27 @@ def clean_text(raw: bytes | str | None, stored_length: int | None = None) -> str
     if not text or _PLACEHOLDER_TEXT.match(text):
         return None
     return excerpt(text, stored_length)
+
+
+# a text field of a binary record: what it is, its name, offset, size, and encoding
+# (None: UTF-8, else Windows-1252, as clean_text reads bytes)
+RecordField = tuple[Kind, str, int, int, "str | None"]
+
+
+def record_texts(record: bytes, source: str,
+                 fields: Sequence[RecordField]) -> list[Evidence]:
+    """The text fields at fixed places of a binary record (maker notes and vendor
+    segments that are not IFDs: ExifTool's string[n] at an offset), as evidence named
+    "<source> <field>"; a field past the record's end is not there."""
+    out = []
+    for kind, name, at, size, encoding in fields:
+        if at + size > len(record):
+            continue
+        raw = record[at:at + size]
+        value = clean_text(raw if encoding is None else raw.decode(encoding, "replace"))
+        if value:
+            out.append(Evidence(kind, f"{source} {name}", value))
+    return out
 
 
 def clean_multi_text(raw: bytes) -> list[str]:
