@@ -463,19 +463,27 @@ def read_maker_ifd(tiff: Tiff, offset: int, layout: Layout, model: str, source: 
     out: list[Evidence] = []
     prefix = f"{source} {layout.maker}"
     for tag, e in entries.items():
-        spec = layout.table.get(tag)
-        for kind, name, decode in (spec if isinstance(spec, list) else [spec] if spec else []):
-            try:
-                value = decode(tiff, e, model)
-            except (struct.error, ValueError):
-                value = None
-            if value:
-                out.append(Evidence(kind, f"{prefix} {name}", value))
+        out.extend(_decode(tiff, e, layout.table.get(tag), model, prefix))
         sub_table = SUB_IFDS.get(layout.maker, {}).get(tag)
         if sub_table is not None:
             out.extend(_read_sub_ifd(tiff, e, sub_table, layout, model, prefix))
     if previews is not None and layout.maker in PREVIEWS:
         _find_preview(tiff, entries, layout.maker, prefix, previews)
+    return out
+
+
+def _decode(tiff: Tiff, e: Entry, spec: TagSpec | list[TagSpec] | None, model: str,
+            prefix: str) -> list[Evidence]:
+    """The evidence a table's entry (one value, or a record of several) gives; a value
+    its decoder cannot read gives none."""
+    out = []
+    for kind, name, decode in (spec if isinstance(spec, list) else [spec] if spec else []):
+        try:
+            value = decode(tiff, e, model)
+        except (struct.error, ValueError):
+            value = None
+        if value:
+            out.append(Evidence(kind, f"{prefix} {name}", value))
     return out
 
 
@@ -548,11 +556,7 @@ def _read_sub_ifd(tiff: Tiff, e: Entry, table: TagTable, layout: Layout, model: 
     sub, entries = opened
     out = []
     for tag, entry in entries.items():
-        spec = table.get(tag)
-        for kind, name, decode in (spec if isinstance(spec, list) else [spec] if spec else []):
-            value = decode(sub, entry, model)
-            if value:
-                out.append(Evidence(kind, f"{prefix} {name}", value))
+        out.extend(_decode(sub, entry, table.get(tag), model, prefix))
     return out
 
 
