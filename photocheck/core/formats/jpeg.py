@@ -422,8 +422,7 @@ def read_afcp(buf: Any, out: Extracted) -> None:
         elif tag == b"TEXT":
             out.add_text(Kind.FREE_TEXT, "AFCP Text",
                          clean_text(bytes(buf[offset:offset + min(size, MAX_TEXT_BYTES)])))
-        elif tag in (b"Nail", b"PrVw") and out.affords("exif", size):
-            out.spent["exif"] = out.spent.get("exif", 0) + size
+        elif tag in (b"Nail", b"PrVw") and out.allow("exif", size):
             data = bytes(buf[offset:offset + size])
             jpeg = data.find(b"\xff\xd8\xff", 10)
             if jpeg >= 0:
