@@ -30,7 +30,7 @@ from .messages import Message, msg
 from .metadata.extracted import Extracted
 from .metadata.sidecars import SidecarError, read_sidecar
 from .model import Evidence, FileStamp, Finding, PhotoReport
-from .photo import DecodeError, Opened, PhotoError, Pixels, open_photo
+from .photo import DecodeError, NoDecoderError, Opened, PhotoError, Pixels, open_photo
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +121,6 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
 
     if extracted.image_problems and report.error is None:
         report.not_checked.append(msg("image.damaged", reason=extracted.image_problems[0]))
-    if decode_failed is not None and decode_failed.code in NO_DECODER:
-        decode_failed = None  # an intact file photocheck cannot decode: not damaged
     if extracted.problems:
         rest = extracted.problems
         if not video and (decode_failed is not None or extracted.no_image
@@ -132,10 +130,6 @@ def inspect_opened(report: PhotoReport, photo: Opened, sidecars: Sequence[str],
             rest = rest if decode_failed is not None else rest[1:]
         for problem in rest:
             report.not_checked.append(msg("metadata.partly", reason=problem))
-
-
-# what a decoder says when it is missing, not when the file is damaged
-NO_DECODER = {"decode.no_heif", "decode.no_jxl", "decode.unsupported", "decode.video"}
 
 
 def _faces(report: PhotoReport, pixels: Pixels, detector: FaceDetector,
@@ -151,7 +145,8 @@ def _faces(report: PhotoReport, pixels: Pixels, detector: FaceDetector,
         boxes = detect_faces(pixels.load, full, detector)
     except DecodeError as exc:
         report.not_checked.append(msg("faces.failed", reason=exc.message))
-        return exc.message
+        # a missing decoder says nothing of the file's state; a failed decode does
+        return None if isinstance(exc, NoDecoderError) else exc.message
     report.faces = boxes
     if boxes:
         findings.append(faces_finding(boxes))

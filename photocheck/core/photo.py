@@ -43,6 +43,11 @@ class DecodeError(PhotoError):
     """The pixels cannot be decoded; `message` says why."""
 
 
+class NoDecoderError(DecodeError):
+    """No decoder for the file's format is available here (its handler's
+    prepare_decoder says why): the file itself may well be intact."""
+
+
 class MappedFile(io.RawIOBase):
     """A read-only file over bytes already in memory (the photo's mapping), so that a
     decoder reads them without a copy. Unlike an mmap, it may seek past the end (as
@@ -109,7 +114,7 @@ class Pixels:
         if self.handler.prepare_decoder is not None:
             problem = self.handler.prepare_decoder(self.hint.format)
             if problem is not None:
-                raise DecodeError(problem)
+                raise NoDecoderError(problem)
         self._file = MappedFile(self.buf, self.name)
         return Image.open(cast(IO[bytes], self._file))
 
