@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+from typing import Any
 
 import pytest
 
@@ -20,10 +22,25 @@ def _close(a: str, b: str) -> bool:
     return a == b or a in b or b in a
 
 
+@functools.cache
+def _scan(corpus_dir: str, corpus: str) -> dict[str, PhotoReport]:
+    """The corpus's reports (metadata only) by path within it, scanned once for all the
+    tests that read them."""
+    root = os.path.join(corpus_dir, corpus)
+    return {os.path.relpath(r.path, root).replace(os.sep, "/"): r
+            for r in Scanner(ScanOptions(faces=False)).scan([root])}
+
+
+def _truth(corpus_dir: str, name: str) -> dict[str, Any]:
+    """What ExifTool 12.57 reads in the corpus (../shared/corpus/<name>)."""
+    with open(os.path.join(corpus_dir, name), encoding="utf-8") as f:
+        return json.load(f)  # type: ignore[no-any-return]
+
+
 @pytest.mark.parametrize("corpus", ["exif-samples", "exiv2-samples"])
 def test_every_real_report_round_trips_through_json(corpus_dir: str, corpus: str) -> None:
     # what the cache and the HTML report will store: read back, it is the same report
-    reports = list(Scanner(ScanOptions(faces=False)).scan([os.path.join(corpus_dir, corpus)]))
+    reports = list(_scan(corpus_dir, corpus).values())
     assert len(reports) > 100
     for report in reports:
         data = json.loads(json.dumps(report.to_dict()))
@@ -46,17 +63,12 @@ def _serial_forms(value: str) -> set[str]:
     return forms
 
 
-def _missing_names_and_serials(corpus_dir: str, corpus: str,
+def _missing_names_and_serials(reports: dict[str, PhotoReport], truth: dict[str, Any],
                                check_gps: bool) -> tuple[int, list[tuple[str, ...]]]:
     """What ExifTool reports and photocheck does not: every GPS position (optionally),
     name, named region and serial, except what identifies no one (an empty value, a
     template's word, the camera's model or a program again, control bytes, a serial of
     one repeated character)."""
-    root = os.path.join(corpus_dir, corpus)
-    with open(os.path.join(corpus_dir, f"{corpus}.truth.json"), encoding="utf-8") as f:
-        truth = json.load(f)
-    reports = {os.path.relpath(r.path, root).replace(os.sep, "/"): r
-               for r in Scanner(ScanOptions(faces=False)).scan([root])}
     missing: list[tuple[str, ...]] = []
     checked = 0
     for rel, t in truth.items():
@@ -96,7 +108,9 @@ def _missing_names_and_serials(corpus_dir: str, corpus: str,
 
 
 def test_every_gps_name_and_serial_exiftool_reports_is_found(corpus_dir: str) -> None:
-    checked, missing = _missing_names_and_serials(corpus_dir, "exif-samples", check_gps=True)
+    checked, missing = _missing_names_and_serials(
+        _scan(corpus_dir, "exif-samples"), _truth(corpus_dir, "exif-samples.truth.json"),
+        check_gps=True)
     assert checked >= 55
     assert missing == []
 
@@ -106,8 +120,9 @@ def test_every_name_region_and_serial_exiftool_reads_in_exiv2_samples_is_found(
     """The second corpus: 112 names and named regions and 22 serials (Canon, Nikon,
     Pentax, Sony's enciphered record, Fujifilm...), placeholders and binary junk
     excepted, and no placeholder reported."""
-    checked, missing = _missing_names_and_serials(corpus_dir, "exiv2-samples",
-                                                  check_gps=False)
+    checked, missing = _missing_names_and_serials(
+        _scan(corpus_dir, "exiv2-samples"), _truth(corpus_dir, "exiv2-samples.truth.json"),
+        check_gps=False)
     assert checked >= 130
     assert missing == []
 
@@ -177,11 +192,8 @@ def test_every_gps_position_exiftool_reads_in_exiv2_samples_is_found(corpus_dir:
     """The second corpus (many makers, HEIC/AVIF/CR3/DNG/JXL/PSD, odd structures): every
     non-zero GPS position ExifTool reads is found (among them a Canon file whose GPS
     pointer is a signed long)."""
-    root = os.path.join(corpus_dir, "exiv2-samples")
-    with open(os.path.join(corpus_dir, "exiv2-samples.truth.json"), encoding="utf-8") as f:
-        truth = json.load(f)
-    reports = {os.path.relpath(r.path, root).replace(os.sep, "/"): r
-               for r in Scanner(ScanOptions(faces=False)).scan([root])}
+    truth = _truth(corpus_dir, "exiv2-samples.truth.json")
+    reports = _scan(corpus_dir, "exiv2-samples")
     positions = {rel: (t["lat"], t["lon"]) for rel, t in truth.items()
                  if t.get("has_gps") and not t.get("gps_zero")}
     assert len(positions) >= 9
