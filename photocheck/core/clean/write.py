@@ -109,6 +109,7 @@ def _link_free_name(tmp: str, path: str) -> str | None:
         except FileExistsError:
             continue
         except (OSError, NotImplementedError):
+            # no hard links here (FAT, some platforms): the caller reserves a name instead
             return None
         return candidate
     raise CleanError(msg("clean.no_name"))

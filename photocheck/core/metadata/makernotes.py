@@ -349,7 +349,8 @@ _RECONYX_HYPERFIRE2: tuple[RecordField, ...] = (
 # text after "SERIAL NUMBER:" (at 0x58 or 0x5c, or anywhere in Type2)
 _HP_SERIAL = re.compile(rb"serial number:\s*([\x20-\x7e]{1,64})", re.IGNORECASE)
 MAX_TEXT_NOTE = 256 * 1024  # bytes of a text-scanned note searched
-# Kodak notes that start with the serial (ExifTool's Kodak Type7: "KXXXX########")
+# Kodak notes that start with the serial (ExifTool's Kodak Type7: "K" or "C", letters
+# and digits, then digits, as "KJCZDJ71A1234")
 _KODAK_SERIAL = re.compile(rb"^[CK][A-Z\d]{3} ?[A-Z\d]{1,2}\d{2}[A-Z\d]\d{4}[ \x00]")
 # Kodak IFD notes: a plausible entry count and first entry (ExifTool's Kodak Type8a)
 _KODAK_IFD = re.compile(rb"^(?:\x00[\x02-\x7f]..\x00[\x01-\x0c]\x00\x00|"
