@@ -26,6 +26,7 @@ machine may be shared, so the references run in the same process, right before.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ sys.path.insert(0, str(HERE))
 
 import library  # noqa: E402
 
+import photocheck  # noqa: E402
 from photocheck.core.engine.scan import Scanner, ScanOptions  # noqa: E402
 from photocheck.core.model import PhotoReport  # noqa: E402
 
@@ -135,6 +137,9 @@ def copied(folders: list[Path], copies: int) -> list[Path]:
 def real_folders(folders: list[Path], repeat: int) -> int:
     """Metadata-only speed on real folders, next to ExifTool in the same run."""
     names = [str(f) for f in folders]
+    # as installed: pip compiles a package's bytecode when it installs it; a checkout run
+    # with PYTHONDONTWRITEBYTECODE would compile every module again in every process
+    compileall.compile_dir(str(Path(photocheck.__file__).parent), quiet=1)
     _, reports = run_scan(folders, False, 1)  # (also warms the page cache for all)
     n = len(reports)
     print(f"real folders: {', '.join(names)}: {n} files, best of {repeat}, "

@@ -219,3 +219,35 @@ def test_scan_ends_with_what_a_stranger_learns(
     doc = json.loads(capsys.readouterr().out)
     (place,) = doc["overview"]["places"]
     assert place["photos"] == 3 and place["name"]["city"] == "Utrecht"
+
+
+def test_the_scan_command_pauses_garbage_collection_only_while_it_gathers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Cyclic collection is off while reports arrive (each full collection walked all of
+    them again) and as it was afterwards, also when the scan could not run."""
+    import gc
+
+    from photocheck import cli
+
+    _photo(tmp_path)
+    during: list[bool] = []
+    real = cli._gather
+
+    def watched(*args: object, **kwargs: object) -> object:
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "_gather", watched)
+    assert gc.isenabled()
+    assert main(["scan", "--json", "--no-faces", "--jobs", "1", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["photos"] == 1
+    assert main(["scan", "--json", "--no-faces", str(tmp_path / "missing")]) != 0
+    assert during == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that had it off finds it off
+        main(["scan", "--json", "--no-faces", "--jobs", "1", str(tmp_path)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -77,6 +77,40 @@ def test_files_held_behind_a_crash_or_a_hang_are_checked_again(tmp_path: Path) -
     assert ScanOptions(faces=True).pool().prefetch == 1
 
 
+def test_a_crash_or_hang_inside_a_batch_is_blamed_on_its_own_file(tmp_path: Path) -> None:
+    """Files sent to a worker in batches: the file it was working on when it crashed or
+    hung is the one reported, whatever its place in the batch; those done before it in
+    the batch, and those after, are checked again by a fresh worker."""
+    from photocheck.core.discover import discover
+    from photocheck.core.engine.pool import Pool, PoolOptions
+    from photocheck.core.engine.scan import InspectJob
+
+    _library(tmp_path, 3)  # p0.jpg p1.jpg p2.jpg
+    _png(tmp_path / "p0_crash.png", fakes.CRASH_COLOUR)
+    _png(tmp_path / "p1_hang.png", fakes.HANG_COLOUR)
+    photos = sorted(discover([str(tmp_path)]), key=lambda p: p.path)
+    names = [Path(p.path).name for p in photos]
+    assert names == ["p0.jpg", "p0_crash.png", "p1.jpg", "p1_hang.png", "p2.jpg"]
+    # one worker, batches of up to 4: the first batch holds p0.jpg then the crash, the
+    # next the hang in second place
+    pool = Pool(InspectJob(True, "tests.fakes:misbehaving"),
+                PoolOptions(jobs=1, timeout=3, prefetch=2, batch=4))
+    seen: list[Progress] = []
+    try:
+        reports = {Path(r.path).name: r for r in pool.run(photos, seen.append)}
+    finally:
+        pool.close()
+    assert sorted(reports) == sorted(names)
+    assert reports["p0_crash.png"].error == msg("file.crashed", code=3)
+    assert reports["p1_hang.png"].error == msg("file.timeout", seconds="3")
+    for name in ("p0.jpg", "p1.jpg", "p2.jpg"):
+        assert reports[name].state == PhotoState.FLAGGED, name
+    assert [p.done for p in seen if p.phase == "scanning"][-1] == 5
+    # metadata-only scans send files in batches, scans with faces one at a time
+    assert ScanOptions(faces=False).pool(16).batch == 16
+    assert ScanOptions(faces=True).pool(16).batch == 1
+
+
 def test_results_stream_and_progress_counts(tmp_path: Path) -> None:
     _library(tmp_path, 5)
     seen: list[Progress] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -27,12 +28,14 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..messages import Message, MessageError, msg
 
-# Tasks handed to a worker at a time. One: a worker gets its next file only when it is
-# free, so a slow file never holds another behind it while a worker is idle (photos
-# with faces take tens of milliseconds each). A metadata-only scan takes about a
-# millisecond a file, as long as the round trip to the parent: there the worker holds a
-# second file, so that it never waits for the parent (PoolOptions.prefetch).
+# Messages of work handed to a worker at a time, and files in one message. One and one:
+# a worker gets its next file only when it is free, so a slow file never holds another
+# behind it while a worker is idle (photos with faces take tens of milliseconds each).
+# A metadata-only scan takes under a millisecond a file, less than a round trip to the
+# parent costs the two processes: there files go in batches, and a worker holds a
+# second batch so that it never waits for the parent (PoolOptions.prefetch, .batch).
 PREFETCH = 1
+BATCH = 1
 # The most memory one worker may use (Linux: its data segment, RLIMIT_DATA; elsewhere
 # not enforced by the system, only by the readers' own limits). Past it, reading the
 # file fails with MemoryError and the file is reported "too large to read safely".
@@ -72,7 +75,8 @@ class PoolOptions:
     in_process: bool = False  # no worker processes (tests with fakes; no crash isolation)
     low_priority: bool = False  # workers at a lower CPU priority (a window stays responsive)
     memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
-    prefetch: int = PREFETCH  # files a worker holds at a time
+    prefetch: int = PREFETCH  # messages of work a worker holds at a time
+    batch: int = BATCH  # files in one message (fewer near the end, to share out the last)
 
     def worker_count(self) -> int:
         if self.jobs > 0:
@@ -170,25 +174,35 @@ def _run_one(job: Job[Any, Any], item: Any) -> Any:
         return job.failure(item, msg("internal", reason=type(exc).__name__))
 
 
-def _worker_main(conn: Connection, job: Job[Any, Any], options: PoolOptions) -> None:
+def _worker_main(conn: Connection, job: Job[Any, Any], options: PoolOptions,
+                 current: Any) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
     quiet_worker()
     if options.low_priority and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(5)
     problem = job.start()
+    # what start-up made stays for the worker's life: collections need not walk it again
+    gc.freeze()
     limit_memory(options.memory_limit)  # after start-up: the cap is for what a file costs
     conn.send(("ready", problem))
-    for index, item in tasks(conn):
-        conn.send((index, _run_one(job, item)))
+    for batch in tasks(conn):
+        results = []
+        for index, item in batch:
+            current.value = index  # the parent reads it when this worker dies or hangs
+            results.append((index, _run_one(job, item)))
+        conn.send(("done", results))
 
 
 @dataclass
 class _Worker:
     process: Any
     conn: Connection
+    current: Any  # shared with the worker: the index of the file it is working on
     outstanding: collections.deque[tuple[int, Any]] = field(default_factory=collections.deque)
-    busy_since: float = 0.0
+    batches: int = 0  # messages of work sent and not yet answered
+    busy_since: float = 0.0  # when the file it is working on was seen to start
+    seen: int = -1  # that file's index
     ready: bool = False
 
 
@@ -248,11 +262,13 @@ class Pool(Generic[ItemT, ResultT]):
 
     def _start_worker(self, ctx: Any) -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
-        process = ctx.Process(target=_worker_main, args=(child, self.job, self.options),
+        current = ctx.RawValue("q", -1)
+        process = ctx.Process(target=_worker_main,
+                              args=(child, self.job, self.options, current),
                               daemon=True, name="photocheck-worker")
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, current)
 
     def _run_with_workers(self, items: Sequence[ItemT], progress: ProgressCallback | None,
                           cancel: CancelToken) -> Iterator[ResultT]:
@@ -274,7 +290,9 @@ class Pool(Generic[ItemT, ResultT]):
                     return
                 now = time.monotonic()
                 for w in workers:
-                    self._feed(w, pending, now)
+                    self._feed(w, pending, now, count)
+                    if w.outstanding and w.current.value != w.seen:
+                        w.seen, w.busy_since = w.current.value, now  # the next file began
                 deadline = min((w.busy_since + timeout for w in workers if w.outstanding),
                                default=now + 0.1)
                 waits = [w.conn for w in workers] + [w.process.sentinel for w in workers]
@@ -287,14 +305,13 @@ class Pool(Generic[ItemT, ResultT]):
                         except (EOFError, OSError):
                             crashed = True
                         else:
-                            result = self._handle(w, message)
-                            # the next file goes out before this result is handed on:
+                            results = self._handle(w, message)
+                            # the next files go out before these results are handed on:
                             # the worker never waits while the front end prints
-                            self._feed(w, pending, time.monotonic())
-                            if result is not None:
-                                current = w.outstanding[0][1].path if w.outstanding else None
-                                yield self._finish(result[1], current or result[0],
-                                                   progress, total)
+                            self._feed(w, pending, time.monotonic(), count)
+                            current = w.outstanding[0][1].path if w.outstanding else None
+                            for path, result in results:
+                                yield self._finish(result, current or path, progress, total)
                             continue
                     if crashed or (w.process.sentinel in ready and not w.process.is_alive()):
                         yield from self._replace(i, workers, ctx, pending, progress, total,
@@ -314,31 +331,38 @@ class Pool(Generic[ItemT, ResultT]):
             self._stop(workers)
 
     def _feed(self, w: _Worker, pending: collections.deque[tuple[int, ItemT]],
-              now: float) -> None:
-        """Hand a ready worker files until it holds `prefetch` of them."""
+              now: float, workers: int) -> None:
+        """Hand a ready worker batches of files until it holds `prefetch` of them; the
+        batches get smaller near the end, so that the workers finish together."""
         if not w.ready:
             return
-        while pending and len(w.outstanding) < self.options.prefetch:
-            index, item = pending.popleft()
+        while pending and w.batches < self.options.prefetch:
+            size = max(1, min(self.options.batch, len(pending) // (2 * workers)))
+            batch = [pending.popleft() for _ in range(min(size, len(pending)))]
             if not w.outstanding:
                 w.busy_since = now
-            w.outstanding.append((index, item))
+            w.outstanding.extend(batch)
+            w.batches += 1
             try:
-                w.conn.send((index, item))
+                w.conn.send(batch)
             except (OSError, ValueError):
                 return  # the worker died; the run loop notices
 
-    def _handle(self, w: _Worker, message: Any) -> tuple[str, ResultT] | None:
+    def _handle(self, w: _Worker, message: Any) -> list[tuple[str, ResultT]]:
+        """The results in a message from a worker, each with its file's path."""
         if message[0] == "ready":
             w.ready = True
             self.problem = message[1]
-            return None
-        index, result = message
-        path = ""
-        if w.outstanding and w.outstanding[0][0] == index:
-            path = w.outstanding.popleft()[1].path
+            return []
+        w.batches -= 1
+        results = []
+        for index, result in message[1]:
+            path = ""
+            if w.outstanding and w.outstanding[0][0] == index:
+                path = w.outstanding.popleft()[1].path
+            results.append((path, result))
         w.busy_since = time.monotonic()
-        return path, result
+        return results
 
     def _finish(self, result: ResultT, current: str, progress: ProgressCallback | None,
                 total: int) -> ResultT:
@@ -357,7 +381,13 @@ class Pool(Generic[ItemT, ResultT]):
         self._kill(w)
         self.job.after_crash(w.process.pid)
         if w.outstanding:
-            _index, item = w.outstanding.popleft()
+            # the file it was working on; those before it in its batch were done but
+            # not yet sent, and are checked again with the others it held
+            held = list(w.outstanding)
+            at = next((k for k, (index, _) in enumerate(held)
+                       if index == w.current.value), 0)
+            _index, item = held.pop(at)
+            w.outstanding = collections.deque(held)
             if why == "timeout":
                 message = msg("file.timeout", seconds=f"{self.options.timeout:g}")
             else:
