@@ -10,6 +10,7 @@ came from a file or the system, shown as it is).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -210,9 +211,14 @@ def fast_pickle(cls: type[_T]) -> type[_T]:
     for such classes looks the fields up again for every object; a scan sends tens of
     thousands of them (findings, messages) from its workers to the window."""
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values = operator.attrgetter(*names)  # (in C: a tuple of them, when more than one)
 
-    def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
-        return cls, tuple(getattr(self, name) for name in names)
+    if len(names) == 1:
+        def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
+            return cls, (values(self),)
+    else:
+        def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
+            return cls, values(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
     return cls
