@@ -107,20 +107,28 @@ def _insert_app1(jpeg: bytes, payload: bytes) -> bytes:
     return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
 
 
-def _small(path: Path, rng: random.Random, i: int, bases: list[np.ndarray]) -> None:
-    base = bases[i % len(bases)]
-    h, w = base.shape[:2]
-    x, y = rng.randint(0, max(0, w - 400)), rng.randint(0, max(0, h - 300))
-    im = Image.fromarray(base[y:y + 300, x:x + 400]).resize((1024, 768), Image.Resampling.BILINEAR)
+def _crop(base: np.ndarray, rng: random.Random, w: int, h: int) -> Image.Image:
+    height, width = base.shape[:2]
+    x, y = rng.randint(0, max(0, width - w)), rng.randint(0, max(0, height - h))
+    return Image.fromarray(base[y:y + h, x:x + w])
+
+
+def _photo_bytes(im: Image.Image, rng: random.Random, i: int, quality: int) -> bytes:
+    """`im` as a phone JPEG: EXIF (with GPS on most, serials and names on some), a
+    thumbnail, and XMP naming its creator on every seventh."""
     buf = io.BytesIO()
     im.resize((160, 120)).save(buf, "JPEG", quality=70)
     thumb = buf.getvalue()
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=85, exif=_exif(rng, i, thumb))
+    im.save(buf, "JPEG", quality=quality, exif=_exif(rng, i, thumb))
     data = buf.getvalue()
-    if i % 7 == 0:
-        data = _insert_app1(data, _xmp("Pieter Bakker"))
-    path.write_bytes(data)
+    return _insert_app1(data, _xmp("Pieter Bakker")) if i % 7 == 0 else data
+
+
+def _small(path: Path, rng: random.Random, i: int, bases: list[np.ndarray]) -> None:
+    im = _crop(bases[i % len(bases)], rng, 400, 300).resize((1024, 768),
+                                                           Image.Resampling.BILINEAR)
+    path.write_bytes(_photo_bytes(im, rng, i, 85))
 
 
 def _large(path: Path, rng: random.Random, i: int, bases: list[np.ndarray],
@@ -190,3 +198,39 @@ def build(root: Path, small: int = 3000, large: int = 100, log=print) -> Library
     truth = json.loads(truth_path.read_text())
     return Library(root, sorted((root / "small").glob("*.jpg")),
                    sorted((root / "faces").glob("*.jpg")), truth)
+
+
+MANY_RECIPE = 1  # bump when build_many's photos change
+
+
+def _many(args: tuple[Path, int, int]) -> None:
+    """Photos `first`..`last` of build_many (one process's share)."""
+    folder, first, last = args
+    rng = random.Random(first)
+    bases = _backgrounds()
+    for i in range(first, last):
+        im = _crop(bases[i % len(bases)], rng, 320, 240)
+        sub = folder / f"{2015 + i % 10}" / f"{(i // 10) % 100:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"IMG_{i:06d}.jpg").write_bytes(_photo_bytes(im, rng, i, 80))
+
+
+def build_many(root: Path, n: int, log=print) -> list[Path]:
+    """A library of `n` small photos (320x240, carrying what `small/` carries: EXIF,
+    GPS on most, serials and artists on some, a thumbnail, XMP on some) in ten years of
+    a hundred folders each, as a phone's photos end up: built once, with both cores."""
+    from multiprocessing import get_context
+
+    stamp = root / "recipe.json"
+    recipe = {"recipe": MANY_RECIPE, "n": n}
+    if not (stamp.exists() and json.loads(stamp.read_text()) == recipe):
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        log(f"building {n} photos in {root} ...")
+        step = 500
+        with get_context("spawn").Pool(2) as pool:
+            pool.map(_many, [(root / "photos", k, min(n, k + step)) for k in range(0, n, step)])
+        stamp.write_text(json.dumps(recipe))
+    return sorted((root / "photos").rglob("*.jpg"))

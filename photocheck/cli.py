@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("give up on a file after this long (default: 60)"))
     scan.add_argument("--all", action="store_true",
                       help=_("list clean photos too, not only those with findings"))
+    scan.add_argument("--no-cache", action="store_true",
+                      help=_("read every photo again, and keep nothing of this scan for the "
+                             "next one (by default the results are kept in photocheck's "
+                             "private cache, and unchanged photos are not read again)"))
     clean = sub.add_parser("clean", help=_("write safe copies of photos"),
                            description=_("Write a copy of each photo without identifying "
                                          "metadata (and with faces blurred, if asked) into "
@@ -199,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--no-faces", action="store_true", help=_("do not look for faces"))
     report.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
                         help=_("worker processes (default: one per core)"))
+    report.add_argument("--no-cache", action="store_true",
+                        help=_("read every photo again, and keep nothing of this scan"))
+    sub.add_parser("forget", help=_("delete everything photocheck stored"),
+                   description=_("Delete everything photocheck stored on this computer: "
+                                 "its settings, the results it kept of earlier scans, and "
+                                 "temporary files left by runs that were stopped. Your "
+                                 "photos and safe copies are not touched."))
     return parser
 
 
@@ -221,7 +232,7 @@ _positive_int = _positive(int, _("a whole number"))
 _positive_float = _positive(float, _("a number of seconds"))
 
 
-COMMANDS = ("scan", "clean", "guide", "letter", "report")
+COMMANDS = ("scan", "clean", "guide", "letter", "report", "forget")
 
 
 def mistyped_command(word: str) -> bool:
@@ -257,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_letter(args)
         if args.command == "report":
             return run_report(args)
+        if args.command == "forget":
+            return run_forget()
         return run_scan(args)
     except KeyboardInterrupt:
         # before or after the scan itself (which reports what it did): no traceback
@@ -423,7 +436,8 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
              err: TextIO | None = None) -> int:
     out, err = _streams(out, err)
     options = ScanOptions(faces=not args.no_faces, jobs=args.jobs,
-                          include_hidden=args.include_hidden, timeout=args.timeout)
+                          include_hidden=args.include_hidden, timeout=args.timeout,
+                          cache=not args.no_cache)
     scanner = Scanner(options)
     cancel = CancelToken()
     bar = _ProgressBar(err) if err.isatty() and not args.json else None
@@ -433,24 +447,25 @@ def run_scan(args: argparse.Namespace, out: TextIO | None = None,
     with _fewer_collections():
         gathered = _gather(scanner, args.paths, bar, cancel, err,
                            (lambda r: photos.append(photo_json(r))) if args.json else None)
-    if gathered is None:
-        return EXIT_FAILED
-    reports, interrupted = gathered
-    elapsed = time.monotonic() - started
-    partial = interrupted or scanner.cancelled
-    if args.json:
-        write_json(json_document(reports, scanner, partial, options, photos), out)
-    else:
-        print_human(reports, scanner, partial, options, elapsed, args.all, out)
+        if gathered is None:
+            return EXIT_FAILED
+        reports, interrupted = gathered
+        elapsed = time.monotonic() - started
+        partial = interrupted or scanner.cancelled
+        if args.json:
+            write_json(json_document(reports, scanner, partial, options, photos), out)
+        else:
+            print_human(reports, scanner, partial, options, elapsed, args.all, out)
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
 @contextlib.contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """No cyclic garbage collection while a command gathers reports: they are many small
-    objects that all stay, and each full collection walked through all of them again
-    (a sixth of the parent's time on a metadata-only scan); reports hold no cycles, and
-    what was set is restored after."""
+    """No cyclic garbage collection while a command gathers reports and writes them out:
+    they are many small objects that all stay, and each full collection walked through
+    all of them again (a sixth of the parent's time on a metadata-only scan, more when
+    the reports come from the cache); reports hold no cycles, and what was set is
+    restored after."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -515,7 +530,7 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None,
         err.write(_("photocheck: the report cannot be written in {folder}: it is not a "
                     "folder you can write in").format(folder=printable(folder)) + "\n")
         return EXIT_FAILED
-    options = ScanOptions(faces=not args.no_faces, jobs=args.jobs)
+    options = ScanOptions(faces=not args.no_faces, jobs=args.jobs, cache=not args.no_cache)
     scanner = Scanner(options)
     cancel = CancelToken()
     bar = _ProgressBar(err) if err.isatty() else None
@@ -583,6 +598,26 @@ def _safe_stream(stream: TextIO) -> None:
 
 
 # -- JSON -----------------------------------------------------------------------------------
+
+
+def run_forget(out: TextIO | None = None) -> int:
+    """`photocheck forget`: delete everything photocheck stored, and say what went."""
+    from .core.forget import forget_everything, size_text
+
+    out = out or sys.stdout
+    done = forget_everything()
+    if done.removed:
+        out.write(ngettext("Deleted {n} file or folder of photocheck's ({size}):",
+                           "Deleted {n} files and folders of photocheck's ({size}):",
+                           len(done.removed)).format(n=len(done.removed),
+                                                     size=size_text(done.freed)) + "\n")
+        for path in done.removed:
+            out.write("  " + printable(path) + "\n")
+    else:
+        out.write(_("photocheck had nothing stored on this computer.") + "\n")
+    for path in done.failed:
+        out.write(_("Could not delete {path}").format(path=printable(path)) + "\n")
+    return EXIT_FAILED if done.failed else EXIT_OK
 
 
 def run_guide(args: argparse.Namespace) -> int:
@@ -664,6 +699,12 @@ def json_document(reports: Sequence[PhotoReport], scanner: Scanner, partial: boo
         "summary": summary,
         "overview": _overview_json(analyse(reports).to_dict()),
         "problems": _json_problems(scanner.problems),
+        "cache": {
+            "used": options.cache,
+            "kept_results_used": scanner.from_cache,  # photos not read again
+            "notes": [{"message": m.text(), "code": m.to_dict()}
+                      for m in scanner.cache_problems],
+        },
     }
 
 
@@ -733,6 +774,15 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
     n = counts["photos"]
     w("\n" + ngettext("Checked {n} photo in {s:.1f} s.", "Checked {n} photos in {s:.1f} s.",
                       n).format(n=n, s=elapsed) + "\n")
+    if scanner.from_cache:
+        w("  " + ngettext("{n} of them is unchanged since an earlier scan: its results were "
+                          "kept, the file was not read again (--no-cache reads everything)",
+                          "{n} of them are unchanged since an earlier scan: their results "
+                          "were kept, the files were not read again (--no-cache reads "
+                          "everything)", scanner.from_cache).format(n=scanner.from_cache)
+          + "\n")
+    for note in scanner.cache_problems:
+        w("  " + _("Note: {message}").format(message=printable(note)) + "\n")
     videos = sum(1 for r in reports if r.is_video)
     if videos:
         w("  " + ngettext("{n} of them is a video: what its file says was read, its frames "

@@ -24,3 +24,12 @@ def private_config(tmp_path_factory: pytest.TempPathFactory,
     path = str(tmp_path_factory.mktemp("config"))
     monkeypatch.setenv("PHOTOCHECK_CONFIG_DIR", path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> str:
+    """Tests never read or write the real user's report cache."""
+    path = str(tmp_path_factory.mktemp("cache") / "photocheck")
+    monkeypatch.setenv("PHOTOCHECK_CACHE_DIR", path)
+    return path

@@ -153,3 +153,26 @@ class _Rendezvous(_Fake):
 
 def rendezvous() -> tuple[_Rendezvous, None]:
     return _Rendezvous(), None
+
+
+class Item:
+    """A file for a pool run that reads nothing."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+class CountingJob:
+    """A pool job that only names what it was given."""
+
+    def start(self) -> Message | None:
+        return None
+
+    def run(self, item: Item) -> str:
+        return f"ran {item.path}"
+
+    def failure(self, item: Item, message: Message) -> str:
+        return f"failed {item.path}"
+
+    def after_crash(self, pid: int) -> None:
+        pass

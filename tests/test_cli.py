@@ -122,8 +122,8 @@ def test_a_mistyped_command_is_not_taken_for_a_folder(
     monkeypatch.chdir(tmp_path)
     assert main(["scna", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        "photocheck: unknown command 'scna' (commands: scan, clean, guide, letter, report; "
-        "or give folders to open the app)\n")
+        "photocheck: unknown command 'scna' (commands: scan, clean, guide, letter, report, "
+        "forget; or give folders to open the app)\n")
     assert main(["Clean"]) == 2
     assert opened == []
     # an existing folder with a plain name, and anything that looks like a path, open

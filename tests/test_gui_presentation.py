@@ -479,7 +479,7 @@ def test_presentation_with_folders_remembers_none_of_them(
 def test_sessions_killed_before_they_cleaned_up_are_swept(tmp_path: Path) -> None:
     """A session whose process is gone (killed, logged out) leaves its folder: the next
     run removes it, and leaves a living process's folder alone."""
-    from photocheck.gui.session import sweep_stale
+    from photocheck.core.forget import sweep_stale
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)

@@ -42,9 +42,23 @@ class PhotoFile:
     path: str
     format: str
     sidecars: tuple[str, ...] = ()
+    stamp: str = ""  # the file as found (file_stamp): a kept report is for this stamp
 
 
 ProblemCallback = Callable[[str, Message], None]
+# (path, stamp) -> the format of that file when it had that stamp, if photocheck kept it:
+# the file is not read to tell its format (the report cache, core/cache.py)
+Known = Callable[[str, str], "str | None"]
+
+_POSIX = os.name == "posix"
+
+
+def file_stamp(st: os.stat_result) -> str:
+    """What the system says of a file that changes whenever its content may have: size,
+    modification time, inode (file id) and, on POSIX, the change time, which every
+    write and rename sets and no program can set back (Windows has none in its stat)."""
+    ctime = st.st_ctime_ns if _POSIX else 0
+    return f"{st.st_size}:{st.st_mtime_ns}:{ctime}:{st.st_ino}"
 
 
 # Only Windows (attributes) and macOS/BSD (flags) mark files hidden outside their name.
@@ -110,9 +124,12 @@ def _first_time(seen: set[_FileKey], st: os.stat_result) -> bool:
 
 def discover(roots: Iterable[str], include_hidden: bool = False,
              on_problem: ProblemCallback | None = None,
-             should_stop: Callable[[], bool] | None = None) -> Iterator[PhotoFile]:
+             should_stop: Callable[[], bool] | None = None,
+             known: Known | None = None) -> Iterator[PhotoFile]:
     """Yield every photo under `roots` (folders or single files), in name order, each
-    photo once however many of the roots reach it (overlapping roots, links)."""
+    photo once however many of the roots reach it (overlapping roots, links). A file
+    whose format `known` gives for its stamp is not read."""
+    known = known or (lambda path, stamp: None)
     report = on_problem or (lambda path, msg: None)
     visited: set[tuple[int, int]] = set()
     handed_out: set[_FileKey] = set()
@@ -124,13 +141,17 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
             report(root, _os_message(exc, "path.cannot_open"))
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk(root, include_hidden, report, visited, handed_out, should_stop)
+            yield from _walk(root, include_hidden, report, visited, handed_out, should_stop,
+                             known)
         else:
             if not _first_time(handed_out, st):
                 continue
             # A file named explicitly is always checked, and reported if not a photo.
+            stamp = file_stamp(st)
             try:
-                fmt = sniff_file(root)
+                fmt = known(root, stamp)
+                if fmt is None:
+                    fmt = sniff_file(root)
             except OSError as exc:
                 report(root, _os_message(exc, "path.cannot_read"))
                 continue
@@ -143,12 +164,12 @@ def discover(roots: Iterable[str], include_hidden: bool = False,
             except OSError:
                 names = []
             sidecars = SidecarIndex(names, directory)
-            yield PhotoFile(root, fmt or UNKNOWN, sidecars.find(os.path.basename(root)))
+            yield PhotoFile(root, fmt or UNKNOWN, sidecars.find(os.path.basename(root)), stamp)
 
 
 def _walk(top: str, include_hidden: bool, report: ProblemCallback,
           visited: set[tuple[int, int]], handed_out: set[_FileKey],
-          should_stop: Callable[[], bool] | None) -> Iterator[PhotoFile]:
+          should_stop: Callable[[], bool] | None, known: Known) -> Iterator[PhotoFile]:
     stack = [top]
     while stack:
         if should_stop is not None and should_stop():
@@ -170,7 +191,7 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             report(directory, _os_message(exc, "path.cannot_read"))
             continue
         subdirs = []
-        photos: list[tuple[str, str, str]] = []  # (name, path, format)
+        photos: list[tuple[str, str, str, os.stat_result | None]] = []  # name, path, format
         sidecar_names: list[str] = []
         for entry in entries:
             if not include_hidden and _is_hidden(entry):
@@ -185,28 +206,35 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             try:
                 if not entry.is_file(follow_symlinks=True):
                     continue  # fifo, socket, device: never opened
-                fmt = sniff_file(entry.path)
+                # os.stat, not the entry's: on Windows that has no inode number, and on
+                # overlay file systems a folder's device is not its files'
+                file_st: os.stat_result | None = os.stat(entry.path)
             except FileNotFoundError:
                 continue  # vanished since the folder was listed
+            except OSError:
+                file_st = None  # (unreadable: sniffing says why)
+            try:
+                fmt = known(entry.path, file_stamp(file_st)) if file_st is not None else None
+                if fmt is None:
+                    fmt = sniff_file(entry.path)
+            except FileNotFoundError:
+                continue
             except OSError as exc:
                 report(entry.path, _os_message(exc, "path.cannot_read"))
                 continue
             if fmt is not None:  # by content: a photo named .xmp or .json is a photo
-                photos.append((entry.name, entry.path, fmt))
+                photos.append((entry.name, entry.path, fmt, file_st))
             elif entry.name.lower().endswith(SIDECAR_EXTS):
                 sidecar_names.append(entry.name)
             elif is_media_name(entry.name):
-                photos.append((entry.name, entry.path, UNKNOWN))
+                photos.append((entry.name, entry.path, UNKNOWN, file_st))
         sidecars = SidecarIndex(sidecar_names, directory)
-        for name, path, fmt in photos:
-            try:
-                # os.stat, not the entry's: on Windows that has no inode number, and on
-                # overlay file systems a folder's device is not its files'
-                first = _first_time(handed_out, os.stat(path))
-            except OSError:
-                first = True  # vanished or unreadable: the worker will say so
-            if first:
-                yield PhotoFile(path, fmt, sidecars.find(name))
+        for name, path, fmt, found in photos:
+            # a file reached twice is handed out once (a file system without inode
+            # numbers, or one that could not be asked: every name counts)
+            if found is None or _first_time(handed_out, found):
+                yield PhotoFile(path, fmt, sidecars.find(name),
+                                file_stamp(found) if found is not None else "")
         stack.extend(reversed(subdirs))
 
 

@@ -122,6 +122,17 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "worker.start": N_("a scan worker could not start (exit code {code})"),
     "path.not_found": N_("there is no such folder or file"),
     "path.no_permission": N_("you do not have permission to open it"),
+    # the report cache (core/cache.py)
+    "cache.unavailable": N_("results of this scan are not kept for the next one: the "
+                            "cache cannot be used ({reason})"),
+    "cache.set_aside": N_("the cache of earlier results was set aside and a new one "
+                          "made: {reason}"),
+    "cache.not_kept": N_("results of this scan were not all kept for the next one: "
+                         "{reason}"),
+    "cache.foreign": N_("its file is not photocheck's"),
+    "cache.other_version": N_("it was made by another version of photocheck"),
+    "cache.locked": N_("another program held it locked for too long"),
+    "cache.damaged": N_("its file is damaged"),
     # -- safe copies (CleanResult.error) --------------------------------------------------
     "clean.no_folder": N_("the output folder does not exist: {folder}"),
     "clean.inside": N_("the output folder {out} is inside a folder being checked "

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import stat
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
@@ -122,33 +121,22 @@ class Settings:
 
 
 def forget_all() -> list[str]:
-    """Delete everything photocheck stored for this user (promise 5): its settings file,
-    the temporary files of a save that was interrupted, and Qt's file dialog history
-    (qt/); then the folder itself when nothing else is in it. Photos are never touched;
-    nothing outside photocheck's own folder is deleted (a link in it is removed, never
-    followed). Returns what could not be deleted (empty when everything went)."""
-    folder = config_dir()
-    try:
-        with os.scandir(folder) as it:
-            entries = list(it)
-    except FileNotFoundError:
-        return []
-    except OSError:
-        return [str(folder)]
-    failed: list[str] = []
-    for entry in entries:
+    """Delete everything photocheck stored in its settings folder (see forget_settings);
+    what could not be deleted (empty when everything went)."""
+    return forget_settings()[2]
+
+
+def forget_settings() -> tuple[list[str], int, list[str]]:
+    """Delete photocheck's settings (promise 5): its settings file, the temporary files
+    of a save that was interrupted, and Qt's file dialog history (qt/); then the folder
+    itself when nothing else is in it. Photos are never touched; nothing outside
+    photocheck's own folder is deleted (a link in it is removed, never followed).
+    Returns (what was removed, the bytes it held, what could not be removed)."""
+    from .forget import remove_own
+
+    def ours(entry: os.DirEntry[str]) -> bool:
         name = entry.name
-        ours = name == SETTINGS_FILE or (name.startswith(_TEMP_PREFIX)
-                                         and name.endswith(_TEMP_SUFFIX))
-        try:
-            if name == QT_DIR and entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)  # does not follow links inside it either
-            elif ours or name == QT_DIR:
-                os.unlink(entry.path)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            failed.append(entry.path)
-    with contextlib.suppress(OSError):
-        folder.rmdir()  # only when empty
-    return failed
+        return name in (SETTINGS_FILE, QT_DIR) or (name.startswith(_TEMP_PREFIX)
+                                                   and name.endswith(_TEMP_SUFFIX))
+
+    return remove_own(config_dir(), ours)

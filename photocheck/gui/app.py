@@ -114,18 +114,24 @@ def keep_qt_settings_private() -> Path:
 @contextmanager
 def throwaway_config() -> Iterator[str]:
     """A temporary settings folder for the duration of a run (the screenshot command):
-    PHOTOCHECK_CONFIG_DIR points at it, and it is removed with what was written in it
-    (the folders checked) when the run ends, also on error."""
-    before = os.environ.get("PHOTOCHECK_CONFIG_DIR")
-    folder = tempfile.mkdtemp(prefix="photocheck-shot-")
+    PHOTOCHECK_CONFIG_DIR points at it (and PHOTOCHECK_CACHE_DIR inside it), and it is
+    removed with what was written in it (the folders checked, the reports) when the run
+    ends, also on error."""
+    from ..core.forget import SHOT_PREFIX
+
+    names = ("PHOTOCHECK_CONFIG_DIR", "PHOTOCHECK_CACHE_DIR")
+    before = {name: os.environ.get(name) for name in names}
+    folder = tempfile.mkdtemp(prefix=f"{SHOT_PREFIX}{os.getpid()}-")
     os.environ["PHOTOCHECK_CONFIG_DIR"] = folder
+    os.environ["PHOTOCHECK_CACHE_DIR"] = os.path.join(folder, "cache")
     try:
         yield folder
     finally:
-        if before is None:
-            os.environ.pop("PHOTOCHECK_CONFIG_DIR", None)
-        else:
-            os.environ["PHOTOCHECK_CONFIG_DIR"] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -193,7 +199,7 @@ def _run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
-    from .session import sweep_stale
+    from ..core.forget import sweep_stale
 
     sweep_stale()  # workshop sessions of runs that were killed before they could clean up
     _quit_on_signals(app)

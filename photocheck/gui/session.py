@@ -24,7 +24,6 @@ import atexit
 import contextlib
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,50 +31,14 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 
+from ..core.forget import SESSION_PREFIX, sweep_stale
 from ..core.i18n import _, ngettext
 from ..core.settings import Settings
 from .app import redirect_qt_settings
 
-TEMP_PREFIX = "photocheck-session-"
+TEMP_PREFIX = SESSION_PREFIX
 
 
-def sweep_stale(folder: str | None = None) -> list[str]:
-    """Remove the temporary folders of workshop sessions whose process is gone (killed,
-    logged out: its own clean-up never ran), of this user only; what was removed."""
-    removed: list[str] = []
-    base = Path(folder or tempfile.gettempdir())
-    try:
-        candidates = list(base.glob(TEMP_PREFIX + "*"))
-    except OSError:
-        return removed
-    for path in candidates:
-        pid_text = path.name[len(TEMP_PREFIX):].split("-", 1)[0]
-        try:
-            pid = int(pid_text)
-            owner = path.stat().st_uid
-        except (ValueError, OSError):
-            continue
-        if hasattr(os, "getuid") and owner != os.getuid():
-            continue
-        if pid == os.getpid() or _alive(pid):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        if not path.exists():
-            removed.append(str(path))
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process of this number runs (and so may own its session folder)."""
-    if sys.platform == "win32":
-        return True  # (os.kill would end it there): the folder stays for the system's clean-up
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # someone's process: leave its folder alone
-    return True
 QT_ORGANISATION = "QtProject"  # where Qt's file dialogs keep what they remember
 QT_GROUP = "FileDialog"
 _NATIVE_DIALOGS = Qt.ApplicationAttribute.AA_DontUseNativeDialogs

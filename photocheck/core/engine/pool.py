@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Protocol, TypeVar
@@ -41,6 +41,10 @@ BATCH = 1
 # file fails with MemoryError and the file is reported "too large to read safely".
 MEMORY_LIMIT = 1024 * 1024 * 1024
 HEARTBEAT = 0.25  # seconds between progress reports while no file finishes
+# Files taken ahead of the workers from a stream of them (a walk through folders): the
+# run holds this many, never the whole list of a library's files.
+LOOKAHEAD = 512
+READY_RUN = 64  # known results handed on together while taking files ahead
 
 
 class Item(Protocol):
@@ -110,6 +114,51 @@ class CancelToken:
     @property
     def cancelled(self) -> bool:
         return self._event.is_set()
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """An item whose result is known already (a report kept from an earlier scan of an
+    unchanged file): the run hands the result on without a worker."""
+
+    path: str
+    result: Any
+
+
+class _Source(Generic[ItemT]):
+    """The items of a run, taken as they are needed: a list, or a stream that finds
+    them as it goes (phase "discovering" until it ends, the total growing)."""
+
+    def __init__(self, items: Iterable[ItemT | Ready]) -> None:
+        self.sized = isinstance(items, Sequence)
+        self.total = len(items) if isinstance(items, Sequence) else 0
+        self._items = iter(items)
+        self.ended = False
+        self._index = 0
+
+    @property
+    def phase(self) -> str:
+        return "scanning" if self.ended or self.sized else "discovering"
+
+    def take(self, pending: collections.deque[tuple[int, ItemT]],
+             limit: int) -> list[Ready]:
+        """Add items to `pending` until it holds `limit`; the known results met on the
+        way (a few at a time, so that they are handed on while the stream goes on)."""
+        ready: list[Ready] = []
+        while len(pending) < limit and len(ready) < READY_RUN and not self.ended:
+            try:
+                item = next(self._items)
+            except StopIteration:
+                self.ended = True
+                break
+            if not self.sized:
+                self.total += 1
+            if isinstance(item, Ready):
+                ready.append(item)
+            else:
+                pending.append((self._index, item))
+                self._index += 1
+        return ready
 
 
 class PoolError(MessageError, RuntimeError):
@@ -230,35 +279,44 @@ class Pool(Generic[ItemT, ResultT]):
         self._stop(self._started)
         self._started = []
 
-    def run(self, items: Sequence[ItemT], progress: ProgressCallback | None = None,
+    def run(self, items: Iterable[ItemT | Ready], progress: ProgressCallback | None = None,
             cancel: CancelToken | None = None) -> Iterator[ResultT]:
-        """One result per item, in the order they finish."""
+        """One result per item, in the order they finish. `items`: a list, or a stream
+        (a generator walking through folders), taken as the workers need them; a `Ready`
+        item's result is handed on as it is. Workers start with the first item that
+        needs one."""
         cancel = cancel or CancelToken()
         self.cancelled = False
         self.done = 0
         if cancel.cancelled:
             self.cancelled = True
             return
+        source: _Source[ItemT] = _Source(items)
         if progress is not None:
-            progress(Progress("scanning", 0, len(items)))
+            progress(Progress(source.phase, 0, source.total))
         if self.options.in_process:
-            yield from self._run_in_process(items, progress, cancel)
+            yield from self._run_in_process(source, progress, cancel)
         else:
-            yield from self._run_with_workers(items, progress, cancel)
+            yield from self._run_with_workers(source, progress, cancel)
         if progress is not None:
             phase = "cancelled" if self.cancelled else "finished"
-            progress(Progress(phase, self.done, len(items)))
+            progress(Progress(phase, self.done, source.total))
 
     # -- internals ------------------------------------------------------------------------
 
-    def _run_in_process(self, items: Sequence[ItemT], progress: ProgressCallback | None,
+    def _run_in_process(self, source: _Source[ItemT], progress: ProgressCallback | None,
                         cancel: CancelToken) -> Iterator[ResultT]:
         self.problem = self.job.start()
-        for item in items:
+        pending: collections.deque[tuple[int, ItemT]] = collections.deque()
+        while not source.ended or pending:
             if cancel.cancelled:
                 self.cancelled = True
                 return
-            yield self._finish(_run_one(self.job, item), item.path, progress, len(items))
+            for known in source.take(pending, 1):
+                yield self._finish(known.result, known.path, progress, source)
+            if pending:
+                _index, item = pending.popleft()
+                yield self._finish(_run_one(self.job, item), item.path, progress, source)
 
     def _start_worker(self, ctx: Any) -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
@@ -270,24 +328,30 @@ class Pool(Generic[ItemT, ResultT]):
         child.close()
         return _Worker(process, parent, current)
 
-    def _run_with_workers(self, items: Sequence[ItemT], progress: ProgressCallback | None,
+    def _run_with_workers(self, source: _Source[ItemT], progress: ProgressCallback | None,
                           cancel: CancelToken) -> Iterator[ResultT]:
         ctx = mp.get_context("spawn")
-        pending: collections.deque[tuple[int, ItemT]] = collections.deque(enumerate(items))
-        count = min(self.options.worker_count(), max(1, len(items)))
-        if not items:
-            return
-        started, self._started = self._started, []
-        workers = started[:count]
-        self._stop(started[count:])
-        workers += [self._start_worker(ctx) for _ in range(count - len(workers))]
+        pending: collections.deque[tuple[int, ItemT]] = collections.deque()
+        count = self.options.worker_count()
+        if source.sized:
+            count = min(count, max(1, source.total))
+        lookahead = max(LOOKAHEAD, 4 * count * self.options.batch * self.options.prefetch)
+        workers: list[_Worker] = []
         timeout = self.options.timeout
-        total = len(items)
         try:
-            while pending or any(w.outstanding for w in workers):
+            while pending or not source.ended or any(w.outstanding for w in workers):
                 if cancel.cancelled:
                     self.cancelled = True
                     return
+                for known in source.take(pending, lookahead):
+                    yield self._finish(known.result, known.path, progress, source)
+                if not workers:
+                    if not pending:
+                        continue  # (only known results so far, or none at all)
+                    started, self._started = self._started, []
+                    workers = started[:count]
+                    self._stop(started[count:])
+                    workers += [self._start_worker(ctx) for _ in range(count - len(workers))]
                 now = time.monotonic()
                 for w in workers:
                     self._feed(w, pending, now, count)
@@ -296,7 +360,9 @@ class Pool(Generic[ItemT, ResultT]):
                 deadline = min((w.busy_since + timeout for w in workers if w.outstanding),
                                default=now + 0.1)
                 waits = [w.conn for w in workers] + [w.process.sentinel for w in workers]
-                ready = wait(waits, timeout=max(0.0, min(0.1, deadline - now)))
+                # (no waiting while there are files to take from the stream)
+                hungry = not source.ended and len(pending) < lookahead
+                ready = wait(waits, timeout=0 if hungry else max(0.0, min(0.1, deadline - now)))
                 for i, w in enumerate(workers):
                     crashed = False
                     if w.conn in ready:
@@ -311,14 +377,15 @@ class Pool(Generic[ItemT, ResultT]):
                             self._feed(w, pending, time.monotonic(), count)
                             current = w.outstanding[0][1].path if w.outstanding else None
                             for path, result in results:
-                                yield self._finish(result, current or path, progress, total)
+                                yield self._finish(result, current or path, progress,
+                                                   source)
                             continue
                     if crashed or (w.process.sentinel in ready and not w.process.is_alive()):
-                        yield from self._replace(i, workers, ctx, pending, progress, total,
+                        yield from self._replace(i, workers, ctx, pending, progress, source,
                                                  "crash")
                     elif (w.outstanding and time.monotonic() - w.busy_since > timeout
                           and not _waiting(w.conn)):  # (a result that came meanwhile wins)
-                        yield from self._replace(i, workers, ctx, pending, progress, total,
+                        yield from self._replace(i, workers, ctx, pending, progress, source,
                                                  "timeout")
                 if progress is not None and time.monotonic() - self._beat >= HEARTBEAT:
                     # while files are slow: front ends update their clock and show what
@@ -326,7 +393,7 @@ class Pool(Generic[ItemT, ResultT]):
                     busy = next((w.outstanding[0][1].path for w in workers if w.outstanding),
                                 None)
                     self._beat = time.monotonic()
-                    progress(Progress("scanning", self.done, total, busy))
+                    progress(Progress(source.phase, self.done, source.total, busy))
         finally:
             self._stop(workers)
 
@@ -365,16 +432,16 @@ class Pool(Generic[ItemT, ResultT]):
         return results
 
     def _finish(self, result: ResultT, current: str, progress: ProgressCallback | None,
-                total: int) -> ResultT:
+                source: _Source[ItemT]) -> ResultT:
         self.done += 1
         self._beat = time.monotonic()
         if progress is not None:
-            progress(Progress("scanning", self.done, total, current))
+            progress(Progress(source.phase, self.done, source.total, current))
         return result
 
     def _replace(self, i: int, workers: list[_Worker], ctx: Any,
                  pending: collections.deque[tuple[int, ItemT]],
-                 progress: ProgressCallback | None, total: int,
+                 progress: ProgressCallback | None, source: _Source[ItemT],
                  why: str) -> Iterator[ResultT]:
         w = workers[i]
         code = w.process.exitcode
@@ -394,7 +461,7 @@ class Pool(Generic[ItemT, ResultT]):
                 message = msg("file.crashed", code=code)
             # the other files this worker held are tried again by a fresh worker
             pending.extendleft(reversed(w.outstanding))
-            yield self._finish(self.job.failure(item, message), item.path, progress, total)
+            yield self._finish(self.job.failure(item, message), item.path, progress, source)
         elif not w.ready:
             raise PoolError(msg("worker.start", code=code))
         workers[i] = self._start_worker(ctx)

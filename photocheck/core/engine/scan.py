@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..discover import PhotoFile, discover
@@ -23,9 +24,11 @@ from .pool import (
     PoolOptions,
     Progress,
     ProgressCallback,
+    Ready,
 )
 
-if TYPE_CHECKING:  # (a scan's workers do not import what copies need)
+if TYPE_CHECKING:  # (a scan's workers do not import what copies need, nor the cache)
+    from ..cache import ReportCache, Row
     from ..clean.copy import CleanOptions, CleanResult
 
 __all__ = ["CancelToken", "Progress", "ScanError", "ScanOptions", "Scanner"]
@@ -47,6 +50,9 @@ class ScanOptions:
     # workers at a lower CPU priority, so that a window stays responsive (the GUI)
     low_priority: bool = False
     memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
+    # keep reports in the report cache, and use those of unchanged files (core/cache.py)
+    cache: bool = False
+    cache_dir: str | None = None  # None: the platform's cache folder
 
     def pool(self, batch: int = 1) -> PoolOptions:
         """`batch`: files sent to a worker together when faces are not checked."""
@@ -70,6 +76,28 @@ def resolve_detector(spec: str) -> Callable[[], tuple[Any, Message | None]]:
 
 def _names(sidecars: Sequence[str]) -> list[str]:
     return [os.path.basename(s) for s in sidecars]
+
+
+# Failures that say more about the moment than about the file (a busy machine, a worker
+# killed from outside, a limit): not kept, the file is read again next time.
+_PASSING = frozenset({"file.timeout", "file.crashed", "file.too_large", "internal",
+                      "path.os_error"})
+
+
+def _worth_keeping(report: PhotoReport, photo: PhotoFile,
+                   detector_problem: Message | None) -> bool:
+    """Whether a fresh report may be kept: it did not fail for a passing reason, the
+    detector loaded, and the file was read as it was found (same size and time, where
+    the report says). It is kept under the stamp the file had when found, taken before
+    it was read: a file changed since is read again next time."""
+    if detector_problem is not None or not photo.stamp:
+        return False
+    if report.error is not None and report.error.code in _PASSING:
+        return False
+    if report.file is None:
+        return True
+    size, mtime = photo.stamp.split(":", 2)[:2]
+    return report.file.size == int(size) and report.file.mtime_ns == int(mtime)
 
 
 @dataclass
@@ -162,6 +190,11 @@ class Scanner:
         self.problems: list[tuple[str, Message]] = []  # (path, problem) found while discovering
         self.detector_problem: Message | None = None
         self.cancelled = False
+        # the report cache: what it said (set aside, not kept), and what it did
+        self.cache_problems: list[Message] = []
+        self.from_cache = 0  # reports of unchanged files, not read again
+        self.checked = 0  # reports made by reading the file
+        self.forgotten = 0  # kept reports of files no longer there, deleted
 
     def discover(self, roots: Iterable[str], cancel: CancelToken | None = None,
                  progress: ProgressCallback | None = None) -> list[PhotoFile]:
@@ -178,9 +211,87 @@ class Scanner:
 
     def scan(self, roots: Iterable[str], progress: ProgressCallback | None = None,
              cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
-        """Discover the photos under `roots` and yield one report per photo."""
-        yield from self._discover_and_run(self._inspect_pool(), roots, lambda p: p,
-                                          progress, cancel)
+        """Discover the photos under `roots` and yield one report per photo, as the walk
+        through the folders goes on (phase "discovering" until it ends): the files found
+        go to the workers as they are found, and with the cache on, the kept report of
+        an unchanged file is yielded without reading it."""
+        roots = list(roots)
+        self.problems, self.cancelled, self.cache_problems = [], False, []
+        self.from_cache = self.checked = self.forgotten = 0
+        if not any(os.path.exists(r) for r in roots):
+            raise ScanError(msg("path.missing"))
+        cancel = cancel or CancelToken()
+        cache = self._open_cache()
+        pool = self._inspect_pool()
+        seen: set[str] = set()
+        reading: dict[str, PhotoFile] = {}  # files sent to the workers, by path
+        # what the cache keeps of the files of the folder being walked, looked up when
+        # each was found (by path; taken when the folder's photos are handed out)
+        rows: dict[str, Row] = {}
+
+        def known(path: str, stamp: str) -> str | None:
+            row = cache.row(path) if cache is not None else None
+            if row is None or row.stamp != stamp:
+                return None
+            rows[path] = row
+            return row.format
+
+        def items() -> Iterator[PhotoFile | Ready]:
+            for photo in discover(roots, self.options.include_hidden, self._problem,
+                                  lambda: cancel.cancelled, known if cache else None):
+                seen.add(photo.path)
+                report = self._kept(cache, photo, rows.pop(photo.path, None))
+                if report is not None:
+                    self.from_cache += 1
+                    yield Ready(photo.path, report)
+                else:
+                    reading[photo.path] = photo
+                    yield photo
+
+        try:
+            for report in self._run(pool, items(), progress, cancel):
+                photo = reading.pop(report.path, None)
+                if photo is not None:
+                    self.checked += 1
+                    if cache is not None and _worth_keeping(report, photo, pool.problem):
+                        cache.store(photo.path, photo.stamp, photo.sidecars, photo.format,
+                                    report)
+                yield report
+            if cache is not None and not self.cancelled:
+                self.forgotten = cache.forget_missing(roots, seen)
+        finally:
+            pool.close()
+            if cache is not None:
+                cache.close()
+                if cache.problem is not None:
+                    self.cache_problems.append(cache.problem)
+
+    def _open_cache(self) -> ReportCache | None:
+        if not self.options.cache:
+            return None
+        from ..cache import ReportCache, context_key
+
+        opts = self.options
+        folder = Path(opts.cache_dir) if opts.cache_dir else None
+        cache, note = ReportCache.open(
+            context_key(opts.faces, opts.detector, opts.include_hidden), folder)
+        if note is not None:
+            self.cache_problems.append(note)
+        return cache
+
+    @staticmethod
+    def _kept(cache: ReportCache | None, photo: PhotoFile,
+              row: Row | None) -> PhotoReport | None:
+        """The kept report of `photo` (in `row`, looked up when it was found), when the
+        file and its sidecars are unchanged."""
+        if cache is None or row is None or not photo.stamp:
+            return None
+        if row.stamp != photo.stamp or row.format != photo.format:
+            return None
+        report = cache.report(row, photo.sidecars)
+        if report is None or report.path != photo.path:
+            return None
+        return report
 
     def scan_files(self, photos: list[PhotoFile], progress: ProgressCallback | None = None,
                    cancel: CancelToken | None = None) -> Iterator[PhotoReport]:
@@ -235,7 +346,7 @@ class Scanner:
         finally:
             pool.close()
 
-    def _run(self, pool: Pool[Any, Any], photos: Sequence[Any],
+    def _run(self, pool: Pool[Any, Any], photos: Iterable[Any],
              progress: ProgressCallback | None, cancel: CancelToken | None) -> Iterator[Any]:
         try:
             yield from pool.run(photos, progress, cancel)
