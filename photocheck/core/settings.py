@@ -71,6 +71,9 @@ class Settings:
     window_geometry: str = ""  # opaque, for the GUI (base64 of Qt's saveGeometry)
     view_mode: str = "grid"  # "grid" or "list"
     zoom: float = 1.0  # the window's text and thumbnails, 1.0 the system's size
+    # keep each scan's results in photocheck's private cache (core/cache.py), so that a
+    # rescan reads only what changed and a relaunch shows the last results at once
+    keep_results: bool = True
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

@@ -228,6 +228,10 @@ def _run(args: argparse.Namespace) -> int:
             window.add_folders([pictures_dir()])
             scan_now = True
         window.save_settings()
+    elif settings.folders and settings.keep_results and not args.screenshot:
+        # a relaunch: the remembered folders' results come back from the cache at once
+        # (unchanged photos are not read again), and what changed since is checked
+        scan_now = True
     if args.screenshot and args.presentation:
         return _presentation_screenshot(app, window, os.path.abspath(args.screenshot),
                                         args.slide)

@@ -52,11 +52,12 @@ from ..core.collection.geocode import PlaceName
 from ..core.discover import PhotoFile
 from ..core.engine.previews import PreviewService
 from ..core.engine.scan import Progress, ScanOptions
+from ..core.forget import forget_everything, size_text
 from ..core.i18n import _, ngettext, set_language
 from ..core.messages import Message
 from ..core.model import DisplayHint, Kind, PhotoReport
 from ..core.paths import display_path
-from ..core.settings import MAX_ZOOM, MIN_ZOOM, Settings, forget_all
+from ..core.settings import MAX_ZOOM, MIN_ZOOM, Settings
 from .app import apply_language
 from .dialogs.cleandialog import CleanDialog
 from .dialogs.guidance import add_guidance_actions, retranslate_guidance
@@ -87,6 +88,7 @@ from .widgets.resultsview import ResultsView
 from .widgets.summaryband import SummaryBand
 from .widgets.worldmap import WorldMap
 
+UP_TO_DATE_MS = 15_000  # how long "Up to date" stays in the status bar
 LANGUAGE_NAMES = {"": None, "en": "English", "nl": "Nederlands"}  # None: "System language"
 
 
@@ -179,6 +181,8 @@ class MainWindow(QMainWindow):
         self.session_label = QLabel()  # says that a workshop session runs
         self.statusBar().addPermanentWidget(self.session_label, 1)
         self.statusBar().hide()
+        self.up_to_date = ""  # the status bar's word after a rescan, while it shows
+        self.statusBar().messageChanged.connect(self._status_cleared)
         self._build_menus()
         self._connect()
         self.scanFinished.connect(self._refresh_slides)
@@ -541,8 +545,10 @@ class MainWindow(QMainWindow):
     # -- scanning -------------------------------------------------------------------------
 
     def scan_options(self) -> ScanOptions:
+        # a workshop session keeps nothing of the participants' photos: no cache
         return replace(self._base_options, faces=self.settings.faces,
-                       include_hidden=self.settings.include_hidden)
+                       include_hidden=self.settings.include_hidden,
+                       cache=self.settings.keep_results and self.session is None)
 
     def start_scan(self) -> None:
         if self.scanning():
@@ -590,9 +596,15 @@ class MainWindow(QMainWindow):
             self._discovering = p.phase == "discovering"
             self._refresh()
         if p.phase == "discovering":
+            # (photos found are checked, or taken from the cache, while the walk goes on)
             self.progress.setRange(0, 0)
-            self.progress_label.setText(_("Looking for photos... {n} found").format(
-                n=p.total))
+            if p.done:
+                self.progress_label.setText(_("Looking for photos... {n} found, {done} "
+                                              "checked so far").format(n=p.total,
+                                                                       done=p.done))
+            else:
+                self.progress_label.setText(_("Looking for photos... {n} found").format(
+                    n=p.total))
             return
         if self.job is not None and self.job.cancelled:
             return
@@ -626,6 +638,7 @@ class MainWindow(QMainWindow):
         faces = self.settings.faces
         detector_problem = job.detector_problem if job is not None else None
         problems = list(job.problems) if job is not None else []
+        cache_problems = list(job.cache_problems) if job is not None else []
 
         def notes() -> str:  # in the language of the moment
             lines = []
@@ -636,6 +649,7 @@ class MainWindow(QMainWindow):
                 lines.append(_("Face detection is not available: {reason}. Every photo is "
                                "marked 'faces not checked'.").format(
                                    reason=detector_problem.text()))
+            lines.extend(m.text() for m in cache_problems)
             for path, message in problems[:5]:
                 lines.append(f"{display_path(masking().path(path))}: {message.text()}")
             more = len(problems) - 5
@@ -647,10 +661,34 @@ class MainWindow(QMainWindow):
 
         if notes():
             self.show_banner(notes)
+        elif job is not None and job.from_cache and not cancelled:
+            self._say_up_to_date(job.from_cache, job.checked)
         self._refresh()
         self._overview_stale = True  # all of it, no longer "still checking"
         self.refresh_overview()
         self.scanFinished.emit(cancelled)
+
+    def _say_up_to_date(self, unchanged: int, checked: int) -> None:
+        """After a rescan that took results from the cache: a quiet word in the status
+        bar that what is shown is current (it goes after a while)."""
+        if checked:
+            text = ngettext("Up to date: {checked} new or changed photo checked, "
+                            "{unchanged} unchanged since the last scan.",
+                            "Up to date: {checked} new or changed photos checked, "
+                            "{unchanged} unchanged since the last scan.",
+                            checked).format(checked=checked, unchanged=unchanged)
+        else:
+            text = ngettext("Up to date: the {n} photo is unchanged since the last scan.",
+                            "Up to date: all {n} photos are unchanged since the last scan.",
+                            unchanged).format(n=unchanged)
+        self.statusBar().show()
+        self.statusBar().showMessage(text, UP_TO_DATE_MS)
+        self.up_to_date = text
+
+    def _status_cleared(self, text: str) -> None:
+        if not text and self.session is None:
+            self.statusBar().hide()
+            self.up_to_date = ""
 
     def _display_hint(self, path: str) -> DisplayHint | None:
         row = self.model.row_of(path)
@@ -1057,14 +1095,21 @@ class MainWindow(QMainWindow):
         if forget and self.session is not None:
             self.session.kept_folders = []  # (deleted with the rest)
         if forget:
-            left = forget_all()
-            if left:
-                paths = ", ".join(display_path(masking().path(p)) for p in left)
+            done = forget_everything()
+            if done.failed:
+                paths = ", ".join(display_path(masking().path(p)) for p in done.failed)
                 self.show_banner(lambda: _("Not everything photocheck stored could be "
                                            "deleted: {paths}").format(paths=paths))
             else:
-                self.show_banner(lambda: _("photocheck's settings were deleted from this "
-                                           "computer."))
+                count, size = len(done.removed), done.freed
+                self.show_banner(lambda: ngettext(
+                    "Everything photocheck stored was deleted from this computer: its "
+                    "settings, the results it remembered and its temporary files ({n} "
+                    "file or folder, {size}).",
+                    "Everything photocheck stored was deleted from this computer: its "
+                    "settings, the results it remembered and its temporary files ({n} "
+                    "files and folders, {size}).", count).format(n=count,
+                                                                 size=size_text(size)))
         else:
             self.save_settings()
 

@@ -56,6 +56,11 @@ class ScanJob(QThread):
         self._cancel = CancelToken()
         self.problems: list[tuple[str, Message]] = []  # (path, message), set before `done`
         self.detector_problem: Message | None = None
+        # the report cache, set before `done`: photos not read again, photos read, and
+        # what it had to say (set aside, not kept)
+        self.from_cache = 0
+        self.checked = 0
+        self.cache_problems: list[Message] = []
         # QThread.finished is emitted by the thread as it ends; it is delivered here, in
         # the job's thread, where isRunning() is already False
         self.finished.connect(self._finished)
@@ -102,6 +107,8 @@ class ScanJob(QThread):
             if scanner is not None:
                 self.problems = list(scanner.problems)
                 self.detector_problem = scanner.detector_problem
+                self.from_cache, self.checked = scanner.from_cache, scanner.checked
+                self.cache_problems = list(scanner.cache_problems)
 
     def _on_progress(self, p: Progress) -> None:
         now = time.monotonic()

@@ -40,9 +40,16 @@ class SettingsDialog(QDialog):
         self.faces.setChecked(settings.faces)
         self.hidden = QCheckBox(_("Include hidden folders"))
         self.hidden.setChecked(settings.include_hidden)
+        self.keep = QCheckBox(_("Remember results, so that photos that did not change are "
+                                "not read again"))
+        self.keep.setToolTip(_("The results are kept on this computer only, in a file only "
+                               "you can read. Off: every scan reads every photo, and "
+                               "nothing of it is kept."))
+        self.keep.setChecked(settings.keep_results)
         self.forget = QPushButton(_("Delete everything photocheck stored..."))
-        self.forget.setToolTip(_("Deletes photocheck's settings file (your folder list and "
-                                 "choices). Your photos are not touched."))
+        self.forget.setToolTip(_("Deletes photocheck's settings (your folder list and "
+                                 "choices), the results it remembers and its temporary "
+                                 "files. Your photos are not touched."))
         self.forget.clicked.connect(self._forget)
         self.forgotten = False
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -56,6 +63,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.faces)
         layout.addWidget(self.hidden)
+        layout.addWidget(self.keep)
         layout.addWidget(self.forget)
         layout.addWidget(buttons)
         self._base = settings
@@ -66,8 +74,9 @@ class SettingsDialog(QDialog):
     def _forget(self) -> None:
         answer = QMessageBox.question(
             self, _("Delete photocheck's data?"),
-            _("This deletes photocheck's settings (your folder list and choices) from this "
-              "computer. Your photos are not touched."))
+            _("This deletes photocheck's settings (your folder list and choices), the "
+              "results it remembers and its temporary files from this computer. Your "
+              "photos are not touched."))
         if answer == QMessageBox.StandardButton.Yes:
             self.forgotten = True
             self.accept()
@@ -78,4 +87,5 @@ class SettingsDialog(QDialog):
         return replace(self._base, folders=self.folder_list(),
                        language=LANGUAGES[self.language.currentIndex()],
                        faces=self.faces.isChecked(),
-                       include_hidden=self.hidden.isChecked())
+                       include_hidden=self.hidden.isChecked(),
+                       keep_results=self.keep.isChecked())
