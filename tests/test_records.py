@@ -359,8 +359,42 @@ def test_records_travel_from_workers_whole_and_cheaply() -> None:
                           Evidence(Kind.OWNER_NAME, "EXIF IFD0 Artist", "Ann"),
                           *report.findings, *report.faces, *report.not_checked,
                           report.display, report.file]
+    from photocheck.core.messages import shared_message
+    from photocheck.core.model import read_report, shared_display_hint, shared_finding
+
+    makers = {PhotoReport: read_report, Finding: shared_finding, Message: shared_message,
+              DisplayHint: shared_display_hint}
     for record in records:
         made, values = record.__reduce__()
-        assert made is type(record)
+        assert made is makers.get(type(record), type(record))
         assert values == tuple(getattr(record, f.name) for f in dataclasses.fields(record))
         assert pickle.loads(pickle.dumps(record)) == record
+
+
+def test_records_read_back_share_what_repeats() -> None:
+    """100,000 reports in memory: what repeats from photo to photo (a camera's findings,
+    "faces not checked", a JPEG's display hint, source names) is one object once read
+    back; what differs (positions) is not looked up, and nothing is shared wrongly."""
+    import pickle
+
+    from photocheck.core.model import DisplayHint, Finding
+
+    def report(i: int, make: str) -> PhotoReport:
+        return PhotoReport(
+            path=f"/p/{i}.jpg", format="JPEG",
+            findings=[Finding(Kind.DEVICE, KINDS[Kind.DEVICE].severity, "EXIF IFD0 Make",
+                              {"values": [make]}),
+                      Finding(Kind.LOCATION, KINDS[Kind.LOCATION].severity, "EXIF GPS",
+                              {"lat": 52.0 + i, "lon": 5.1})],
+            not_checked=[msg("faces.off")], display=DisplayHint("JPEG", 1, None, False))
+
+    a, b, c = (pickle.loads(pickle.dumps(report(i, make)))
+               for i, make in ((1, "Canon"), (2, "Canon"), (3, "Nikon")))
+    assert a.findings[0] is b.findings[0]
+    assert a.findings[0] is not c.findings[0] and c.findings[0].value == {"values": ["Nikon"]}
+    assert a.findings[1] is not b.findings[1]
+    assert (a.findings[1].value["lat"], b.findings[1].value["lat"]) == (53.0, 54.0)
+    assert a.not_checked[0] is b.not_checked[0] is c.not_checked[0]
+    assert a.display is b.display
+    assert a.findings[1].source is c.findings[1].source  # (texts shared too)
+    assert a.format is b.format

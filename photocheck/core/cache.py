@@ -129,8 +129,9 @@ def _allowed() -> dict[tuple[str, str], Any]:
     return {(module.__name__, name): getattr(module, name)
             for module, names in ((model, ("PhotoReport", "Finding", "FaceBox", "DisplayHint",
                                            "FileStamp", "Kind", "Severity", "Match",
-                                           "PhotoState")),
-                                  (messages, ("Message",)))
+                                           "PhotoState", "shared_finding",
+                                           "shared_display_hint", "read_report")),
+                                  (messages, ("Message", "shared_message")))
             for name in names}
 
 

@@ -11,9 +11,9 @@ came from a file or the system, shown as it is).
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .i18n import N_, Np_, _, ngettext
 
@@ -217,22 +217,47 @@ CATALOG: dict[str, str | tuple[str, str]] = {
 }
 
 
-def fast_pickle(cls: type[_T]) -> type[_T]:
+def fast_pickle(cls: type[_T], make: Callable[..., _T] | None = None) -> type[_T]:
     """Pickle a slotted dataclass as its constructor and field values. Python's own way
     for such classes looks the fields up again for every object; a scan sends tens of
-    thousands of them (findings, messages) from its workers to the window."""
+    thousands of them (findings, messages) from its workers to the window. `make`: a
+    module-level function that makes the object from those values when it is read back
+    (sharing equal objects and texts, so that 100,000 reports fit in memory)."""
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     values = operator.attrgetter(*names)  # (in C: a tuple of them, when more than one)
+    target: Callable[..., _T] = make or cls
 
     if len(names) == 1:
-        def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
-            return cls, (values(self),)
+        def __reduce__(self: Any) -> tuple[Callable[..., _T], tuple[Any, ...]]:
+            return target, (values(self),)
     else:
-        def __reduce__(self: Any) -> tuple[type[_T], tuple[Any, ...]]:
-            return cls, values(self)
+        def __reduce__(self: Any) -> tuple[Callable[..., _T], tuple[Any, ...]]:
+            return target, values(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
     return cls
+
+
+class SharedMaker(Generic[_T]):
+    """Makes equal objects once: the same immutable record read back from many reports
+    ("faces not checked", a JPEG's display hint) is one object in memory."""
+
+    LIMIT = 4096  # different records kept at most (then it starts again)
+
+    def __init__(self, cls: Callable[..., _T]) -> None:
+        self.cls = cls
+        self.made: dict[tuple[Any, ...], _T] = {}
+
+    def __call__(self, *args: Any) -> _T:
+        try:
+            found = self.made.get(args)
+        except TypeError:  # (an argument that cannot be a key: made as it is)
+            return self.cls(*args)
+        if found is None:
+            if len(self.made) >= self.LIMIT:
+                self.made.clear()
+            found = self.made[args] = self.cls(*args)
+        return found
 
 
 @fast_pickle
@@ -279,6 +304,15 @@ class Message:
         args = {key: cls.from_dict(value) if _is_message(value) else value
                 for key, value in dict(data.get("args") or {}).items()}
         return msg(str(data["code"]), **args)
+
+
+def shared_message(code: str, args: tuple[tuple[str, Any], ...]) -> Message:
+    """A Message read back from a pickle: equal ones are one object (fast_pickle)."""
+    return _SHARED_MESSAGES(code, args)
+
+
+_SHARED_MESSAGES = SharedMaker(Message)
+fast_pickle(Message, shared_message)
 
 
 class _Missing(dict[str, Any]):

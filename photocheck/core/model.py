@@ -7,10 +7,11 @@ and both front ends (CLI, GUI) can read it.
 from __future__ import annotations
 
 import enum
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import Message, fast_pickle
+from .messages import Message, SharedMaker, fast_pickle
 
 
 class Kind(str, enum.Enum):
@@ -101,6 +102,49 @@ class Finding:
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         return cls(Kind(data["kind"]), Severity(data["severity"]), str(data["source"]),
                    dict(data["value"]))
+
+
+# Findings read back from pickles, by what they say: a library's photos repeat the same
+# camera, serial, owner and thumbnail findings thousands of times, and each is one
+# object in memory (values are never changed once a finding is made). Kinds whose
+# values differ from photo to photo are not looked up.
+_FINDINGS: dict[tuple[Any, ...], Finding] = {}
+_FINDINGS_LIMIT = 8192
+_UNSHARED = frozenset({"location", "capture_time", "unique_id", "faces"})
+
+
+def shared_finding(kind: Kind, severity: Severity, source: str,
+                   value: dict[str, Any]) -> Finding:
+    """A Finding read back from a pickle (fast_pickle): an equal one made before, or a
+    new one with its source and the names in its value shared with every other's."""
+    key: tuple[Any, ...] | None = None
+    if kind._value_ not in _UNSHARED:
+        try:
+            key = (kind, severity, source,
+                   tuple((k, tuple(v) if isinstance(v, list) else v)
+                         for k, v in value.items()))
+            found = _FINDINGS.get(key)
+        except TypeError:  # (a value that cannot be a key)
+            key = found = None
+        if found is not None:
+            return found
+    finding = Finding(kind, severity, sys.intern(source),
+                      {sys.intern(k): _shared_values(v) for k, v in value.items()})
+    if key is not None:
+        if len(_FINDINGS) >= _FINDINGS_LIMIT:
+            _FINDINGS.clear()
+        _FINDINGS[key] = finding
+    return finding
+
+
+def _shared_values(value: Any) -> Any:
+    """A list of short texts (camera makes, names) with each text shared."""
+    if isinstance(value, list):
+        return [sys.intern(v) if isinstance(v, str) and len(v) <= 40 else v for v in value]
+    return value
+
+
+fast_pickle(Finding, shared_finding)
 
 
 class Match(str, enum.Enum):
@@ -211,6 +255,16 @@ class FileStamp:
         return cls(int(data["size"]), int(data["mtime_ns"]))
 
 
+def shared_display_hint(fmt: str, orientation: int, preview_range: tuple[int, int] | None,
+                        no_image: bool) -> DisplayHint:
+    """A DisplayHint read back from a pickle: equal ones are one object."""
+    return _SHARED_HINTS(fmt, orientation, preview_range, no_image)
+
+
+_SHARED_HINTS = SharedMaker(DisplayHint)
+fast_pickle(DisplayHint, shared_display_hint)
+
+
 class PhotoState(str, enum.Enum):
     """The explicit state of one photo, for list views and summaries."""
 
@@ -308,3 +362,11 @@ class PhotoReport:
             display=(DisplayHint.from_dict(str(fmt), display)
                      if display is not None and fmt else None),
             file=FileStamp.from_dict(stamp) if stamp is not None else None)
+
+
+def read_report(path: str, fmt: str | None, *rest: Any) -> PhotoReport:
+    """A PhotoReport read back from a pickle, its format's name shared (fast_pickle)."""
+    return PhotoReport(path, sys.intern(fmt) if fmt else fmt, *rest)
+
+
+fast_pickle(PhotoReport, read_report)
