@@ -176,3 +176,15 @@ class CountingJob:
 
     def after_crash(self, pid: int) -> None:
         pass
+
+
+_KEPT: list[bytes] = []
+
+
+class LeakyJob(CountingJob):
+    """A pool job whose every file leaves 8 MB behind in its worker (as a native library
+    that never frees a copy of its input would), and says which worker ran it."""
+
+    def run(self, item: Item) -> str:
+        _KEPT.append(os.urandom(8 * 1024 * 1024))
+        return f"ran {item.path} in {os.getpid()}"

@@ -255,3 +255,24 @@ def test_preview_service_survives_a_hanging_file(tmp_path: Path) -> None:
         assert service.render(str(good), 100)[:2] == (100, 50)  # a fresh helper took over
     finally:
         service.close()
+
+
+def test_a_worker_that_keeps_memory_makes_way_for_a_fresh_one() -> None:
+    """A worker whose memory grows past `retire_at` (native code that never gives back
+    what it took) hands in its results and is replaced: every file is done once, none
+    fails, and no worker ever nears the memory limit."""
+    from photocheck.core.engine.pool import Pool, PoolOptions
+
+    from .fakes import Item, LeakyJob
+
+    options = PoolOptions(jobs=1, prefetch=2, batch=2, retire_at=96 * 1024 * 1024,
+                          memory_limit=256 * 1024 * 1024)
+    pool: Pool[Item, str] = Pool(LeakyJob(), options)
+    try:
+        results = list(pool.run([Item(f"/p/{i}") for i in range(40)]))
+    finally:
+        pool.close()
+    done = sorted(r.split(" in ")[0] for r in results)
+    assert done == sorted(f"ran /p/{i}" for i in range(40))
+    workers = {r.split(" in ")[1] for r in results}
+    assert len(workers) >= 3  # 320 MB left behind in all, at most ~100 MB a worker

