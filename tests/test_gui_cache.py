@@ -79,6 +79,7 @@ def test_a_relaunch_shows_the_remembered_results_and_says_they_are_up_to_date(
                                 "since the last scan.")
     assert again.statusBar().isVisible()
     assert again.statusBar().currentMessage() == again.up_to_date
+    assert not again.session_label.isVisible()  # (it would take the message's room)
     _scan(qtbot, again)
     assert again.up_to_date == "Up to date: all 4 photos are unchanged since the last scan."
     again.statusBar().clearMessage()  # (as its time runs out)

@@ -1045,6 +1045,9 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session_label.setText(_("Workshop session: nothing of it is remembered. "
                                          "File > End session removes it all."))
+        # (the label stretches over the whole bar: shown only in a session, so that a
+        # message such as "Up to date" has room)
+        self.session_label.setVisible(self.session is not None)
         self.statusBar().setVisible(self.session is not None)
 
     # -- settings and language ------------------------------------------------------------
