@@ -56,6 +56,16 @@ class Column(enum.IntEnum):
     SEVERITY = enum.auto()  # high, medium, low, nothing found, or could not be checked
 
 
+_KIND_BIT = {kind: 1 << i for i, kind in enumerate(Kind)}
+
+
+def _kind_bits(kinds: set[Kind] | frozenset[Kind]) -> int:
+    bits = 0
+    for kind in kinds:
+        bits |= _KIND_BIT[kind]
+    return bits
+
+
 def state_label(state: PhotoState) -> str:
     labels = {
         PhotoState.FLAGGED: _("Gives something away"),
@@ -444,6 +454,18 @@ class PhotoFilter(QAbstractProxyModel):
         self._pos: list[int] | None = None  # source row -> view row (-1: filtered out),
         # built when first needed after a change: mapping back is rare, reordering is not
         self._keys: list[tuple[Any, ...]] = []  # source row -> sort key
+        # every source row in sort order (None: to be sorted again): a filter only picks
+        # from it, so that changing one costs a pass over the rows, not a sort
+        self._order: list[int] | None = None
+        # what the filters ask of each source row, worked out once when it arrives
+        # (reports do not change once shown): its kinds as bits, its worst severity,
+        # whether it was checked in part only / gives nothing away, its path as filtered
+        self._kind_bits: list[int] = []
+        self._rank: list[int] = []
+        self._unchecked: list[bool] = []
+        self._clean: list[bool] = []
+        self._folded: list[str] = []
+        self._path: list[str] = []
 
     # -- configuration -----------------------------------------------------------------
 
@@ -494,6 +516,8 @@ class PhotoFilter(QAbstractProxyModel):
         if key != self._sort_key:
             self._sort_key = key
             self._keys = []
+            self._order = None
+            self._rows = []  # (in the old order: not to be taken for the new one)
             self._rebuild()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -514,6 +538,29 @@ class PhotoFilter(QAbstractProxyModel):
             return False
         return not (self._text and self._text not in display_path(report.path).casefold())
 
+    def _accepted(self, rows: list[int]) -> list[int]:
+        """The source `rows` the filters let through, in the same order (as `accepts`,
+        from what was worked out of each row when it arrived: a pass per filter)."""
+        if self._paths is not None:
+            paths, path = self._paths, self._path
+            rows = [r for r in rows if path[r] in paths]
+        if self._unchecked_only:
+            unchecked = self._unchecked
+            rows = [r for r in rows if unchecked[r]]
+        if self._nothing_found:
+            clean = self._clean
+            rows = [r for r in rows if clean[r]]
+        if self._kinds:
+            bits, want = self._kind_bits, _kind_bits(self._kinds)
+            rows = [r for r in rows if bits[r] & want]
+        if self._min_rank:
+            rank, least = self._rank, self._min_rank
+            rows = [r for r in rows if rank[r] >= least]
+        if self._text:
+            folded, text = self._folded, self._text
+            rows = [r for r in rows if text in folded[r]]
+        return rows
+
     def _key(self, r: PhotoReport) -> tuple[Any, ...]:
         name = os.path.basename(r.path).casefold()
         if self._sort_key == SortKey.SEVERITY:
@@ -528,6 +575,14 @@ class PhotoFilter(QAbstractProxyModel):
         model = self._source()
         for row in range(len(self._keys), model.rowCount()):
             self._keys.append(self._key(model.report(row)))
+        for row in range(len(self._rank), model.rowCount()):
+            r = model.report(row)
+            self._kind_bits.append(_kind_bits(r.kinds()))
+            self._rank.append(severity_rank(r))
+            self._unchecked.append(bool(r.error or r.not_checked))
+            self._clean.append(r.state == PhotoState.CLEAN)
+            self._folded.append(display_path(r.path).casefold())
+            self._path.append(r.path)
 
     def _ordered(self, rows: list[int]) -> list[int]:
         keys = self._keys
@@ -536,11 +591,20 @@ class PhotoFilter(QAbstractProxyModel):
     def _rebuild(self) -> None:
         self.beginResetModel()
         model = self._source()
-        if model.rowCount() < len(self._keys):  # the source was cleared
+        count = model.rowCount()
+        if count < len(self._rank):  # the source was cleared
             self._keys = []
+            for facts in (self._kind_bits, self._rank, self._unchecked, self._clean,
+                          self._folded, self._path):
+                facts.clear()
+            self._order = None
         self._extend_keys()
-        self._rows = self._ordered([r for r in range(model.rowCount())
-                                    if self.accepts(model.report(r))])
+        if self._order is None or len(self._order) != count:
+            # when the rows shown were all the rows (kept in order as they arrived),
+            # they are the order: no sort is needed
+            self._order = (list(self._rows) if len(self._rows) == count
+                           else self._ordered(list(range(count))))
+        self._rows = self._accepted(self._order)
         self._pos = None
         self.endResetModel()
 
@@ -553,10 +617,11 @@ class PhotoFilter(QAbstractProxyModel):
         return self._pos
 
     def _source_inserted(self, parent: AnyIndex, first: int, last: int) -> None:
-        model = self._source()
         self._extend_keys()
         self._pos = None
-        new = [r for r in range(first, last + 1) if self.accepts(model.report(r))]
+        arrived = list(range(first, last + 1))
+        self._order = None  # (made again when a filter changes: see _rebuild)
+        new = self._accepted(arrived)
         if not new:
             return
         start = len(self._rows)
