@@ -195,8 +195,7 @@ def main() -> int:
                 changed.append(run([*scan, "--json"], env))
             one = min(changed)
             line(f"after {k} photos (1%) changed: scan --json", n, one,
-                 f"= {100 * (one - warm) / (cold - warm):.1f}% of a cold scan more than "
-                 "nothing changed")
+                 f"= {100 * one / cold:.1f}% of a cold scan's time")
             per_report, count = memory_per_report(folder, cache_dir, faces)
             size = cache_size(cache_dir)
             print(f"  memory: {per_report:.0f} bytes a report in memory ({count} reports); "
