@@ -188,3 +188,11 @@ class LeakyJob(CountingJob):
     def run(self, item: Item) -> str:
         _KEPT.append(os.urandom(8 * 1024 * 1024))
         return f"ran {item.path} in {os.getpid()}"
+
+
+def dies_if_told() -> tuple[_Fast, None]:
+    """The fast fake, except in a worker started while PHOTOCHECK_TEST_DIE is set: that
+    one dies as it loads the detector (a worker that cannot start)."""
+    if os.environ.get("PHOTOCHECK_TEST_DIE"):
+        os._exit(3)
+    return fast()

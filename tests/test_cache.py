@@ -13,12 +13,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from photocheck.core import cache as cache_mod
 from photocheck.core import discover as discover_mod
 from photocheck.core.cache import CACHE_FILE, SET_ASIDE, ReportCache, context_key
+from photocheck.core.engine import scan as scan_mod
 from photocheck.core.engine.scan import Scanner, ScanOptions
 from photocheck.core.model import Kind, PhotoReport
 
@@ -186,7 +188,7 @@ def test_every_cache_file_is_private_from_the_start(tmp_path: Path) -> None:
         cache, note = ReportCache.open("ctx", folder)
         assert cache is not None and note is None
         report = PhotoReport(path="/x/a.jpg", format="JPEG")
-        cache.store("/x/a.jpg", "1:2:3:4", (), "JPEG", report)
+        cache.store("/x/a.jpg", "1:2:3:4", b"", "JPEG", report)
         cache.commit()
         files = sorted(p.name for p in folder.iterdir())
         assert {CACHE_FILE, CACHE_FILE + "-wal", CACHE_FILE + "-shm"} <= set(files)
@@ -226,7 +228,7 @@ def _truncated(path: Path) -> None:
     cache, _ = ReportCache.open("ctx", path.parent)
     assert cache is not None
     for i in range(200):
-        cache.store(f"/x/{i}.jpg", "1:2:3:4", (), "JPEG", PhotoReport(path=f"/x/{i}.jpg"))
+        cache.store(f"/x/{i}.jpg", "1:2:3:4", b"", "JPEG", PhotoReport(path=f"/x/{i}.jpg"))
     cache.close()
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3])
@@ -402,3 +404,158 @@ def test_a_stream_of_files_is_never_held_whole() -> None:
     # known results are handed on as they are met, before the workers have started
     assert first_taken <= 2 * READY_RUN
     assert max(ahead) <= LOOKAHEAD + READY_RUN + options.prefetch * options.batch
+
+
+def _in_process(cache_dir: Path) -> Scanner:
+    return Scanner(ScanOptions(faces=False, in_process=True, cache=True,
+                               cache_dir=str(cache_dir)))
+
+
+def test_a_cancelled_rescan_forgets_nothing(tmp_path: Path, cache_dir: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk cut short did not see every file: what it did not reach stays kept."""
+    from photocheck.core.engine.scan import CancelToken
+
+    root = tmp_path / "lib"
+    data = _photo(tmp_path / "one.jpg", "Owner").read_bytes()
+    for i in range(200):  # more than are handed on at once, in many folders
+        folder = root / f"f{i // 10:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"p{i}.jpg").write_bytes(data)
+    _scan(_scanner(cache_dir), root)
+    cancel = CancelToken()
+    real_discover = scan_mod.discover  # type: ignore[attr-defined]
+
+    def cancelled_midway(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        # Cancel pressed (in the window's thread) while the walk goes on
+        for n, photo in enumerate(real_discover(*args, **kwargs)):
+            if n == 30:
+                cancel.cancel()
+            yield photo
+
+    monkeypatch.setattr(scan_mod, "discover", cancelled_midway)
+    scanner = _scanner(cache_dir)
+    got = sum(1 for _report in scanner.scan([str(root)], cancel=cancel))
+    assert got < 200
+    assert scanner.cancelled
+    assert scanner.forgotten == 0
+    conn = sqlite3.connect(cache_dir / CACHE_FILE)
+    assert conn.execute("SELECT count(*) FROM reports").fetchone() == (200,)
+    again = _scanner(cache_dir)
+    _scan(again, root)
+    assert (again.from_cache, again.checked) == (200, 0)
+
+
+def test_a_passing_read_error_is_not_kept(tmp_path: Path, cache_dir: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that hiccups while a photo is opened: the photo is read again next time,
+    not shown as unreadable for ever."""
+    import errno
+
+    from photocheck.core import inspection
+
+    root = tmp_path / "lib"
+    photo = _photo(root / "a.jpg", "Owner A")
+    real_open, real_inspect = os.open, inspection.inspect_file
+
+    def hiccup(path: object, flags: int, *rest: object) -> int:
+        if str(path) == str(photo):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_open(path, flags, *rest)  # type: ignore[arg-type]
+
+    def inspect_with_hiccup(*args: object, **kwargs: object) -> PhotoReport:
+        monkeypatch.setattr(os, "open", hiccup)
+        try:
+            return real_inspect(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            monkeypatch.setattr(os, "open", real_open)
+
+    monkeypatch.setattr(inspection, "inspect_file", inspect_with_hiccup)
+    first = _scan(_in_process(cache_dir), root)[str(photo)]
+    assert first.error is not None and first.error.code == "file.cannot_open"
+    monkeypatch.setattr(inspection, "inspect_file", real_inspect)
+    scanner = _in_process(cache_dir)
+    again = _scan(scanner, root)[str(photo)]
+    assert (scanner.from_cache, scanner.checked) == (0, 1)
+    assert again.error is None and _owners(again) == ["Owner A"]
+
+
+def test_a_sidecar_changed_while_its_photo_is_read_is_read_again(
+        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sidecar's stamp is taken when the photo is found, before it is read: one
+    written meanwhile (an editor saving) does not pass for the one that was read."""
+    from photocheck.core import inspection
+
+    root = tmp_path / "lib"
+    photo = _photo(root / "a.jpg", "Owner A")
+    sidecar = root / "a.xmp"
+    sidecar.write_bytes(fx.xmp_packet("<photoshop:City>Delft</photoshop:City>"))
+    real_inspect = inspection.inspect_file
+
+    def inspect_then_save(*args: object, **kwargs: object) -> PhotoReport:
+        report = real_inspect(*args, **kwargs)  # type: ignore[arg-type]
+        sidecar.write_bytes(fx.xmp_packet("<photoshop:City>Gouda!</photoshop:City>"))
+        return report
+
+    monkeypatch.setattr(inspection, "inspect_file", inspect_then_save)
+    first = _scan(_in_process(cache_dir), root)[str(photo)]
+    assert any("Delft" in str(f.value) for f in first.findings)
+    monkeypatch.setattr(inspection, "inspect_file", real_inspect)
+    scanner = _in_process(cache_dir)
+    again = _scan(scanner, root)[str(photo)]
+    assert (scanner.from_cache, scanner.checked) == (0, 1)
+    assert any("Gouda" in str(f.value) for f in again.findings)
+
+
+def test_what_is_kept_and_what_is_read_again() -> None:
+    """Verdicts on a file's content are kept; failures of the moment, and reports of a
+    worker whose face detector did not start, are not."""
+    from photocheck.core.discover import PhotoFile
+    from photocheck.core.engine.scan import _worth_keeping
+    from photocheck.core.messages import msg
+    from photocheck.core.model import FileStamp
+
+    photo = PhotoFile("/p/a.jpg", "JPEG", (), "10:20:30:40")
+    ok = PhotoReport(path="/p/a.jpg", file=FileStamp(10, 20))
+    assert _worth_keeping(ok, photo, None)
+    assert not _worth_keeping(ok, photo, msg("faces.unavailable"))
+    assert not _worth_keeping(PhotoReport(path="/p/a.jpg", file=FileStamp(11, 20)), photo,
+                              None)  # (read after it changed)
+    errors: list[tuple[str, dict[str, object], bool]] = [
+        ("file.damaged", {"reason": "x"}, True), ("file.not_supported", {"format": "X"}, True),
+        ("file.cannot_open", {"reason": "x"}, False), ("file.timeout", {"seconds": "1"}, False),
+        ("file.crashed", {"code": 1}, False), ("file.too_large", {}, False)]
+    for code, args, kept in errors:
+        report = PhotoReport(path="/p/a.jpg", error=msg(code, **args))
+        assert _worth_keeping(report, photo, None) is kept, code
+    down = PhotoReport(path="/p/a.jpg", not_checked=[msg("faces.unavailable")])
+    assert not _worth_keeping(down, photo, None)
+
+
+def test_a_relative_and_an_absolute_path_are_the_same_kept_file(
+        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "lib"
+    _library(root, 3)
+    _scan(_scanner(cache_dir), root)  # absolute, as the app names them
+    monkeypatch.chdir(tmp_path)
+    scanner = _scanner(cache_dir)
+    reports = {r.path: r for r in scanner.scan(["lib"])}
+    assert (scanner.from_cache, scanner.checked, scanner.forgotten) == (3, 0, 0)
+    assert sorted(reports) == sorted(os.path.join("lib", f"sub{i % 2}", f"p{i}.jpg")
+                                     for i in range(3))
+
+
+def test_a_row_of_the_wrong_shape_is_no_report(tmp_path: Path, cache_dir: Path) -> None:
+    root = tmp_path / "lib"
+    photo = _library(root, 1)[0]
+    _scan(_scanner(cache_dir), root)
+    odd = PhotoReport(path=str(photo))
+    odd.findings = "not a list"  # type: ignore[assignment]
+    conn = sqlite3.connect(cache_dir / CACHE_FILE)
+    with conn:
+        conn.execute("UPDATE reports SET report = ?", (pickle.dumps(odd),))
+    conn.close()
+    scanner = _scanner(cache_dir)
+    reports = _scan(scanner, root)
+    assert (scanner.from_cache, scanner.checked) == (0, 1)
+    assert _owners(reports[str(photo)]) == ["Owner 0"]

@@ -155,7 +155,7 @@ def _kept_library(folder: Path, cache_dir: Path, n: int) -> None:
         report = PhotoReport(path=str(path), format="JPEG", width=16, height=16,
                              findings=build_findings(evidence),
                              file=FileStamp(st.st_size, st.st_mtime_ns))
-        cache.store(str(path), file_stamp(st), (), "JPEG", report)
+        cache.store(str(path), file_stamp(st), b"", "JPEG", report)
     cache.close()
 
 
@@ -185,3 +185,57 @@ def test_the_window_answers_while_20000_kept_reports_come_in(
     assert max(gaps) < max(0.5 * took, 0.25), (max(gaps), took)
     window.proxy.set_kinds({Kind.LOCATION})
     assert window.proxy.rowCount() == len(range(0, n, 3))
+
+
+def test_no_up_to_date_when_the_check_could_not_run(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    photos = _library(tmp_path / "photos")
+    window = _window(qtbot, detector="tests.fakes:dies_if_told",
+                     folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    photos["clean"].write_bytes(fx.jpeg_bytes((320, 240), color=(9, 9, 9)))  # changed
+    monkeypatch.setenv("PHOTOCHECK_TEST_DIE", "1")  # its worker cannot start now
+    _scan(qtbot, window)
+    job = window.job
+    assert job is not None and job.from_cache == len(photos) - 1
+    assert window._banner_text().startswith("The scan could not run")
+    assert window.up_to_date == ""
+    assert not window.statusBar().isVisible()
+
+
+def test_presentation_mode_never_shows_the_remembered_library(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    _library(tmp_path / "photos")
+    Settings(folders=[str(tmp_path / "photos")], faces=False, welcomed=True).save()
+    windows: list[MainWindow] = []
+    real_init = MainWindow.__init__
+
+    def remember(self: MainWindow, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        windows.append(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MainWindow, "__init__", remember)
+        patch.setattr(QApplication, "exec", lambda *_args: 0)
+        assert app_mod.main(["--presentation"]) == 0
+    (window,) = windows
+    qtbot.addWidget(window)
+    try:
+        assert not window.scanning()
+        assert window.model.rowCount() == 0
+    finally:
+        window.leave_presentation()
+
+
+def test_not_remembering_any_more_deletes_what_was_remembered(
+        qtbot: QtBot, tmp_path: Path, private_cache: str) -> None:
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    _scan(qtbot, window)
+    assert (Path(private_cache) / CACHE_FILE).exists()
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.keep.setChecked(False)
+    window.apply_settings(dialog.result_settings())
+    assert not Path(private_cache).exists()
+    assert window.settings.keep_results is False

@@ -37,6 +37,7 @@ import os
 import pickle
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -151,7 +152,24 @@ def _load(blob: bytes) -> PhotoReport | None:
         report = _Unpickler(io.BytesIO(blob)).load()
     except Exception:  # a damaged or foreign row costs that row only: read again
         return None
-    return report if isinstance(report, PhotoReport) else None
+    return report if _well_formed(report) else None
+
+
+def _well_formed(report: object) -> bool:
+    """Whether a report read back has the shape photocheck makes (a row written by
+    anything else is read as no report, never handed on to crash a front end)."""
+    from .model import FaceBox, Finding
+
+    return (isinstance(report, PhotoReport) and isinstance(report.path, str)
+            and isinstance(report.findings, list)
+            and all(isinstance(f, Finding) and isinstance(f.value, dict)
+                    for f in report.findings)
+            and isinstance(report.faces, list)
+            and all(isinstance(b, FaceBox) for b in report.faces)
+            and isinstance(report.not_checked, list)
+            and all(isinstance(m, Message) for m in report.not_checked)
+            and (report.error is None or isinstance(report.error, Message))
+            and isinstance(report.sidecars, list))
 
 
 # -- the database -------------------------------------------------------------------------------
@@ -180,18 +198,23 @@ class CacheUnusable(Exception):
     """The database cannot be used as it is (damaged, foreign, newer, locked)."""
 
 
+_UMASK_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _private_umask() -> Iterator[None]:
     """Files made meanwhile are readable by the user only (the umask is the process's:
-    for a moment, anything it makes is more private, never less)."""
+    for a moment, anything it makes is more private, never less; one thread at a time,
+    so that the umask before is always what is put back)."""
     if not _POSIX:
         yield
         return
-    old = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(old)
+    with _UMASK_LOCK:
+        old = os.umask(0o077)
+        try:
+            yield
+        finally:
+            os.umask(old)
 
 
 def _tighten(path: Path) -> None:
@@ -205,7 +228,9 @@ def _tighten(path: Path) -> None:
 
 
 def _path_key(path: str) -> bytes:
-    return os.fsencode(path)
+    """A file's key: its absolute path as the system has it (a relative path given on
+    the command line and the app's absolute one are the same file)."""
+    return os.fsencode(os.path.abspath(path))
 
 
 @dataclass
@@ -308,6 +333,10 @@ class ReportCache:
             return None
         return Row(*found) if found else None
 
+    @staticmethod
+    def sidecars_stamp(sidecars: Sequence[str]) -> bytes:
+        return sidecars_stamp(sidecars)
+
     def report(self, row: Row, sidecars: Sequence[str]) -> PhotoReport | None:
         """The kept report in `row`, if the photo's sidecars are as they were."""
         if row.sidecars != sidecars_stamp(sidecars):
@@ -317,15 +346,15 @@ class ReportCache:
             self.hits += 1
         return report
 
-    def store(self, path: str, stamp: str, sidecars: Sequence[str], fmt: str,
+    def store(self, path: str, stamp: str, sidecars: bytes, fmt: str,
               report: PhotoReport) -> None:
-        """Keep `report` of the file at `path` whose stamp was `stamp` when it was found
-        (committed every STORE_EVERY seconds, and by `close`)."""
+        """Keep `report` of the file at `path`, whose stamp was `stamp` and its sidecars'
+        `sidecars` (sidecars_stamp) when it was found, before it was read (committed
+        every STORE_EVERY seconds, and by `close`)."""
         if self.broken:
             return
         blob = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
-        self._pending.append((self._context, _path_key(path), stamp,
-                              sidecars_stamp(sidecars), fmt, blob))
+        self._pending.append((self._context, _path_key(path), stamp, sidecars, fmt, blob))
         if time.monotonic() - self._last_commit >= STORE_EVERY:
             self.commit()
 
@@ -352,6 +381,7 @@ class ReportCache:
         if self.broken:
             return 0
         gone: list[tuple[int, bytes]] = []
+        seen_keys = {_path_key(p) for p in seen}
         try:
             self._reading()
             for root in roots:
@@ -363,7 +393,7 @@ class ReportCache:
                         "SELECT path FROM reports WHERE context = ? AND "
                         "((path >= ? AND path < ?) OR path = ?)",
                         (self._context, low, high, key)):
-                    if os.fsdecode(path) not in seen:
+                    if path not in seen_keys:
                         gone.append((self._context, path))
             self._conn.commit()
             if gone:

@@ -228,7 +228,8 @@ def _run(args: argparse.Namespace) -> int:
             window.add_folders([pictures_dir()])
             scan_now = True
         window.save_settings()
-    elif settings.folders and settings.keep_results and not args.screenshot:
+    elif (settings.folders and settings.keep_results and not args.screenshot
+          and not args.presentation):  # (a projector shows no one's own library)
         # a relaunch: the remembered folders' results come back from the cache at once
         # (unchanged photos are not read again), and what changed since is checked
         scan_now = True

@@ -661,7 +661,7 @@ class MainWindow(QMainWindow):
 
         if notes():
             self.show_banner(notes)
-        elif job is not None and job.from_cache and not cancelled:
+        elif job is not None and job.from_cache and not cancelled and not self._failed_scan:
             self._say_up_to_date(job.from_cache, job.checked)
         self._refresh()
         self._overview_stale = True  # all of it, no longer "still checking"
@@ -1084,6 +1084,11 @@ class MainWindow(QMainWindow):
             new = replace(new, language=self.settings.language, zoom=self.settings.zoom)
             self.clear_results()
         language_changed = new.language != self.settings.language
+        if self.settings.keep_results and not new.keep_results and not forget:
+            # not to be remembered any more: what was remembered goes too
+            from ..core.cache import forget_cache
+
+            forget_cache()
         self.settings = new
         self.folders.set_folders(new.folders)
         self.faces_action.setChecked(new.faces)

@@ -324,6 +324,9 @@ class Pool(Generic[ItemT, ResultT]):
             yield from self._run_in_process(source, progress, cancel)
         else:
             yield from self._run_with_workers(source, progress, cancel)
+        # (a stream that stopped early because of the cancel ends the run as if it were
+        # complete: it was not)
+        self.cancelled = self.cancelled or cancel.cancelled
         if progress is not None:
             phase = "cancelled" if self.cancelled else "finished"
             progress(Progress(phase, self.done, source.total))

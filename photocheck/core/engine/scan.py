@@ -78,10 +78,13 @@ def _names(sidecars: Sequence[str]) -> list[str]:
     return [os.path.basename(s) for s in sidecars]
 
 
-# Failures that say more about the moment than about the file (a busy machine, a worker
-# killed from outside, a limit): not kept, the file is read again next time.
-_PASSING = frozenset({"file.timeout", "file.crashed", "file.too_large", "internal",
-                      "path.os_error"})
+# Failures kept in the cache: verdicts on the file's content. Any other (a busy machine,
+# a worker killed from outside, a limit, a disk or permission error) says more about the
+# moment than about the file: not kept, the file is read again next time.
+_KEPT_ERRORS = frozenset({"file.damaged", "file.not_supported", "file.empty",
+                          "file.unknown_format"})
+# A detector that could not start in one worker: its reports say faces were not checked
+_DETECTOR_DOWN = frozenset({"faces.unavailable", "faces.cannot_start"})
 
 
 def _worth_keeping(report: PhotoReport, photo: PhotoFile,
@@ -92,7 +95,9 @@ def _worth_keeping(report: PhotoReport, photo: PhotoFile,
     it was read: a file changed since is read again next time."""
     if detector_problem is not None or not photo.stamp:
         return False
-    if report.error is not None and report.error.code in _PASSING:
+    if report.error is not None and report.error.code not in _KEPT_ERRORS:
+        return False
+    if any(m.code in _DETECTOR_DOWN for m in report.not_checked):
         return False
     if report.file is None:
         return True
@@ -224,7 +229,9 @@ class Scanner:
         cache = self._open_cache()
         pool = self._inspect_pool()
         seen: set[str] = set()
-        reading: dict[str, PhotoFile] = {}  # files sent to the workers, by path
+        # files sent to the workers, by path, with their sidecars' stamps taken when they
+        # were found (before they were read: a sidecar changed meanwhile is read again)
+        reading: dict[str, tuple[PhotoFile, bytes]] = {}
         # what the cache keeps of the files of the folder being walked, looked up when
         # each was found (by path; taken when the folder's photos are handed out)
         rows: dict[str, Row] = {}
@@ -245,19 +252,21 @@ class Scanner:
                     self.from_cache += 1
                     yield Ready(photo.path, report)
                 else:
-                    reading[photo.path] = photo
+                    reading[photo.path] = (photo, cache.sidecars_stamp(photo.sidecars)
+                                           if cache is not None else b"")
                     yield photo
 
         try:
             for report in self._run(pool, items(), progress, cancel):
-                photo = reading.pop(report.path, None)
-                if photo is not None:
+                found = reading.pop(report.path, None)
+                if found is not None:
+                    photo, sidecars = found
                     self.checked += 1
                     if cache is not None and _worth_keeping(report, photo, pool.problem):
-                        cache.store(photo.path, photo.stamp, photo.sidecars, photo.format,
-                                    report)
+                        cache.store(photo.path, photo.stamp, sidecars, photo.format, report)
                 yield report
-            if cache is not None and not self.cancelled:
+            # (a walk that was cancelled did not see every file: nothing is forgotten)
+            if cache is not None and not self.cancelled and not cancel.cancelled:
                 self.forgotten = cache.forget_missing(roots, seen)
         finally:
             pool.close()
@@ -289,8 +298,9 @@ class Scanner:
         if row.stamp != photo.stamp or row.format != photo.format:
             return None
         report = cache.report(row, photo.sidecars)
-        if report is None or report.path != photo.path:
+        if report is None:
             return None
+        report.path = photo.path  # (the same file, named as this scan names it)
         return report
 
     def scan_files(self, photos: list[PhotoFile], progress: ProgressCallback | None = None,
