@@ -30,8 +30,8 @@ from .test_gui import _library, _scan, _window
 pytestmark = pytest.mark.slow
 
 
-def _launch() -> MainWindow:
-    """`photocheck` started without arguments, as from the desktop menu."""
+def _launch(*argv: str) -> MainWindow:
+    """`photocheck` started (without arguments: as from the desktop menu)."""
     windows: list[MainWindow] = []
     real_init = MainWindow.__init__
 
@@ -42,7 +42,7 @@ def _launch() -> MainWindow:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(MainWindow, "__init__", remember)
         patch.setattr(QApplication, "exec", lambda *_args: 0)
-        assert app_mod.main([]) == 0
+        assert app_mod.main(list(argv)) == 0
     (window,) = windows
     return window
 
@@ -207,18 +207,7 @@ def test_presentation_mode_never_shows_the_remembered_library(
         qtbot: QtBot, tmp_path: Path) -> None:
     _library(tmp_path / "photos")
     Settings(folders=[str(tmp_path / "photos")], faces=False, welcomed=True).save()
-    windows: list[MainWindow] = []
-    real_init = MainWindow.__init__
-
-    def remember(self: MainWindow, *args: object, **kwargs: object) -> None:
-        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
-        windows.append(self)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(MainWindow, "__init__", remember)
-        patch.setattr(QApplication, "exec", lambda *_args: 0)
-        assert app_mod.main(["--presentation"]) == 0
-    (window,) = windows
+    window = _launch("--presentation")
     qtbot.addWidget(window)
     try:
         assert not window.scanning()
