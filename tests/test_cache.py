@@ -559,3 +559,40 @@ def test_a_row_of_the_wrong_shape_is_no_report(tmp_path: Path, cache_dir: Path) 
     reports = _scan(scanner, root)
     assert (scanner.from_cache, scanner.checked) == (0, 1)
     assert _owners(reports[str(photo)]) == ["Owner 0"]
+
+
+def test_a_crafted_row_can_change_nothing(tmp_path: Path, cache_dir: Path) -> None:
+    """Pickle can set attributes on what it is given: a row that would make every report
+    'clean' by setting PhotoReport.state, or change a finding shared with other reports,
+    is refused (the photo is read again), and nothing changed."""
+    from photocheck.core.model import Finding, PhotoState, shared_finding
+
+    root = tmp_path / "lib"
+    photos = _library(root, 2)
+    first = _scan(_scanner(cache_dir), root)
+    assert first[str(photos[0])].state == PhotoState.FLAGGED
+    state_before = PhotoReport.__dict__["state"]
+    on_the_class = (b"cphotocheck.core.model\nPhotoReport\n"
+                    b"N(Vstate\ncphotocheck.core.model\nPhotoState\n(Vclean\ntRd\x86b0N.")
+    shared = first[str(photos[0])].findings[-1]
+    assert isinstance(shared, Finding)
+
+    class OnShared:  # a row that makes a shared finding, then sets its value
+        def __reduce__(self) -> tuple[object, ...]:
+            return (shared_finding, (shared.kind, shared.severity, shared.source,
+                                     dict(shared.value)), (None, {"value": {"x": 1}}))
+
+    conn = sqlite3.connect(cache_dir / CACHE_FILE)
+    with conn:
+        conn.execute("UPDATE reports SET report = ? WHERE path = ?",
+                     (on_the_class, os.fsencode(str(photos[0]))))
+        conn.execute("UPDATE reports SET report = ? WHERE path = ?",
+                     (pickle.dumps(OnShared()), os.fsencode(str(photos[1]))))
+    conn.close()
+    scanner = _scanner(cache_dir)
+    again = _scan(scanner, root)
+    assert (scanner.from_cache, scanner.checked) == (0, 2)
+    assert PhotoReport.__dict__["state"] is state_before
+    assert first[str(photos[0])].state == PhotoState.FLAGGED
+    assert "x" not in shared.value
+    assert again[str(photos[0])].state == PhotoState.FLAGGED

@@ -125,15 +125,24 @@ def context_key(faces: bool, detector: str, include_hidden: bool) -> str:
 # -- reading reports back safely --------------------------------------------------------------
 
 def _allowed() -> dict[tuple[str, str], Any]:
+    """What a kept report may be made of: the functions that make photocheck's records
+    (fast_pickle), its two plain records, and its enums by value. Functions, not the
+    classes, wherever pickles name them: a pickle can set attributes on what it is
+    given (a class's methods), and records refuse a state (fast_pickle)."""
     from . import messages, model
 
-    return {(module.__name__, name): getattr(module, name)
-            for module, names in ((model, ("PhotoReport", "Finding", "FaceBox", "DisplayHint",
-                                           "FileStamp", "Kind", "Severity", "Match",
-                                           "PhotoState", "shared_finding",
-                                           "shared_display_hint", "read_report")),
-                                  (messages, ("Message", "shared_message")))
-            for name in names}
+    def by_value(enum_class: Any) -> Any:
+        def member(value: Any) -> Any:
+            return enum_class(value)
+        return member
+
+    made = {(model.__name__, name): getattr(model, name)
+            for name in ("read_report", "shared_finding", "shared_display_hint", "FaceBox",
+                         "FileStamp")}
+    made.update({(model.__name__, e.__name__): by_value(e)
+                 for e in (model.Kind, model.Severity, model.Match, model.PhotoState)})
+    made[(messages.__name__, "shared_message")] = messages.shared_message
+    return made
 
 
 _ALLOWED = _allowed()  # the only things a kept report may be made of

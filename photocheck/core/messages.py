@@ -234,7 +234,13 @@ def fast_pickle(cls: type[_T], make: Callable[..., _T] | None = None) -> type[_T
         def __reduce__(self: Any) -> tuple[Callable[..., _T], tuple[Any, ...]]:
             return target, values(self)
 
+    def __setstate__(self: Any, state: Any) -> None:
+        # (records are made whole by `target` and never changed after: a pickle that
+        # would set their state, or a class's, is not one photocheck wrote)
+        raise TypeError(f"a {cls.__name__} is not made from a state")
+
     cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
     return cls
 
 
