@@ -13,7 +13,8 @@ A report is used again only while everything it was made from is unchanged:
   on POSIX, its change time (ctime), which the system sets on every write and rename and
   which no program can set back (so a file rewritten with the same size and its old
   modification time restored is read again; on Windows, whose stat has no change time,
-  only size, time and file id are compared: "Check everything again" reads all);
+  only size, time and file id are compared: `--no-cache`, or turning "Remember
+  results" off, reads all);
 - its sidecar files: which ones there are, and the same for each;
 - the scan: the version of photocheck's inspection code (a digest of its source), the
   versions of the decoders and of the face detector, and the options that change a
@@ -21,8 +22,11 @@ A report is used again only while everything it was made from is unchanged:
   another "context": its reports are kept apart, and those of other code versions are
   deleted when the cache opens.
 
-Reports are stored pickled and read back with an unpickler that makes only photocheck's
-own record types (a file that is not photocheck's cannot make anything else). A damaged,
+Reports are stored pickled and read back with an unpickler that can only call the
+functions that make photocheck's records (which refuse any state a pickle would set on
+them: a row that is not photocheck's cannot make or change anything else), and a report
+of another shape is no report. Errors are kept only when they judge the file's content.
+A scan that was cancelled forgets nothing. A damaged,
 foreign or forever-locked database is set aside (renamed, still private; `forget`
 removes it) and a new one is made, with a message; a cache that cannot be made at all
 (a read-only folder) only means that this scan is not kept.
