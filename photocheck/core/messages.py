@@ -246,23 +246,30 @@ def fast_pickle(cls: type[_T], make: Callable[..., _T] | None = None) -> type[_T
 
 class SharedMaker(Generic[_T]):
     """Makes equal objects once: the same immutable record read back from many reports
-    ("faces not checked", a JPEG's display hint) is one object in memory."""
+    ("faces not checked", a JPEG's display hint, a camera's finding) is one object in
+    memory. `key` gives what makes two of them equal (default: the arguments), or None
+    for an object not worth looking up; `limit`: records kept at most (then it starts
+    again)."""
 
-    LIMIT = 4096  # different records kept at most (then it starts again)
-
-    def __init__(self, cls: Callable[..., _T]) -> None:
-        self.cls = cls
-        self.made: dict[tuple[Any, ...], _T] = {}
+    def __init__(self, make: Callable[..., _T],
+                 key: Callable[..., Any] | None = None, limit: int = 4096) -> None:
+        self.make = make
+        self.key = key
+        self.limit = limit
+        self.made: dict[Any, _T] = {}
 
     def __call__(self, *args: Any) -> _T:
+        key = args if self.key is None else self.key(*args)
         try:
-            found = self.made.get(args)
+            found = self.made.get(key) if key is not None else None
         except TypeError:  # (an argument that cannot be a key: made as it is)
-            return self.cls(*args)
+            return self.make(*args)
         if found is None:
-            if len(self.made) >= self.LIMIT:
-                self.made.clear()
-            found = self.made[args] = self.cls(*args)
+            found = self.make(*args)
+            if key is not None:
+                if len(self.made) >= self.limit:
+                    self.made.clear()
+                self.made[key] = found
         return found
 
 

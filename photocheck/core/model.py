@@ -108,33 +108,32 @@ class Finding:
 # camera, serial, owner and thumbnail findings thousands of times, and each is one
 # object in memory (values are never changed once a finding is made). Kinds whose
 # values differ from photo to photo are not looked up.
-_FINDINGS: dict[tuple[Any, ...], Finding] = {}
-_FINDINGS_LIMIT = 8192
 _UNSHARED = frozenset({"location", "capture_time", "unique_id", "faces"})
+
+
+def _finding_key(kind: Kind, severity: Severity, source: str,
+                 value: dict[str, Any]) -> tuple[Any, ...] | None:
+    if kind._value_ in _UNSHARED:
+        return None
+    return (kind, severity, source,
+            tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items()))
+
+
+def _new_finding(kind: Kind, severity: Severity, source: str,
+                 value: dict[str, Any]) -> Finding:
+    """A Finding with its source and the names in its value shared with every other's."""
+    return Finding(kind, severity, sys.intern(source),
+                   {sys.intern(k): _shared_values(v) for k, v in value.items()})
+
+
+_SHARED_FINDINGS = SharedMaker(_new_finding, _finding_key, limit=8192)
 
 
 def shared_finding(kind: Kind, severity: Severity, source: str,
                    value: dict[str, Any]) -> Finding:
     """A Finding read back from a pickle (fast_pickle): an equal one made before, or a
-    new one with its source and the names in its value shared with every other's."""
-    key: tuple[Any, ...] | None = None
-    if kind._value_ not in _UNSHARED:
-        try:
-            key = (kind, severity, source,
-                   tuple((k, tuple(v) if isinstance(v, list) else v)
-                         for k, v in value.items()))
-            found = _FINDINGS.get(key)
-        except TypeError:  # (a value that cannot be a key)
-            key = found = None
-        if found is not None:
-            return found
-    finding = Finding(kind, severity, sys.intern(source),
-                      {sys.intern(k): _shared_values(v) for k, v in value.items()})
-    if key is not None:
-        if len(_FINDINGS) >= _FINDINGS_LIMIT:
-            _FINDINGS.clear()
-        _FINDINGS[key] = finding
-    return finding
+    new one (_new_finding)."""
+    return _SHARED_FINDINGS(kind, severity, source, value)
 
 
 def _shared_values(value: Any) -> Any:
