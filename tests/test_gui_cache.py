@@ -121,12 +121,18 @@ def test_a_workshop_session_keeps_nothing_in_the_cache(qtbot: QtBot, tmp_path: P
     assert window.scan_options().cache is True
 
 
-def test_deleting_everything_removes_the_remembered_results(
-        qtbot: QtBot, tmp_path: Path, private_cache: str) -> None:
+def _remembering(qtbot: QtBot, tmp_path: Path, private_cache: str) -> MainWindow:
+    """A window that checked a folder and remembers its results."""
     _library(tmp_path / "photos")
     window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
     _scan(qtbot, window)
     assert (Path(private_cache) / CACHE_FILE).exists()
+    return window
+
+
+def test_deleting_everything_removes_the_remembered_results(
+        qtbot: QtBot, tmp_path: Path, private_cache: str) -> None:
+    window = _remembering(qtbot, tmp_path, private_cache)
     window.apply_settings(Settings(welcomed=True), forget=True)
     assert not Path(private_cache).exists()
     banner = window._banner_text()
@@ -218,10 +224,7 @@ def test_presentation_mode_never_shows_the_remembered_library(
 
 def test_not_remembering_any_more_deletes_what_was_remembered(
         qtbot: QtBot, tmp_path: Path, private_cache: str) -> None:
-    _library(tmp_path / "photos")
-    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
-    _scan(qtbot, window)
-    assert (Path(private_cache) / CACHE_FILE).exists()
+    window = _remembering(qtbot, tmp_path, private_cache)
     dialog = SettingsDialog(window.settings, window)
     qtbot.addWidget(dialog)
     dialog.keep.setChecked(False)

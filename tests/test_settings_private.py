@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from photocheck.core.settings import QT_DIR, SETTINGS_FILE, Settings, forget_all, qt_settings_dir
+from photocheck.core.settings import (
+    QT_DIR,
+    SETTINGS_FILE,
+    Settings,
+    forget_settings,
+    qt_settings_dir,
+)
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 
@@ -34,9 +40,9 @@ def _leftovers(folder: Path) -> None:
 def test_forget_all_removes_every_file_of_its_own_and_the_folder(private_config: str) -> None:
     folder = Path(private_config)
     _leftovers(folder)
-    assert forget_all() == []
+    assert forget_settings()[2] == []
     assert not folder.exists()
-    assert forget_all() == []  # nothing left to delete is not an error
+    assert forget_settings()[2] == []  # nothing left to delete is not an error
 
 
 def test_forget_all_keeps_what_is_not_its_own(private_config: str, tmp_path: Path) -> None:
@@ -44,7 +50,7 @@ def test_forget_all_keeps_what_is_not_its_own(private_config: str, tmp_path: Pat
     _leftovers(folder)
     (folder / "notes.txt").write_text("someone else's file")
     (folder / "settings.json.bak").write_text("not photocheck's either")
-    assert forget_all() == []
+    assert forget_settings()[2] == []
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "settings.json.bak"]
 
 
@@ -61,14 +67,14 @@ def test_forget_all_never_follows_links_out_of_its_folder(private_config: str,
     (folder / QT_DIR).symlink_to(outside, target_is_directory=True)
     (folder / SETTINGS_FILE).symlink_to(outside / "photo.jpg")
     (folder / ".settings-x.tmp").symlink_to(outside / "photo.jpg")
-    assert forget_all() == []
+    assert forget_settings()[2] == []
     assert not folder.exists()  # the links are gone...
     assert (outside / "photo.jpg").read_bytes() == b"precious"  # ...what they point to is not
     assert (outside / "deep" / "more.jpg").exists()
     # a link inside qt/ is removed, not followed
     qt = qt_settings_dir()
     (qt / "link").symlink_to(outside, target_is_directory=True)
-    assert forget_all() == []
+    assert forget_settings()[2] == []
     assert not folder.exists() and (outside / "deep" / "more.jpg").exists()
 
 
@@ -79,7 +85,7 @@ def test_the_settings_folder_is_private_even_when_it_existed(private_config: str
     Settings(language="nl").save()
     assert _mode(folder) == 0o700
     assert _mode(folder / SETTINGS_FILE) == 0o600
-    forget_all()
+    forget_settings()[2]
     Settings().save()  # created again
     assert _mode(folder) == 0o700
 
@@ -89,7 +95,7 @@ def test_the_qt_folder_is_private_and_created_again_after_forget(private_config:
     qt = qt_settings_dir()
     assert qt == Path(private_config) / QT_DIR
     assert _mode(qt) == 0o700 and _mode(Path(private_config)) == 0o700
-    forget_all()
+    forget_settings()[2]
     assert not Path(private_config).exists()
     qt = qt_settings_dir()
     assert _mode(qt) == 0o700 and _mode(Path(private_config)) == 0o700

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .discover import file_stamp
+from .discover import sidecars_stamp
 from .messages import Message, msg
 from .model import PhotoReport
 
@@ -72,20 +72,6 @@ def cache_dir() -> Path:
 
 
 # -- what a report depends on ---------------------------------------------------------------
-
-
-def sidecars_stamp(sidecars: Sequence[str]) -> bytes:
-    """The stamps of a photo's sidecar files, by name (empty when it has none; names
-    as the system has them, whatever their encoding); a sidecar that cannot be asked
-    is stamped so that it never matches, and read again next time."""
-    parts = []
-    for path in sidecars:
-        try:
-            stamp = file_stamp(os.stat(path))
-        except OSError:
-            stamp = "?" + str(time.monotonic_ns())
-        parts.append(os.fsencode(os.path.basename(path)) + b"=" + stamp.encode())
-    return b"/".join(parts)
 
 
 _CODE_DIGEST: str | None = None
@@ -264,8 +250,6 @@ class ReportCache:
         self._context = context
         self._pending: list[tuple[int, bytes, str, bytes, str, bytes]] = []
         self._last_commit = time.monotonic()
-        self.hits = 0
-        self.stored = 0
         self.broken = False  # the database failed while in use: nothing more is stored
         self.problem: Message | None = None  # why, said when the scan ends
         self._damaged = False  # ... because it is damaged: set aside when closed
@@ -288,28 +272,19 @@ class ReportCache:
         for attempt in range(2):
             try:
                 conn = _connect(path, busy)
+                try:
+                    return cls(conn, path, _context(conn, context)), note
+                except BaseException:
+                    conn.close()
+                    raise
             except OSError as exc:
                 return None, msg("cache.unavailable",
                                  reason=exc.strerror or type(exc).__name__)
             except (CacheUnusable, sqlite3.Error) as exc:
-                if attempt:
-                    return None, msg("cache.unavailable", reason=str(exc) or "sqlite")
-                set_aside = _set_aside(path)
-                if set_aside is None:
+                # a second failure, or one that cannot be set aside: no cache this time
+                if attempt or _set_aside(path) is None:
                     return None, msg("cache.unavailable", reason=str(exc) or "sqlite")
                 note = msg("cache.set_aside", reason=_why(exc))
-                continue
-            try:
-                context_id = _context(conn, context)
-            except sqlite3.Error as exc:
-                conn.close()
-                if attempt:
-                    return None, msg("cache.unavailable", reason=str(exc) or "sqlite")
-                if _set_aside(path) is None:
-                    return None, msg("cache.unavailable", reason=str(exc) or "sqlite")
-                note = msg("cache.set_aside", reason=_why(exc))
-                continue
-            return cls(conn, path, context_id), note
         return None, note  # (not reached)
 
     # -- use ------------------------------------------------------------------------------
@@ -346,18 +321,11 @@ class ReportCache:
             return None
         return Row(*found) if found else None
 
-    @staticmethod
-    def sidecars_stamp(sidecars: Sequence[str]) -> bytes:
-        return sidecars_stamp(sidecars)
-
     def report(self, row: Row, sidecars: Sequence[str]) -> PhotoReport | None:
         """The kept report in `row`, if the photo's sidecars are as they were."""
         if row.sidecars != sidecars_stamp(sidecars):
             return None
-        report = _load(row.report)
-        if report is not None:
-            self.hits += 1
-        return report
+        return _load(row.report)
 
     def store(self, path: str, stamp: str, sidecars: bytes, fmt: str,
               report: PhotoReport) -> None:
@@ -384,7 +352,6 @@ class ReportCache:
                     "INSERT OR REPLACE INTO reports "
                     "(context, path, stamp, sidecars, format, report) VALUES (?,?,?,?,?,?)",
                     rows)
-            self.stored += len(rows)
         except (sqlite3.Error, ValueError) as exc:  # (locked for longer than `busy`,
             self._failed(exc)                          # damaged, disk full)
 
@@ -398,7 +365,7 @@ class ReportCache:
         try:
             self._reading()
             for root in roots:
-                key = _path_key(os.path.abspath(root))
+                key = _path_key(root)
                 sep = os.sep.encode()
                 low = key.rstrip(sep) + sep
                 high = low[:-1] + bytes([low[-1] + 1])
@@ -547,5 +514,4 @@ def forget_cache(folder: Path | None = None) -> tuple[list[str], int, list[str]]
                       and not entry.is_dir(follow_symlinks=False))
 
 
-__all__ = ["ReportCache", "cache_dir", "context_key", "file_stamp", "forget_cache",
-           "sidecars_stamp"]
+__all__ = ["ReportCache", "cache_dir", "context_key", "forget_cache"]

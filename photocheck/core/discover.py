@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -59,6 +60,20 @@ def file_stamp(st: os.stat_result) -> str:
     write and rename sets and no program can set back (Windows has none in its stat)."""
     ctime = st.st_ctime_ns if _POSIX else 0
     return f"{st.st_size}:{st.st_mtime_ns}:{ctime}:{st.st_ino}"
+
+
+def sidecars_stamp(sidecars: Iterable[str]) -> bytes:
+    """The stamps of a photo's sidecar files, by name (empty when it has none; names
+    as the system has them, whatever their encoding); a sidecar that cannot be asked
+    is stamped so that it never matches, and read again next time."""
+    parts = []
+    for path in sidecars:
+        try:
+            stamp = file_stamp(os.stat(path))
+        except OSError:
+            stamp = "?" + str(time.monotonic_ns())
+        parts.append(os.fsencode(os.path.basename(path)) + b"=" + stamp.encode())
+    return b"/".join(parts)
 
 
 # Only Windows (attributes) and macOS/BSD (flags) mark files hidden outside their name.
@@ -191,7 +206,8 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
             report(directory, _os_message(exc, "path.cannot_read"))
             continue
         subdirs = []
-        photos: list[tuple[str, str, str, os.stat_result | None]] = []  # name, path, format
+        # name, path, format, and the file's stat and stamp (None, "": it could not be asked)
+        photos: list[tuple[str, str, str, os.stat_result | None, str]] = []
         sidecar_names: list[str] = []
         for entry in entries:
             if not include_hidden and _is_hidden(entry):
@@ -213,8 +229,9 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
                 continue  # vanished since the folder was listed
             except OSError:
                 file_st = None  # (unreadable: sniffing says why)
+            stamp = file_stamp(file_st) if file_st is not None else ""
             try:
-                fmt = known(entry.path, file_stamp(file_st)) if file_st is not None else None
+                fmt = known(entry.path, stamp) if stamp else None
                 if fmt is None:
                     fmt = sniff_file(entry.path)
             except FileNotFoundError:
@@ -223,18 +240,17 @@ def _walk(top: str, include_hidden: bool, report: ProblemCallback,
                 report(entry.path, _os_message(exc, "path.cannot_read"))
                 continue
             if fmt is not None:  # by content: a photo named .xmp or .json is a photo
-                photos.append((entry.name, entry.path, fmt, file_st))
+                photos.append((entry.name, entry.path, fmt, file_st, stamp))
             elif entry.name.lower().endswith(SIDECAR_EXTS):
                 sidecar_names.append(entry.name)
             elif is_media_name(entry.name):
-                photos.append((entry.name, entry.path, UNKNOWN, file_st))
+                photos.append((entry.name, entry.path, UNKNOWN, file_st, stamp))
         sidecars = SidecarIndex(sidecar_names, directory)
-        for name, path, fmt, found in photos:
+        for name, path, fmt, found, stamp in photos:
             # a file reached twice is handed out once (a file system without inode
             # numbers, or one that could not be asked: every name counts)
             if found is None or _first_time(handed_out, found):
-                yield PhotoFile(path, fmt, sidecars.find(name),
-                                file_stamp(found) if found is not None else "")
+                yield PhotoFile(path, fmt, sidecars.find(name), stamp)
         stack.extend(reversed(subdirs))
 
 

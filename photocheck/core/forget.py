@@ -107,17 +107,17 @@ def _alive(pid: int) -> bool:
 def sweep_stale(folder: str | None = None) -> list[str]:
     """Remove photocheck's temporary folders whose process is gone (killed, logged out:
     its own clean-up never ran), of this user only; what was removed."""
-    return sweep_temporary(folder).removed
+    return sweep_temporary(folder)[0]
 
 
-def sweep_temporary(folder: str | None = None) -> Forgotten:
-    """`sweep_stale`, saying also how much space it freed."""
+def sweep_temporary(folder: str | None = None) -> tuple[list[str], int, list[str]]:
+    """`sweep_stale`: (what was removed, the bytes it held, what could not be removed)."""
     done = Forgotten()
     base = Path(folder or tempfile.gettempdir())
     try:
         candidates = [p for prefix in TEMP_PREFIXES for p in base.glob(prefix + "*")]
     except OSError:
-        return done
+        return [], 0, []
     for path in candidates:
         prefix = next(p for p in TEMP_PREFIXES if path.name.startswith(p))
         pid_text = path.name[len(prefix):].split("-", 1)[0]
@@ -137,7 +137,7 @@ def sweep_temporary(folder: str | None = None) -> Forgotten:
         else:
             done.removed.append(str(path))
             done.freed += size
-    return done
+    return done.removed, done.freed, done.failed
 
 
 def forget_everything() -> Forgotten:
@@ -146,10 +146,8 @@ def forget_everything() -> Forgotten:
     from .settings import forget_settings
 
     done = Forgotten()
-    done.add(*forget_settings())
-    done.add(*forget_cache())
-    temporary = sweep_temporary()
-    done.add(temporary.removed, temporary.freed, temporary.failed)
+    for removed, freed, failed in (forget_settings(), forget_cache(), sweep_temporary()):
+        done.add(removed, freed, failed)
     return done
 
 

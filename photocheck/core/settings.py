@@ -4,7 +4,7 @@ platform's config folder, readable only by the user, written atomically.
 `PHOTOCHECK_CONFIG_DIR` overrides the folder (tests, and the screenshot command, never
 touch the real user's settings). The folder is private (0700 on POSIX); it also holds, in
 qt/, what Qt's own file dialogs remember (the folders chosen), so that it is private too
-and `forget_all` removes it.
+and `forget_settings` removes it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def private_folder(path: Path) -> Path:
 
 def qt_settings_dir() -> Path:
     """The folder for Qt's own settings inside photocheck's config folder, both private
-    (created when missing: call it before each file dialog, also after `forget_all`)."""
+    (created when missing: call it before each file dialog, also after `forget_settings`)."""
     return private_folder(private_folder(config_dir()) / QT_DIR)
 
 
@@ -121,12 +121,6 @@ class Settings:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-
-
-def forget_all() -> list[str]:
-    """Delete everything photocheck stored in its settings folder (see forget_settings);
-    what could not be deleted (empty when everything went)."""
-    return forget_settings()[2]
 
 
 def forget_settings() -> tuple[list[str], int, list[str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..discover import PhotoFile, discover
+from ..discover import PhotoFile, discover, sidecars_stamp
 from ..messages import Message, MessageError, msg
 from ..model import PhotoReport
 from .pool import (
@@ -220,11 +220,9 @@ class Scanner:
         through the folders goes on (phase "discovering" until it ends): the files found
         go to the workers as they are found, and with the cache on, the kept report of
         an unchanged file is yielded without reading it."""
-        roots = list(roots)
-        self.problems, self.cancelled, self.cache_problems = [], False, []
+        roots = self._begin(roots)
+        self.cache_problems = []
         self.from_cache = self.checked = self.forgotten = 0
-        if not any(os.path.exists(r) for r in roots):
-            raise ScanError(msg("path.missing"))
         cancel = cancel or CancelToken()
         cache = self._open_cache()
         pool = self._inspect_pool()
@@ -252,7 +250,7 @@ class Scanner:
                     self.from_cache += 1
                     yield Ready(photo.path, report)
                 else:
-                    reading[photo.path] = (photo, cache.sidecars_stamp(photo.sidecars)
+                    reading[photo.path] = (photo, sidecars_stamp(photo.sidecars)
                                            if cache is not None else b"")
                     yield photo
 
@@ -291,11 +289,10 @@ class Scanner:
     @staticmethod
     def _kept(cache: ReportCache | None, photo: PhotoFile,
               row: Row | None) -> PhotoReport | None:
-        """The kept report of `photo` (in `row`, looked up when it was found), when the
-        file and its sidecars are unchanged."""
-        if cache is None or row is None or not photo.stamp:
-            return None
-        if row.stamp != photo.stamp or row.format != photo.format:
+        """The kept report of `photo`, when its sidecars are unchanged: `row` is what
+        the cache keeps of it, looked up when it was found and only when the file's
+        stamp was the same (scan's `known`), so the file itself is unchanged."""
+        if cache is None or row is None:
             return None
         report = cache.report(row, photo.sidecars)
         if report is None:
@@ -345,16 +342,22 @@ class Scanner:
                           cancel: CancelToken | None) -> Iterator[Any]:
         """Walk through `roots` while the pool's workers start, then run the pool over
         the photos found (each made into the job's item)."""
-        roots = list(roots)
-        self.problems, self.cancelled = [], False
-        if not any(os.path.exists(r) for r in roots):
-            raise ScanError(msg("path.missing"))
+        roots = self._begin(roots)
         pool.warm_up()  # worker start-up overlaps the walk through the folders
         try:
             photos = self.discover(roots, cancel, progress)
             yield from self._run(pool, [item(p) for p in photos], progress, cancel)
         finally:
             pool.close()
+
+    def _begin(self, roots: Iterable[str]) -> list[str]:
+        """A new run over `roots`: what the last one found is forgotten; ScanError when
+        none of them exists."""
+        roots = list(roots)
+        self.problems, self.cancelled = [], False
+        if not any(os.path.exists(r) for r in roots):
+            raise ScanError(msg("path.missing"))
+        return roots
 
     def _run(self, pool: Pool[Any, Any], photos: Iterable[Any],
              progress: ProgressCallback | None, cancel: CancelToken | None) -> Iterator[Any]:
