@@ -225,7 +225,8 @@ def test_the_scan_command_pauses_garbage_collection_only_while_it_gathers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """Cyclic collection is off while reports arrive (each full collection walked all of
-    them again) and as it was afterwards, also when the scan could not run."""
+    them again) and as it was afterwards, also when the scan could not run; what was
+    made meanwhile is then in the oldest generation."""
     import gc
 
     from photocheck import cli
@@ -234,9 +235,13 @@ def test_the_scan_command_pauses_garbage_collection_only_while_it_gathers(
     during: list[bool] = []
     real = cli._gather
 
+    gathered: list[object] = []
+
     def watched(*args: object, **kwargs: object) -> object:
         during.append(gc.isenabled())
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        gathered.append(result)
+        return result
 
     monkeypatch.setattr(cli, "_gather", watched)
     assert gc.isenabled()
@@ -245,6 +250,10 @@ def test_the_scan_command_pauses_garbage_collection_only_while_it_gathers(
     assert main(["scan", "--json", "--no-faces", str(tmp_path / "missing")]) != 0
     assert during == [False, False]
     assert gc.isenabled()
+    # what was made meanwhile went to the oldest generation: the next young collection
+    # does not walk all of it again
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(gathered[0]) in oldest
     gc.disable()
     try:  # a caller that had it off finds it off
         main(["scan", "--json", "--no-faces", "--jobs", "1", str(tmp_path)])

@@ -154,6 +154,10 @@ def test_json_keeps_names_that_are_not_utf8_exactly(
         os.path.basename(sidecar)]
     assert "path_bytes" not in photos["plain.jpg"]  # valid UTF-8: unchanged
     assert "sidecars_bytes" not in photos["plain.jpg"]
+    # the overview's lists of photos, too
+    (owner,) = [n for n in doc["overview"]["names"] if n["value"] == "Latin Owner"]
+    assert [base64.b64decode(s) for s in owner["paths_bytes"]] == sorted(
+        [raw, os.fsencode(folder / "plain.jpg")])
     (problem,) = doc["problems"]
     assert _decoded(problem, "path") == not_a_photo and os.path.exists(not_a_photo)
 

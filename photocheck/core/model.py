@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -324,14 +325,17 @@ class PhotoReport:
                 gps = gps or iso
         return str(gps) if gps else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, finding_dict: Callable[[Finding], dict[str, Any]] | None = None,
+                ) -> dict[str, Any]:
+        """`finding_dict`: what makes each finding's (Finding.to_dict by default)."""
+        finding_dict = finding_dict or Finding.to_dict
         return {
             "path": self.path,
             "format": self.format,
             "width": self.width,
             "height": self.height,
             "state": self.state.value,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [finding_dict(f) for f in self.findings],
             "faces": [b.to_dict((self.width, self.height) if self.width and self.height
                                 else None) for b in self.faces],
             "not_checked": [m.text() for m in self.not_checked],
