@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import itertools
 import os
 import re
@@ -57,6 +58,17 @@ class Column(enum.IntEnum):
 
 
 _KIND_BIT = {kind: 1 << i for i, kind in enumerate(Kind)}
+
+
+@functools.cache
+def _severity_key(rank: int, unchecked: bool, findings: int) -> str:
+    """The start of a photo's severity sort key (PhotoFilter._key), in ASCII so that
+    keys stay compact and quick to compare: the worst severity first, then photos
+    checked in part only, then the most findings (two digits of base 64 from "0":
+    4,095 findings and more sort alike). One text for all photos alike."""
+    more = 4095 - min(findings, 4095)
+    return f"{chr(0x39 - rank)}{0 if unchecked else 1}{chr(0x30 + more // 64)}" \
+        f"{chr(0x30 + more % 64)}"
 
 
 def _kind_bits(kinds: set[Kind] | frozenset[Kind]) -> int:
@@ -453,10 +465,13 @@ class PhotoFilter(QAbstractProxyModel):
         self._rows: list[int] = []  # source rows, in view order
         self._pos: list[int] | None = None  # source row -> view row (-1: filtered out),
         # built when first needed after a change: mapping back is rare, reordering is not
-        self._keys: list[tuple[Any, ...]] = []  # source row -> sort key
+        self._keys: list[str] = []  # source row -> its sort key, as one text (_key)
         # every source row in sort order (None: to be sorted again): a filter only picks
         # from it, so that changing one costs a pass over the rows, not a sort
         self._order: list[int] | None = None
+        # the orders made for other sort keys, with their keys, until a row arrives:
+        # going back to one costs nothing
+        self._made: dict[SortKey, tuple[list[str], list[int]]] = {}
         # what the filters ask of each source row, worked out once when it arrives
         # (reports do not change once shown): its kinds as bits, its worst severity,
         # whether it was checked in part only / gives nothing away, its path as filtered
@@ -466,6 +481,12 @@ class PhotoFilter(QAbstractProxyModel):
         self._clean: list[bool] = []
         self._folded: list[str] = []
         self._path: list[str] = []
+        # and what the sort keys are made of: its name then path (casefolded name, a
+        # NUL, which no name holds and which sorts first, the path), when it was taken,
+        # how serious it is (_severity_key: a text shared by many rows)
+        self._name: list[str] = []
+        self._taken: list[str] = []
+        self._severity: list[str] = []
 
     # -- configuration -----------------------------------------------------------------
 
@@ -514,9 +535,13 @@ class PhotoFilter(QAbstractProxyModel):
 
     def set_sort_key(self, key: SortKey) -> None:
         if key != self._sort_key:
+            order = self._order
+            if order is None and len(self._rows) == len(self._keys):
+                order = self._rows  # (no filter: the rows shown are the order)
+            if order is not None and len(order) == len(self._keys):
+                self._made[self._sort_key] = (self._keys, list(order))
             self._sort_key = key
-            self._keys = []
-            self._order = None
+            self._keys, self._order = self._made.pop(key, ([], None))
             self._rows = []  # (in the old order: not to be taken for the new one)
             self._rebuild()
 
@@ -561,28 +586,37 @@ class PhotoFilter(QAbstractProxyModel):
             rows = [r for r in rows if text in folded[r]]
         return rows
 
-    def _key(self, r: PhotoReport) -> tuple[Any, ...]:
-        name = os.path.basename(r.path).casefold()
+    def _key(self, row: int) -> str:
+        """The sort key of a source row, from its facts: one text, as texts sort several
+        times faster than tuples (the severity's numbers as digits, worst first)."""
+        name = self._name[row]
         if self._sort_key == SortKey.SEVERITY:
-            unchecked = 1 if (r.error or r.not_checked) else 0
-            return (-severity_rank(r), -unchecked, -len(r.findings), name, r.path)
+            return self._severity[row] + name
         if self._sort_key == SortKey.TAKEN:
-            when = taken(r)
-            return (when == "", when, name, r.path)
-        return (name, r.path)
+            when = self._taken[row]
+            return f"0{when}\0{name}" if when else f"1\0{name}"
+        return name
 
     def _extend_keys(self) -> None:
         model = self._source()
-        for row in range(len(self._keys), model.rowCount()):
-            self._keys.append(self._key(model.report(row)))
-        for row in range(len(self._rank), model.rowCount()):
+        count = model.rowCount()
+        if len(self._rank) < count:
+            self._made.clear()  # (orders without the new rows)
+        for row in range(len(self._rank), count):
             r = model.report(row)
             self._kind_bits.append(_kind_bits(r.kinds()))
-            self._rank.append(severity_rank(r))
-            self._unchecked.append(bool(r.error or r.not_checked))
+            rank = severity_rank(r)
+            unchecked = bool(r.error or r.not_checked)
+            self._rank.append(rank)
+            self._unchecked.append(unchecked)
             self._clean.append(r.state == PhotoState.CLEAN)
             self._folded.append(display_path(r.path).casefold())
             self._path.append(r.path)
+            self._name.append(f"{os.path.basename(r.path).casefold()}\0{r.path}")
+            self._taken.append(taken(r))
+            self._severity.append(_severity_key(rank, unchecked, len(r.findings)))
+        key = self._key
+        self._keys.extend(key(row) for row in range(len(self._keys), count))
 
     def _ordered(self, rows: list[int]) -> list[int]:
         keys = self._keys
@@ -595,9 +629,11 @@ class PhotoFilter(QAbstractProxyModel):
         if count < len(self._rank):  # the source was cleared
             self._keys = []
             for facts in (self._kind_bits, self._rank, self._unchecked, self._clean,
-                          self._folded, self._path):
+                          self._folded, self._path, self._name, self._taken,
+                          self._severity):
                 facts.clear()
             self._order = None
+            self._made.clear()
         self._extend_keys()
         if self._order is None or len(self._order) != count:
             # when the rows shown were all the rows (kept in order as they arrived),
