@@ -286,6 +286,57 @@ def test_scan_job_hands_on_every_report_once_in_batches_before_it_is_done(
     assert [p for p, _message in job.problems] == [str(gone)]
 
 
+def test_a_scans_reports_are_set_aside_from_collection_until_it_is_over(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """Once a batch is in the model, what is alive is frozen for the garbage collector
+    (its reports were walked again by every full collection); when the scan is over it
+    is all handed back."""
+    import gc
+
+    _library(tmp_path / "photos")
+    window = _window(qtbot, faces=False, folders=[str(tmp_path / "photos")])
+    frozen: list[int] = []
+    with qtbot.waitSignal(window.scanFinished, timeout=60_000):
+        window.start_scan()
+        assert window.job is not None  # (after the window's own slots, in this order)
+        window.job.reports.connect(lambda _batch: frozen.append(gc.get_freeze_count()))
+    assert frozen and min(frozen) > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_cyclic_garbage_made_while_frozen_is_collected_after_all() -> None:
+    """Settled: frozen after each batch, handed back every `period` seconds and at the
+    end, so that garbage made meanwhile is collected then, never kept."""
+    import gc
+    import weakref
+
+    from photocheck.gui.scanjob import Settled
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a reference cycle: only the collector frees it
+
+    settled = Settled(period=3600.0)
+    try:
+        node = Node()
+        alive = weakref.ref(node)
+        settled.settle([])
+        assert gc.get_freeze_count() > 0
+        del node
+        gc.collect()
+        assert alive() is not None  # set aside: not collected yet
+        settled.release()
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        assert alive() is None
+        # with a period already over at each batch, nothing stays frozen
+        always = Settled(period=0.0)
+        always.settle([])
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+
+
 def test_remembered_folders_can_be_checked_at_once(qtbot: QtBot, tmp_path: Path) -> None:
     """On relaunch the stored folders are listed and everything shown follows from them,
     whatever the order in which the window loads its state and sets its texts."""

@@ -75,7 +75,7 @@ from .masking import (
 )
 from .photomodel import Column, PhotoFilter, PhotoModel
 from .presentation import IMAGE_SIDE, Presentation, build_slides
-from .scanjob import ScanJob
+from .scanjob import ScanJob, Settled
 from .session import Removal, WorkshopSession
 from .thumbnails import ImageCache
 from .widgets.delegate import THUMB
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self._settings_path = settings_path
         self._base_options = scan_options or ScanOptions(low_priority=True)
         self.job: ScanJob | None = None
+        self._settled = Settled()  # (the reports of a scan, set aside from collection)
         self._banner: Callable[[], str] | None = None  # a banner to render again
         self._forgotten = False
         self._started = 0.0
@@ -569,6 +570,7 @@ class MainWindow(QMainWindow):
         self.job = ScanJob(folders, self.scan_options(), self)
         self.job.progress.connect(self._progress)
         self.job.reports.connect(self.model.add_reports)  # batched by the job
+        self.job.reports.connect(self._settled.settle)  # (once they are in the model)
         self.job.failed.connect(self._failed)
         self.job.done.connect(self._finished)
         self._started = time.monotonic()
@@ -631,6 +633,7 @@ class MainWindow(QMainWindow):
             reason=message.text()))
 
     def _finished(self, cancelled: bool) -> None:
+        self._settled.release()
         self.progress_box.hide()
         self._discovering = False
         self._scanned = self.folder_list()
@@ -1169,6 +1172,7 @@ class MainWindow(QMainWindow):
             if self.job is not None and self.job.is_running():
                 self.job.cancel()
                 self.job.wait(5000)
+            self._settled.release()
             if self.session is not None:  # quitting ends the session: nothing stays
                 self._end_session_now()
             if not self._forgotten:  # after "delete all", closing stores nothing again

@@ -7,6 +7,7 @@ are read, and merges each batch into its model in one go."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 
@@ -31,6 +32,41 @@ def batch_interval(shown: int) -> float:
     """Seconds between two batches when `shown` reports were handed on so far."""
     low, high = BATCH_SECONDS
     return min(high, max(low, shown / ROWS_PER_SECOND_OF_DELAY))
+
+
+# While a scan's reports arrive, cyclic garbage is collected at least this often (below)
+SETTLE_SECONDS = 60.0
+
+
+class Settled:
+    """Reports in the model stay, and hold no reference cycles; yet each full collection
+    of the garbage collector walked through all of them again, and while tens of
+    thousands arrive from the report cache such collections come one after another (a
+    fifth of a 20,000-photo relaunch). So once a batch is in the model, everything alive
+    is set aside from collection (gc.freeze); every `period` seconds, and when the scan
+    is over, all of it is handed back (gc.unfreeze), so that cyclic garbage made
+    meanwhile is collected then, never kept."""
+
+    def __init__(self, period: float = SETTLE_SECONDS) -> None:
+        self.period = period
+        self._since: float | None = None
+
+    def settle(self, _batch: object = None) -> None:
+        """A batch went into the model."""
+        now = time.monotonic()
+        if self._since is None:
+            self._since = now
+        if now - self._since >= self.period:
+            gc.unfreeze()  # (this time the collector sees everything again)
+            self._since = now
+        else:
+            gc.freeze()
+
+    def release(self) -> None:
+        """The scan is over (or the window closes)."""
+        if self._since is not None:
+            gc.unfreeze()
+            self._since = None
 
 
 class ScanJob(QThread):
