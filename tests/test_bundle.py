@@ -101,7 +101,8 @@ def test_the_deb_asks_for_the_glibc_the_bundle_needs_and_names_the_licences(
     assert tuple(map(int, wanted.group(1).split("."))) == max(needed)
     subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp_path)], check=True)
     copyright_text = (tmp_path / "usr/share/doc/photocheck/copyright").read_text()
-    for licence in ("MIT", "LGPL-3.0", "PSF-2.0", "BSD-3-Clause", "Bootloader-exception"):
+    for licence in ("MIT", "LGPL-3.0", "PSF-2.0", "BSD-3-Clause",
+                    "GPL-2.0-or-later WITH Bootloader-exception"):
         assert f"License: {licence}" in copyright_text
 
 
