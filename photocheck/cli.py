@@ -48,7 +48,10 @@ def printable(text: object) -> str:
     safe to print on a terminal: control characters, bidirectional controls and the
     bytes of names that are not valid UTF-8 are shown escaped ("\\n", "\\x1b", "\\u202e",
     "\\xe9"); everything else is kept as it is."""
-    return str(text).translate(_ESCAPES)
+    text = str(text)
+    # (every character the table escapes is one Python calls not printable: most texts
+    # are returned as they are, without a pass through the table)
+    return text if text.isprintable() else text.translate(_ESCAPES)
 
 
 def _name_bytes(name: str) -> str | None:
@@ -849,10 +852,14 @@ def print_human(reports: Sequence[PhotoReport], scanner: Scanner, partial: bool,
             why=printable(scanner.detector_problem)) + "\n")
     if counts["clean"]:
         w(f"  {counts['clean']:>6}  " + _("nothing found") + "\n")
-    print_overview(analyse(reports), w)
+    print_overview(analyse(reports, named=OVERVIEW_PLACES), w)
 
 
-def print_overview(overview: Overview, w: Callable[[str], object], most: int = 5) -> None:
+OVERVIEW_PLACES = 5  # the places the text report names (the JSON: NAMED_PLACES)
+
+
+def print_overview(overview: Overview, w: Callable[[str], object],
+                   most: int = OVERVIEW_PLACES) -> None:
     """What a stranger learns from the whole collection: the largest places, possible
     home and work, routines, the serials and names that link photos, what to do."""
     lines = []

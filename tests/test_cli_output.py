@@ -66,6 +66,12 @@ def test_printable_escapes_every_control_and_keeps_the_rest() -> None:
     assert printable("Zoë på café 北京 📷 C:\\Users") == "Zoë på café 北京 📷 C:\\Users"
     if os.name != "nt":  # a name that is not UTF-8: its bytes
         assert printable(os.fsdecode(b"caf\xe9.jpg")) == "caf\\xe9.jpg"
+    # every character the table escapes, alone or within a text, is escaped (texts
+    # Python calls printable skip the table: none of these may be among them)
+    from photocheck.cli import _ESCAPES
+
+    for cp, escaped in _ESCAPES.items():
+        assert printable(f"a{chr(cp)}b") == f"a{escaped}b"
 
 
 class _Terminal(io.StringIO):

@@ -536,9 +536,9 @@ def _time_routine(hours: list[int], weekdays: list[int]) -> Message | None:
                end=(start + TIME_WINDOW_HOURS) % 24)
 
 
-def analyse(reports: Iterable[PhotoReport]) -> Overview:
-    """The overview of a finished set of reports."""
-    return Collection().add_all(reports).overview()
+def analyse(reports: Iterable[PhotoReport], named: int = NAMED_PLACES) -> Overview:
+    """The overview of a finished set of reports, its `named` largest places named."""
+    return Collection().add_all(reports).overview(named)
 
 
 __all__ = ["Action", "Collection", "Linked", "Overview", "Place", "analyse"]
