@@ -273,3 +273,26 @@ def test_the_help_menu_opens_sharing_rights_and_letters_in_the_window_s_language
         assert "AVG" in page.toPlainText()
     finally:
         window.set_language("en")
+
+
+def test_the_summary_band_cuts_no_text_short_when_all_of_them_fit(qtbot: QtBot) -> None:
+    """The band takes as many columns as fit whole texts; the width is then shared out
+    as each column needs it (equal shares cut the longest text short: seen in English at
+    1280 x 800 and at 200%)."""
+    from photocheck.gui.photomodel import PhotoModel
+    from photocheck.gui.widgets.summaryband import SummaryBand
+
+    band = SummaryBand(PhotoModel())
+    qtbot.addWidget(band)
+    band.show()
+    qtbot.waitExposed(band)
+    buttons = [band.button(kind) for kind in band._buttons]
+    hints = [b.sizeHint().width() for b in buttons]
+    spacing = max(0, band._grid.horizontalSpacing())
+    # just wide enough for three columns: each as wide as its widest text
+    three = sum(max(hints[c::3]) for c in range(3)) + 2 * spacing
+    for width in (three, three + 40, three + 200):
+        band.resize(width, band.sizeHint().height())
+        band.grab()  # painted: each button knows whether it cut its text
+        assert band._columns == 3
+        assert not [b.text() for b in buttons if b._elided], width

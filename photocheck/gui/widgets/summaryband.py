@@ -110,8 +110,6 @@ class SummaryBand(QWidget):
             grid.removeWidget(widget)
         for i, button in enumerate(self._buttons.values()):
             grid.addWidget(button, i // columns, i % columns)
-        for column in range(COLUMNS):
-            grid.setColumnStretch(column, 1 if column < columns else 0)
         rows = -(-len(self._buttons) // columns)
         grid.addWidget(self.legend_button, rows, 0, 1, columns, Qt.AlignmentFlag.AlignRight)
 
@@ -127,7 +125,14 @@ class SummaryBand(QWidget):
                 columns - 1) * spacing
 
         width = self.width()
-        self._place(next((n for n in range(COLUMNS, 1, -1) if needed(n) <= width), 1))
+        columns = next((n for n in range(COLUMNS, 1, -1) if needed(n) <= width), 1)
+        self._place(columns)
+        # the width shared out as each column needs it (equal shares cut the longest
+        # texts short although all of them fit): stretches, not minimum widths, so that
+        # the band can still be made narrower, and take another number of columns
+        for column in range(COLUMNS):
+            self._grid.setColumnStretch(
+                column, max(hints[column::columns]) if column < columns else 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
