@@ -596,3 +596,33 @@ def test_a_crafted_row_can_change_nothing(tmp_path: Path, cache_dir: Path) -> No
     assert first[str(photos[0])].state == PhotoState.FLAGGED
     assert "x" not in shared.value
     assert again[str(photos[0])].state == PhotoState.FLAGGED
+
+
+def test_a_row_naming_a_kind_photocheck_does_not_have_is_read_as_none() -> None:
+    """Kinds and the other enums are read back by value from a look-up: a value that is
+    not one of them makes no report (the photo is read again), not a crash."""
+    from photocheck.core.cache import _load
+    from photocheck.core.model import Severity, shared_finding
+
+    report = PhotoReport(path="/p/a.jpg", format="JPEG", findings=[
+        shared_finding(Kind.DEVICE, Severity.LOW, "EXIF IFD0 Make", {"values": ["Acme"]})])
+    row = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"\x8c\x06device" in row  # (the kind, as the pickle names it)
+    read = _load(row)
+    assert read is not None and read.findings[0].kind is Kind.DEVICE
+    assert _load(row.replace(b"\x8c\x06device", b"\x8c\x06gadget")) is None
+
+
+def test_keys_made_folder_by_folder_are_the_paths_made_absolute(tmp_path: Path,
+                                                                 cache_dir: Path) -> None:
+    from photocheck.core.cache import _path_key
+
+    cache, _note = ReportCache.open("k", cache_dir)
+    assert cache is not None
+    try:
+        for path in ("a.jpg", "./a.jpg", "sub/../a.jpg", "sub/b.jpg", str(tmp_path / "c.jpg"),
+                     str(tmp_path) + "//d.jpg", "/e.jpg", "sub/", "sub/.", ".."):
+            assert cache._key(path) == _path_key(path), path
+            assert cache._key(path) == _path_key(path), path  # (and from the memo)
+    finally:
+        cache.close()

@@ -124,8 +124,13 @@ def _allowed() -> dict[tuple[str, str], Any]:
     from . import messages, model
 
     def by_value(enum_class: Any) -> Any:
+        members = enum_class._value2member_map_  # (a look-up: calling the class is slow)
+
         def member(value: Any) -> Any:
-            return enum_class(value)
+            try:
+                return members[value]
+            except KeyError:
+                return enum_class(value)  # (not a member: ValueError, the row is dropped)
         return member
 
     made = {(model.__name__, name): getattr(model, name)
@@ -251,6 +256,7 @@ class ReportCache:
         self.path = path
         self._context = context
         self._pending: list[tuple[int, bytes, str, bytes, str, bytes]] = []
+        self._folders: dict[str, str] = {}  # folder as named -> absolute (_key)
         self._last_commit = time.monotonic()
         self.broken = False  # the database failed while in use: nothing more is stored
         self.problem: Message | None = None  # why, said when the scan ends
@@ -302,6 +308,17 @@ class ReportCache:
             self.problem = msg("cache.not_kept", reason=msg(
                 "cache.locked" if locked else "cache.damaged"))
 
+    def _key(self, path: str) -> bytes:
+        """`_path_key`, with each folder made absolute once (a scan asks for every file
+        of a folder in turn; the working folder does not change meanwhile)."""
+        folder, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            return _path_key(path)
+        absolute = self._folders.get(folder)
+        if absolute is None:
+            absolute = self._folders[folder] = os.path.abspath(folder)
+        return os.fsencode(os.path.join(absolute, name))
+
     def _reading(self) -> None:
         """Reads go in one transaction until the next commit: a statement of its own
         would take and free the database's read lock each time (a third of a warm
@@ -317,7 +334,7 @@ class ReportCache:
             self._reading()
             found = self._conn.execute(
                 "SELECT stamp, sidecars, format, report FROM reports "
-                "WHERE context = ? AND path = ?", (self._context, _path_key(path))).fetchone()
+                "WHERE context = ? AND path = ?", (self._context, self._key(path))).fetchone()
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
@@ -337,7 +354,7 @@ class ReportCache:
         if self.broken:
             return
         blob = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
-        self._pending.append((self._context, _path_key(path), stamp, sidecars, fmt, blob))
+        self._pending.append((self._context, self._key(path), stamp, sidecars, fmt, blob))
         if time.monotonic() - self._last_commit >= STORE_EVERY:
             self.commit()
 
@@ -363,7 +380,7 @@ class ReportCache:
         if self.broken:
             return 0
         gone: list[tuple[int, bytes]] = []
-        seen_keys = {_path_key(p) for p in seen}
+        seen_keys = {self._key(p) for p in seen}
         try:
             self._reading()
             for root in roots:
