@@ -481,6 +481,7 @@ def _fewer_collections() -> Iterator[None]:
     the reports come from the cache); reports hold no cycles, and what was set is
     restored after."""
     enabled = gc.isenabled()
+    frozen = gc.get_freeze_count()
     gc.disable()
     try:
         yield
@@ -488,9 +489,10 @@ def _fewer_collections() -> Iterator[None]:
         if enabled:
             # what was made meanwhile goes to the oldest generation as it is: enabled
             # directly, the next allocation walked all of it once more (0.1 s for
-            # 10,000 reports)
-            gc.freeze()
-            gc.unfreeze()
+            # 10,000 reports); (not when something else had frozen objects: they stay)
+            if not frozen:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

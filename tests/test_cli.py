@@ -254,6 +254,15 @@ def test_the_scan_command_pauses_garbage_collection_only_while_it_gathers(
     # does not walk all of it again
     oldest = {id(o) for o in gc.get_objects(generation=2)}
     assert id(gathered[0]) in oldest
+    gc.freeze()  # what something else set aside stays set aside
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen and main(["scan", "--json", "--no-faces", "--jobs", "1",
+                                str(tmp_path)]) == 0
+        assert gc.get_freeze_count() > frozen // 2  # (a few were freed meanwhile)
+    finally:
+        gc.unfreeze()
+    capsys.readouterr()
     gc.disable()
     try:  # a caller that had it off finds it off
         main(["scan", "--json", "--no-faces", "--jobs", "1", str(tmp_path)])

@@ -305,8 +305,8 @@ def test_a_scans_reports_are_set_aside_from_collection_until_it_is_over(
 
 
 def test_cyclic_garbage_made_while_frozen_is_collected_after_all() -> None:
-    """Settled: frozen after each batch, handed back every `period` seconds and at the
-    end, so that garbage made meanwhile is collected then, never kept."""
+    """Settled: frozen after each batch, handed back and collected every `period`
+    seconds, handed back at the end: garbage made meanwhile is collected, never kept."""
     import gc
     import weakref
 
@@ -329,9 +329,17 @@ def test_cyclic_garbage_made_while_frozen_is_collected_after_all() -> None:
         assert gc.get_freeze_count() == 0
         gc.collect()
         assert alive() is None
-        # with a period already over at each batch, nothing stays frozen
-        always = Settled(period=0.0)
-        always.settle([])
+        # once the period is over, a batch hands everything back, collects what was
+        # made meanwhile, and sets aside what stays
+        often = Settled(period=0.0)
+        node = Node()
+        alive = weakref.ref(node)
+        often.settle([])
+        del node
+        often.settle([])  # (no gc.collect() of this test's own in between)
+        assert alive() is None
+        assert gc.get_freeze_count() > 0
+        often.release()
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()

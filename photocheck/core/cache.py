@@ -312,8 +312,8 @@ class ReportCache:
         """`_path_key`, with each folder made absolute once (a scan asks for every file
         of a folder in turn; the working folder does not change meanwhile)."""
         folder, name = os.path.split(path)
-        if name in ("", ".", ".."):
-            return _path_key(path)
+        if name in ("", ".", "..") or os.name == "nt":  # (Windows' abspath also changes
+            return _path_key(path)                      # a name: trailing dots, "CON")
         absolute = self._folders.get(folder)
         if absolute is None:
             absolute = self._folders[folder] = os.path.abspath(folder)
