@@ -535,11 +535,9 @@ class PhotoFilter(QAbstractProxyModel):
 
     def set_sort_key(self, key: SortKey) -> None:
         if key != self._sort_key:
-            order = self._order
-            if order is None and len(self._rows) == len(self._keys):
-                order = self._rows  # (no filter: the rows shown are the order)
-            if order is not None and len(order) == len(self._keys):
-                self._made[self._sort_key] = (self._keys, list(order))
+            order = self._known_order()
+            if order is not None:
+                self._made[self._sort_key] = (self._keys, order)
             self._sort_key = key
             self._keys, self._order = self._made.pop(key, ([], None))
             self._rows = []  # (in the old order: not to be taken for the new one)
@@ -618,6 +616,15 @@ class PhotoFilter(QAbstractProxyModel):
         key = self._key
         self._keys.extend(key(row) for row in range(len(self._keys), count))
 
+    def _known_order(self) -> list[int] | None:
+        """Every source row in sort order, when it is known without a sort: the order
+        kept, or the rows shown when they are all the rows (no filter: kept in order as
+        they arrived)."""
+        count = len(self._keys)
+        if self._order is not None and len(self._order) == count:
+            return self._order
+        return list(self._rows) if len(self._rows) == count else None
+
     def _ordered(self, rows: list[int]) -> list[int]:
         keys = self._keys
         return sorted(rows, key=keys.__getitem__)
@@ -635,11 +642,8 @@ class PhotoFilter(QAbstractProxyModel):
             self._order = None
             self._made.clear()
         self._extend_keys()
-        if self._order is None or len(self._order) != count:
-            # when the rows shown were all the rows (kept in order as they arrived),
-            # they are the order: no sort is needed
-            self._order = (list(self._rows) if len(self._rows) == count
-                           else self._ordered(list(range(count))))
+        order = self._known_order()
+        self._order = order if order is not None else self._ordered(list(range(count)))
         self._rows = self._accepted(self._order)
         self._pos = None
         self.endResetModel()
